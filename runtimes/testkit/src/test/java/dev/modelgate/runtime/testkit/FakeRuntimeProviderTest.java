@@ -1,0 +1,84 @@
+package dev.modelgate.runtime.testkit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.modelgate.api.ErrorKind;
+import dev.modelgate.api.InferenceException;
+import dev.modelgate.api.InferenceRequest;
+import dev.modelgate.api.Tensor;
+import dev.modelgate.api.spi.Device;
+import dev.modelgate.api.spi.LoadedModel;
+import dev.modelgate.api.spi.ModelLoadRequest;
+import dev.modelgate.api.spi.ModelRuntime;
+import dev.modelgate.api.spi.ModelRuntimeProvider;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.ServiceLoader;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class FakeRuntimeProviderTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void isFoundByServiceLoaderUnderItsName() {
+        assertThat(ServiceLoader.load(ModelRuntimeProvider.class).stream().map(p -> p.get().name()))
+                .contains("fake");
+    }
+
+    @Test
+    void gpuWithoutFallbackIsUnavailable() throws IOException {
+        Path file = FakeModelFile.writeFixture(dir);
+        try (ModelRuntime runtime = new FakeRuntimeProvider().create()) {
+            assertThatThrownBy(() -> runtime.load(new ModelLoadRequest("m", "1", file, Device.GPU, 0, false, Map.of())))
+                    .isInstanceOfSatisfying(InferenceException.class, e -> {
+                        assertThat(e.kind()).isEqualTo(ErrorKind.UNAVAILABLE);
+                        assertThat(e.getMessage()).contains("fallback-to-cpu");
+                    });
+        }
+    }
+
+    @Test
+    void badFileReportsEveryProblemAtOnce() throws IOException {
+        Path file = Files.writeString(dir.resolve("model.fake"),
+                "format = modelgate-fake/1\nfeatures = 2\nunits = x\nweights = 1, 2\ncolour = red\n");
+        try (ModelRuntime runtime = new FakeRuntimeProvider().create()) {
+            assertThatThrownBy(() -> runtime.load(ModelLoadRequest.onCpu("m", "1", file)))
+                    .isInstanceOf(InferenceException.class)
+                    .hasMessageContaining("colour: unknown key")
+                    .hasMessageContaining("units: x (expected: a non-negative integer)")
+                    .hasMessageContaining("bias: missing");
+        }
+    }
+
+    @Test
+    void invalidRequestIsRejectedLikeTheHostWould() throws IOException {
+        Path file = FakeModelFile.writeFixture(dir);
+        try (ModelRuntime runtime = new FakeRuntimeProvider().create();
+                LoadedModel model = runtime.load(ModelLoadRequest.onCpu("m", "1", file))) {
+            Tensor wrongWidth = Tensor.ofFloats("x", new long[] {1, 2}, 1f, 2f);
+
+            assertThatThrownBy(() -> model.infer(List.of(InferenceRequest.of("bad", List.of(wrongWidth)))))
+                    .isInstanceOfSatisfying(InferenceException.class,
+                            e -> assertThat(e.kind()).isEqualTo(ErrorKind.INVALID_ARGUMENT));
+        }
+    }
+
+    @Test
+    void delaySlowsEveryCall() throws IOException {
+        Path file = FakeModelFile.writeFixture(dir, Duration.ofMillis(30));
+        try (ModelRuntime runtime = new FakeRuntimeProvider().create();
+                LoadedModel model = runtime.load(ModelLoadRequest.onCpu("m", "1", file))) {
+            long start = System.nanoTime();
+            model.infer(List.of(InferenceRequest.of("slow", List.of(AffineFixture.input(1f, 2f, 3f)))));
+
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(30));
+        }
+    }
+}

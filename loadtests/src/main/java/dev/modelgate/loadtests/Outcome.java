@@ -1,0 +1,50 @@
+package dev.modelgate.loadtests;
+
+/**
+ * How one request ended: an HTTP status, or a failure that produced none.
+ *
+ * @param status the HTTP status, or 0 for a failure
+ * @param failure why no status came back, or {@code null} when one did
+ * @param splitValue the value of the split header on the response, or {@code null}
+ */
+record Outcome(int status, Failure failure, String splitValue) {
+
+    /** Ways a request can end without an HTTP response. */
+    enum Failure {
+        /** The connection to the target could not be opened. */
+        CONNECT("connect"),
+        /** No response within the request timeout, counted from the intended send time. */
+        TIMEOUT("timeout"),
+        /** The connection failed or closed while the request was in flight. */
+        IO("io"),
+        /** Never sent: the cap on outstanding requests was reached (the generator does not slow down instead). */
+        NOT_SENT("not-sent");
+
+        private final String label;
+
+        Failure(String label) {
+            this.label = label;
+        }
+
+        String label() {
+            return label;
+        }
+    }
+
+    static Outcome response(int status, String splitValue) {
+        return new Outcome(status, null, splitValue);
+    }
+
+    static Outcome failed(Failure failure) {
+        return new Outcome(0, failure, null);
+    }
+
+    boolean success() {
+        return failure == null && status >= 200 && status < 300;
+    }
+
+    /** The key this outcome is counted under among errors: the status, or the failure's label. */
+    String errorKey() {
+        return failure != null ? failure.label() : Integer.toString(status);
+    }
+}

@@ -22,6 +22,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
@@ -38,6 +39,7 @@ final class OnnxModel implements LoadedModel {
     private final Device device;
     private final boolean batchable;
     private final ReadWriteLock lock = new ReentrantReadWriteLock();
+    private final AtomicLong engineCalls = new AtomicLong();
     private boolean closed;
 
     OnnxModel(OrtEnvironment env, OrtSession session, ModelLoadRequest request, ModelMetadata metadata,
@@ -114,6 +116,7 @@ final class OnnxModel implements LoadedModel {
 
     private Map<String, Tensor> run(List<Tensor> inputs, Set<String> wanted) throws OrtException {
         Map<String, Tensor> outputs = new LinkedHashMap<>();
+        engineCalls.incrementAndGet();
         try (InputTensors native_ = InputTensors.create(env, inputs);
                 OrtSession.Result result = session.run(native_.byName(), wanted)) {
             for (Map.Entry<String, OnnxValue> entry : result) {
@@ -162,6 +165,11 @@ final class OnnxModel implements LoadedModel {
             }
         }
         return new InferenceResponse(request.name(), request.version(), r.id(), Map.of(), mine);
+    }
+
+    /** How many times the session ran, to check that batches are stacked. */
+    long engineCalls() {
+        return engineCalls.get();
     }
 
     private InferenceException failure(OrtException e) {

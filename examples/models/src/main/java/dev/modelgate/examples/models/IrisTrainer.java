@@ -12,7 +12,6 @@ import org.tribuo.Dataset;
 import org.tribuo.Model;
 import org.tribuo.ONNXExportable;
 import org.tribuo.Trainer;
-import org.tribuo.VariableInfo;
 import org.tribuo.classification.Label;
 import org.tribuo.classification.LabelFactory;
 import org.tribuo.classification.evaluation.LabelEvaluator;

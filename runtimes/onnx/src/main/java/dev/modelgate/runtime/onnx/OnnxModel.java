@@ -117,8 +117,8 @@ final class OnnxModel implements LoadedModel {
     private Map<String, Tensor> run(List<Tensor> inputs, Set<String> wanted) throws OrtException {
         Map<String, Tensor> outputs = new LinkedHashMap<>();
         engineCalls.incrementAndGet();
-        try (InputTensors native_ = InputTensors.create(env, inputs);
-                OrtSession.Result result = session.run(native_.byName(), wanted)) {
+        try (InputTensors in = InputTensors.create(env, inputs);
+                OrtSession.Result result = session.run(in.byName(), wanted)) {
             for (Map.Entry<String, OnnxValue> entry : result) {
                 if (!(entry.getValue() instanceof OnnxTensor tensor)) {
                     throw InferenceException.internal("output " + entry.getKey() + ": "

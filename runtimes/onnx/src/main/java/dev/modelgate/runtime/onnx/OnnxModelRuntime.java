@@ -6,7 +6,6 @@ import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.OrtSession.SessionOptions;
 import dev.modelgate.api.InferenceException;
 import dev.modelgate.api.ModelMetadata;
-import dev.modelgate.api.TensorMetadata;
 import dev.modelgate.api.spi.Device;
 import dev.modelgate.api.spi.LoadedModel;
 import dev.modelgate.api.spi.ModelLoadRequest;

@@ -11,6 +11,11 @@ import dev.modelgate.api.Tensor;
 import java.lang.reflect.Array;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.DoubleBuffer;
+import java.nio.FloatBuffer;
+import java.nio.IntBuffer;
+import java.nio.LongBuffer;
+import java.nio.ShortBuffer;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -91,27 +96,27 @@ final class TensorConversion {
         return strings;
     }
 
-    private static float[] read(java.nio.FloatBuffer buffer, float[] into) {
+    private static float[] read(FloatBuffer buffer, float[] into) {
         buffer.get(into);
         return into;
     }
 
-    private static double[] read(java.nio.DoubleBuffer buffer, double[] into) {
+    private static double[] read(DoubleBuffer buffer, double[] into) {
         buffer.get(into);
         return into;
     }
 
-    private static int[] read(java.nio.IntBuffer buffer, int[] into) {
+    private static int[] read(IntBuffer buffer, int[] into) {
         buffer.get(into);
         return into;
     }
 
-    private static long[] read(java.nio.LongBuffer buffer, long[] into) {
+    private static long[] read(LongBuffer buffer, long[] into) {
         buffer.get(into);
         return into;
     }
 
-    private static short[] read(java.nio.ShortBuffer buffer, short[] into) {
+    private static short[] read(ShortBuffer buffer, short[] into) {
         buffer.get(into);
         return into;
     }

@@ -1,0 +1,65 @@
+package dev.modelgate.server.cli;
+
+import dev.modelgate.server.config.ConfigException;
+import dev.modelgate.server.config.ServerConfig;
+import dev.modelgate.server.config.YamlFiles;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(name = "serve", mixinStandardHelpOptions = true,
+        description = "Serves every model version in a Triton-layout model repository.")
+final class ServeCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--model-repository", paramLabel = "DIR",
+            description = "The model repository: <model>/<version>/model.<runtime>, optional <model>/model.yaml.")
+    Path modelRepository;
+
+    @Option(names = "--config", paramLabel = "FILE",
+            description = "A YAML server config (kebab-case keys); flags override it.")
+    Path configFile;
+
+    @Option(names = "--http-port", paramLabel = "N",
+            description = "The REST port (default 8080; 0 picks a free one).")
+    Integer httpPort;
+
+    @Override
+    public Integer call() {
+        ServerConfig config;
+        try {
+            config = config(Path.of("").toAbsolutePath());
+        } catch (ConfigException e) {
+            spec.commandLine().getErr().println("modelgate: " + e.getMessage());
+            spec.commandLine().getErr().flush();
+            return Serving.CONFIG_ERROR;
+        }
+        return Serving.run(config, spec.commandLine().getErr());
+    }
+
+    /** The config file overlaid with the flags, validated once; flag paths resolve against cwd. */
+    ServerConfig config(Path cwd) {
+        Map<String, Object> values = new LinkedHashMap<>();
+        Path base = cwd;
+        String source = "command line";
+        if (configFile != null) {
+            Path file = cwd.resolve(configFile);
+            values.putAll(YamlFiles.read(file));
+            base = file.getParent();
+            source = "config " + file + " with command line";
+        }
+        if (modelRepository != null) {
+            values.put("model-repository", cwd.resolve(modelRepository).toString());
+        }
+        if (httpPort != null) {
+            values.put("http-port", httpPort);
+        }
+        return ServerConfig.from(values, base, source);
+    }
+}

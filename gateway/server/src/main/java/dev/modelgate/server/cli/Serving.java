@@ -1,0 +1,69 @@
+package dev.modelgate.server.cli;
+
+import dev.modelgate.server.Modelgate;
+import dev.modelgate.server.config.ConfigException;
+import dev.modelgate.server.config.ServerConfig;
+import dev.modelgate.server.host.ModelEntry;
+import dev.modelgate.server.host.RuntimeRegistry;
+import java.io.PrintWriter;
+import java.util.concurrent.CompletionException;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What {@code serve} and {@code quickstart} share: start, wait for every model, log the start-up
+ * line, then block until the process is asked to stop. Exit status 2 for configuration problems
+ * (as for a bad flag), 1 when a model fails to load.
+ */
+final class Serving {
+    static final int CONFIG_ERROR = 2;
+    static final int LOAD_ERROR = 1;
+    private static final Logger log = LoggerFactory.getLogger(Serving.class);
+
+    private Serving() {
+    }
+
+    static int run(ServerConfig config, PrintWriter err) {
+        long start = System.nanoTime();
+        Modelgate server;
+        try {
+            server = Modelgate.start(config, RuntimeRegistry.fromClassPath());
+        } catch (ConfigException e) {
+            err.println("modelgate: " + e.getMessage());
+            err.flush();
+            return CONFIG_ERROR;
+        }
+        Thread hook = new Thread(server::close, "modelgate-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            server.loaded().join();
+        } catch (CompletionException e) {
+            Throwable cause = e.getCause() == null ? e : e.getCause();
+            err.println("modelgate: start-up failed: " + cause.getMessage());
+            err.flush();
+            log.debug("Load failure", cause);
+            Runtime.getRuntime().removeShutdownHook(hook);
+            server.close();
+            return LOAD_ERROR;
+        }
+        log.info("Modelgate {} serving http://{}:{} ({} ms) models: {}",
+                Modelgate.serverMetadata().version(), config.bindAddress(), server.httpPort(),
+                (System.nanoTime() - start) / 1_000_000, describe(server));
+        try {
+            server.awaitClosed();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return 0;
+    }
+
+    private static String describe(Modelgate server) {
+        return server.models().stream().map(Serving::describe).collect(Collectors.joining(", "));
+    }
+
+    private static String describe(ModelEntry model) {
+        return model.name() + " [runtime " + model.config().runtime() + ", versions "
+                + model.versions().keySet() + ", default " + model.defaultVersion() + "]";
+    }
+}

@@ -1,0 +1,74 @@
+package dev.modelgate.server.config;
+
+import dev.modelgate.api.InferenceException;
+import dev.modelgate.api.spi.Device;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * One model's settings, from the optional {@code <repository>/<model>/model.yaml} (kebab-case keys).
+ * Immutable and validated once by {@link #from}, which reports every problem; unknown keys are
+ * rejected so a typo never silently falls back to a default.
+ *
+ * @param runtime the runtime provider's name
+ * @param device where to run
+ * @param deviceId the GPU ordinal
+ * @param fallbackToCpu whether a missing GPU falls back to CPU
+ * @param instances parallel instances (threads) per version
+ * @param defaultVersion the version served when a request names none; empty means the highest
+ * @param options runtime-specific settings, passed through as strings
+ */
+public record ModelConfig(String runtime, Device device, int deviceId, boolean fallbackToCpu,
+        int instances, Optional<Long> defaultVersion, Map<String, String> options) {
+
+    public static final String DEFAULT_RUNTIME = "onnx";
+
+    static final Set<String> KEYS = Set.of("runtime", "device", "device-id", "fallback-to-cpu",
+            "instances", "default-version", "options");
+
+    public ModelConfig {
+        Objects.requireNonNull(runtime, "runtime");
+        Objects.requireNonNull(device, "device");
+        Objects.requireNonNull(defaultVersion, "defaultVersion");
+        options = Map.copyOf(options);
+    }
+
+    public static ModelConfig defaults() {
+        return new ModelConfig(DEFAULT_RUNTIME, Device.CPU, 0, false, 1, Optional.empty(), Map.of());
+    }
+
+    /**
+     * Reads and validates a kebab-case map, recording problems prefixed by {@code prefix} (for
+     * example {@code iris/model.yaml }) into {@code problems}; returns {@code null} when any were
+     * found.
+     */
+    public static ModelConfig from(Map<String, ?> values, String prefix, ConfigProblems problems) {
+        ConfigProblems own = problems.within(prefix);
+        int before = own.count();
+        ConfigValues in = new ConfigValues(values, own);
+        in.rejectUnknown(KEYS);
+        String runtime = in.string("runtime", DEFAULT_RUNTIME);
+        Device device = device(in.string("device", "cpu"), own);
+        int deviceId = in.integer("device-id", 0, 0, 1023);
+        boolean fallback = in.bool("fallback-to-cpu", false);
+        int instances = in.integer("instances", 1, 1, 256);
+        int version = in.integer("default-version", 0, 1, Integer.MAX_VALUE);
+        Map<String, String> options = in.stringMap("options");
+        if (own.count() != before) {
+            return null;
+        }
+        return new ModelConfig(runtime, device, deviceId, fallback, instances,
+                version == 0 ? Optional.empty() : Optional.of((long) version), options);
+    }
+
+    private static Device device(String text, ConfigProblems problems) {
+        try {
+            return Device.parse(text);
+        } catch (InferenceException e) {
+            problems.add("device", text, "cpu or gpu");
+            return Device.CPU;
+        }
+    }
+}

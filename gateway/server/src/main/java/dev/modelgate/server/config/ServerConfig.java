@@ -1,0 +1,89 @@
+package dev.modelgate.server.config;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * The server's settings, from a YAML file ({@code --config}) overlaid with command-line flags, all
+ * keys kebab-case. Immutable and validated once by {@link #from}, which reports every problem.
+ *
+ * @param httpPort the REST port; 0 picks a free one
+ * @param bindAddress the address to listen on
+ * @param maxRequestSize the largest request body, in bytes; larger ones get 413
+ * @param modelRepository the Triton-layout model directory
+ * @param requestTimeout how long a request may take end to end before it gets 504
+ * @param idleTimeout how long an idle keep-alive connection stays open
+ * @param ioThreads Netty event-loop threads
+ * @param codecThreads threads that decode and encode JSON bodies off the event loop
+ * @param queueCapacity requests each model version may hold waiting for an instance
+ */
+public record ServerConfig(int httpPort, String bindAddress, int maxRequestSize,
+        Path modelRepository, Duration requestTimeout, Duration idleTimeout, int ioThreads,
+        int codecThreads, int queueCapacity) {
+
+    public static final int DEFAULT_HTTP_PORT = 8080;
+    public static final int DEFAULT_MAX_REQUEST_SIZE = 64 << 20;
+
+    static final Set<String> KEYS = Set.of("http-port", "bind-address", "max-request-size",
+            "model-repository", "request-timeout", "idle-timeout", "io-threads", "codec-threads",
+            "queue-capacity");
+
+    public ServerConfig {
+        Objects.requireNonNull(bindAddress, "bindAddress");
+        Objects.requireNonNull(modelRepository, "modelRepository");
+        Objects.requireNonNull(requestTimeout, "requestTimeout");
+        Objects.requireNonNull(idleTimeout, "idleTimeout");
+    }
+
+    /**
+     * Reads and validates a kebab-case map. Relative paths resolve against {@code baseDir}.
+     *
+     * @throws ConfigException listing every problem, naming {@code source}
+     */
+    public static ServerConfig from(Map<String, ?> values, Path baseDir, String source) {
+        ConfigProblems problems = new ConfigProblems();
+        ConfigValues in = new ConfigValues(values, problems);
+        in.rejectUnknown(KEYS);
+        int cores = Runtime.getRuntime().availableProcessors();
+        int port = in.integer("http-port", DEFAULT_HTTP_PORT, 0, 65_535);
+        String bind = in.string("bind-address", "0.0.0.0");
+        long maxSize = in.size("max-request-size", DEFAULT_MAX_REQUEST_SIZE, 1, Integer.MAX_VALUE);
+        Duration timeout = in.duration("request-timeout", Duration.ofSeconds(30));
+        Duration idle = in.duration("idle-timeout", Duration.ofSeconds(60));
+        int io = in.integer("io-threads", cores, 1, 1024);
+        int codec = in.integer("codec-threads", cores, 1, 1024);
+        int queue = in.integer("queue-capacity", 1024, 1, 1 << 20);
+        Path repository = repository(in, baseDir, problems);
+        if (idle.compareTo(timeout) <= 0 && in.has("idle-timeout")) {
+            problems.add("idle-timeout", values.get("idle-timeout"),
+                    "longer than request-timeout " + timeout);
+        }
+        problems.throwIfAny(source);
+        return new ServerConfig(port, bind, (int) maxSize, repository, timeout, idle, io, codec,
+                queue);
+    }
+
+    private static Path repository(ConfigValues in, Path baseDir, ConfigProblems problems) {
+        String text = in.string("model-repository", null);
+        if (text == null) {
+            problems.add("model-repository", null,
+                    "a model directory, from --model-repository or the config file");
+            return Path.of(".");
+        }
+        Path path = baseDir.resolve(text).normalize();
+        if (!Files.isDirectory(path)) {
+            problems.add("model-repository", path, "an existing directory");
+        }
+        return path;
+    }
+
+    /** This config with another port (tests and the quickstart). */
+    public ServerConfig withHttpPort(int port) {
+        return new ServerConfig(port, bindAddress, maxRequestSize, modelRepository, requestTimeout,
+                idleTimeout, ioThreads, codecThreads, queueCapacity);
+    }
+}

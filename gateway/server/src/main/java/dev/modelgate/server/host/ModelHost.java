@@ -1,0 +1,33 @@
+package dev.modelgate.server.host;
+
+import dev.modelgate.api.ServerMetadata;
+import dev.modelgate.server.service.InferenceService;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.LongSupplier;
+
+/**
+ * Holds every version of every model in the repository, each on its own bounded executor with one
+ * thread per configured instance, and answers the {@link InferenceService} seam for them.
+ */
+public interface ModelHost extends InferenceService, AutoCloseable {
+    /**
+     * Loads every version of every model, off the caller's thread. Until the future completes,
+     * {@link #ready()} is false; it fails with the first load failure (the caller then closes the
+     * host and stops).
+     */
+    CompletableFuture<Void> loadAll();
+
+    /** Stops taking requests, lets queued ones finish briefly, then closes models and runtimes. */
+    @Override
+    void close();
+
+    /**
+     * @param nanoClock the clock deadlines are measured on ({@code System::nanoTime} in production)
+     * @param queueCapacity requests each version may queue before refusing with RESOURCE_EXHAUSTED
+     */
+    static ModelHost create(ServerMetadata server, List<ModelEntry> models, RuntimeRegistry runtimes,
+            int queueCapacity, LongSupplier nanoClock) {
+        return new DefaultModelHost(server, models, runtimes, queueCapacity, nanoClock);
+    }
+}

@@ -1,0 +1,195 @@
+package dev.modelgate.server.http;
+
+import dev.modelgate.api.ErrorKind;
+import dev.modelgate.api.InferenceException;
+import dev.modelgate.server.service.RequestContext;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The last handler of the pipeline: binds each Netty request to a {@link RestRequest} and its
+ * {@link RequestContext} (the only place that reads inbound Netty types), routes it, and writes the
+ * answer. Answers complete on other threads and out of order, so they are queued per connection
+ * and written in request order (HTTP/1.1 pipelining); each one carries its request id. A request
+ * that outlives the request timeout is answered 504 from a timer on the event loop. One instance
+ * per connection; every field is touched only on its event loop.
+ */
+final class DispatchHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
+    private static final Logger log = LoggerFactory.getLogger(DispatchHandler.class);
+    static final String REQUEST_ID = "x-request-id";
+
+    private final RouteTable<RestEndpoint> routes;
+    private final ErrorMapper errors;
+    private final long timeoutNanos;
+    private final LongSupplier nanoClock;
+    private final ArrayDeque<Pending> pending = new ArrayDeque<>();
+
+    DispatchHandler(RouteTable<RestEndpoint> routes, ErrorMapper errors, long timeoutNanos,
+            LongSupplier nanoClock) {
+        this.routes = routes;
+        this.errors = errors;
+        this.timeoutNanos = timeoutNanos;
+        this.nanoClock = nanoClock;
+    }
+
+    /** One request awaiting its turn to be written. */
+    private static final class Pending {
+        final String requestId;
+        RestResponse response;
+        boolean close;
+        ScheduledFuture<?> timer;
+
+        Pending(String requestId) {
+            this.requestId = requestId;
+        }
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
+        RequestContext context = bind(request);
+        Pending slot = new Pending(context.requestId());
+        pending.add(slot);
+        if (request.decoderResult().isFailure()) {
+            slot.close = true;
+            deliver(ctx, slot, errors.map(new HttpStatusException(400, "request: malformed HTTP ("
+                    + request.decoderResult().cause().getMessage() + ")"), slot.requestId));
+            return;
+        }
+        CompletableFuture<RestResponse> answer = route(request, context);
+        if (!answer.isDone()) {
+            slot.timer = ctx.executor().schedule(() -> deliver(ctx, slot, errors.map(
+                    new InferenceException(ErrorKind.DEADLINE_EXCEEDED, "deadline: "
+                            + TimeUnit.NANOSECONDS.toMillis(timeoutNanos) + " ms passed"
+                            + " (expected: an answer within request-timeout)"),
+                    slot.requestId)), timeoutNanos, TimeUnit.NANOSECONDS);
+        }
+        answer.whenComplete((response, failure) -> {
+            RestResponse out = failure == null ? response : errors.map(failure, slot.requestId);
+            if (ctx.executor().inEventLoop()) {
+                deliver(ctx, slot, out);
+            } else {
+                ctx.executor().execute(() -> deliver(ctx, slot, out));
+            }
+        });
+    }
+
+    private RequestContext bind(FullHttpRequest request) {
+        Map<String, String> headers = new HashMap<>();
+        request.headers().forEach(h -> headers.merge(h.getKey().toLowerCase(Locale.ROOT),
+                h.getValue(), (a, b) -> a + "," + b));
+        long start = nanoClock.getAsLong();
+        return new RequestContext(RequestIds.accept(headers.get(REQUEST_ID)), headers, start,
+                start + timeoutNanos);
+    }
+
+    private CompletableFuture<RestResponse> route(FullHttpRequest request, RequestContext context) {
+        String method = request.method().name();
+        String path = request.uri();
+        RouteTable.Match<RestEndpoint> match = routes.match(method, path);
+        if (match instanceof RouteTable.Found<RestEndpoint> found) {
+            byte[] body = request.method() == HttpMethod.POST
+                    ? ByteBufUtil.getBytes(request.content()) : new byte[0];
+            try {
+                return found.target().serve(new RestRequest(found.params(), body, context));
+            } catch (RuntimeException e) {
+                return CompletableFuture.failedFuture(e);
+            }
+        }
+        if (match instanceof RouteTable.WrongMethod<RestEndpoint> wrong) {
+            String allow = String.join(", ", wrong.allowed());
+            return CompletableFuture.failedFuture(new HttpStatusException(405, "method: " + method
+                    + " (expected: " + allow + " for " + clean(path) + ")",
+                    Map.of("allow", allow)));
+        }
+        return CompletableFuture.failedFuture(new HttpStatusException(404, "path: " + clean(path)
+                + " (expected: an Open Inference Protocol path such as /v2/models/{model}/infer)"));
+    }
+
+    private void deliver(ChannelHandlerContext ctx, Pending slot, RestResponse response) {
+        if (slot.response != null) {
+            return;
+        }
+        slot.response = response;
+        if (slot.timer != null) {
+            slot.timer.cancel(false);
+        }
+        while (!pending.isEmpty() && pending.peek().response != null) {
+            Pending head = pending.poll();
+            FullHttpResponse out = toNetty(head.response, head.requestId);
+            if (head.close) {
+                out.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+                ctx.writeAndFlush(out).addListener(ChannelFutureListener.CLOSE);
+            } else {
+                ctx.writeAndFlush(out);
+            }
+        }
+    }
+
+    static FullHttpResponse toNetty(RestResponse response, String requestId) {
+        FullHttpResponse out = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
+                HttpResponseStatus.valueOf(response.status()),
+                Unpooled.wrappedBuffer(response.body()));
+        out.headers()
+                .set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON)
+                .setInt(HttpHeaderNames.CONTENT_LENGTH, response.body().length);
+        if (requestId != null) {
+            out.headers().set(REQUEST_ID, requestId);
+        }
+        response.headers().forEach(out.headers()::set);
+        return out;
+    }
+
+    private static String clean(String uri) {
+        int query = uri.indexOf('?');
+        String path = query < 0 ? uri : uri.substring(0, query);
+        return path.length() <= 200 ? path : path.substring(0, 200) + "...";
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
+        if (event instanceof IdleStateEvent && pending.isEmpty()) {
+            ctx.close();
+            return;
+        }
+        super.userEventTriggered(ctx, event);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        for (Pending slot : pending) {
+            if (slot.timer != null) {
+                slot.timer.cancel(false);
+            }
+        }
+        pending.clear();
+        super.channelInactive(ctx);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        log.debug("Closing connection {} after {}", ctx.channel().remoteAddress(), cause.toString());
+        ctx.close();
+    }
+}

@@ -1,0 +1,95 @@
+package dev.modelgate.server.http;
+
+import dev.modelgate.server.config.ConfigException;
+import dev.modelgate.server.config.ServerConfig;
+import dev.modelgate.server.service.InferenceService;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.net.InetSocketAddress;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+
+/**
+ * The REST data plane: a Netty HTTP/1.1 server speaking the Open Inference Protocol over an
+ * {@link InferenceService}. It owns its event loops; the codec executor belongs to the caller.
+ */
+public final class HttpServer implements AutoCloseable {
+    private final EventLoopGroup acceptor;
+    private final EventLoopGroup workers;
+    private final Channel channel;
+
+    private HttpServer(EventLoopGroup acceptor, EventLoopGroup workers, Channel channel) {
+        this.acceptor = acceptor;
+        this.workers = workers;
+        this.channel = channel;
+    }
+
+    /**
+     * Binds {@code config.bindAddress():config.httpPort()} (port 0 picks a free one).
+     *
+     * @param codec runs JSON decoding and encoding of inference bodies, off the event loops
+     * @param nanoClock the clock request deadlines use
+     * @throws ConfigException when the address cannot be bound
+     */
+    public static HttpServer start(ServerConfig config, InferenceService service, Executor codec,
+            LongSupplier nanoClock) {
+        ErrorMapper errors = new ErrorMapper();
+        HttpServerInitializer initializer = new HttpServerInitializer(
+                new OipRestService(service, codec).routes(), errors, config.maxRequestSize(),
+                config.idleTimeout().toNanos(), config.requestTimeout().toNanos(), nanoClock);
+        EventLoopGroup acceptor = new MultiThreadIoEventLoopGroup(1,
+                new DefaultThreadFactory("modelgate-http-accept"), NioIoHandler.newFactory());
+        EventLoopGroup workers = new MultiThreadIoEventLoopGroup(config.ioThreads(),
+                new DefaultThreadFactory("modelgate-http-io"), NioIoHandler.newFactory());
+        try {
+            Channel channel = new ServerBootstrap()
+                    .group(acceptor, workers)
+                    .channel(NioServerSocketChannel.class)
+                    .option(ChannelOption.SO_BACKLOG, 1024)
+                    .childOption(ChannelOption.TCP_NODELAY, true)
+                    .childHandler(initializer)
+                    .bind(config.bindAddress(), config.httpPort())
+                    .syncUninterruptibly()
+                    .channel();
+            return new HttpServer(acceptor, workers, channel);
+        } catch (RuntimeException e) {
+            shutdown(acceptor, workers);
+            throw new ConfigException("http listener", "http-port: " + config.bindAddress() + ":"
+                    + config.httpPort() + " (expected: a free port to bind; " + e.getMessage() + ")");
+        }
+    }
+
+    /** The bound address; its port is the real one when port 0 was asked for. */
+    public InetSocketAddress address() {
+        return (InetSocketAddress) channel.localAddress();
+    }
+
+    public int port() {
+        return address().getPort();
+    }
+
+    /** Blocks until the server is closed. */
+    public void awaitClosed() throws InterruptedException {
+        channel.closeFuture().await();
+        workers.terminationFuture().await();
+    }
+
+    /** Stops accepting, closes connections and stops the event loops. */
+    @Override
+    public void close() {
+        channel.close().syncUninterruptibly();
+        shutdown(acceptor, workers);
+    }
+
+    private static void shutdown(EventLoopGroup acceptor, EventLoopGroup workers) {
+        acceptor.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        workers.shutdownGracefully(0, 5, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+}

@@ -1,0 +1,50 @@
+package dev.modelgate.server.http;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
+import io.netty.handler.timeout.IdleStateHandler;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+
+/**
+ * The transport path of one connection, in order; read this to know what a request goes through:
+ *
+ * <ol>
+ *   <li>{@code idle}: closes a keep-alive connection idle for idle-timeout (the dispatcher acts on
+ *       the event, only when nothing is in flight);
+ *   <li>{@code http}: HTTP/1.1 bytes to messages and back;
+ *   <li>{@code keep-alive}: keeps or closes the connection per request and protocol version;
+ *   <li>{@code aggregate}: one full request, at most max-request-size bytes, else 413;
+ *   <li>{@code dispatch}: bind, route, run off the event loop, map errors, write in order.
+ * </ol>
+ */
+final class HttpServerInitializer extends ChannelInitializer<Channel> {
+    private final RouteTable<RestEndpoint> routes;
+    private final ErrorMapper errors;
+    private final int maxRequestSize;
+    private final long idleNanos;
+    private final long timeoutNanos;
+    private final LongSupplier nanoClock;
+
+    HttpServerInitializer(RouteTable<RestEndpoint> routes, ErrorMapper errors, int maxRequestSize,
+            long idleNanos, long timeoutNanos, LongSupplier nanoClock) {
+        this.routes = routes;
+        this.errors = errors;
+        this.maxRequestSize = maxRequestSize;
+        this.idleNanos = idleNanos;
+        this.timeoutNanos = timeoutNanos;
+        this.nanoClock = nanoClock;
+    }
+
+    @Override
+    protected void initChannel(Channel channel) {
+        channel.pipeline()
+                .addLast("idle", new IdleStateHandler(0, 0, idleNanos, TimeUnit.NANOSECONDS))
+                .addLast("http", new HttpServerCodec())
+                .addLast("keep-alive", new HttpServerKeepAliveHandler())
+                .addLast("aggregate", new LimitedAggregator(maxRequestSize, errors))
+                .addLast("dispatch", new DispatchHandler(routes, errors, timeoutNanos, nanoClock));
+    }
+}

@@ -1,0 +1,124 @@
+package dev.modelgate.server.http;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Method plus path template to a target, with {@code {name}} segments captured as parameters. The
+ * table is the API's table of contents; matching tells a missing path (404) from a wrong method
+ * (405, with the methods that would have matched). Immutable once built.
+ */
+final class RouteTable<T> {
+    private final List<Route<T>> routes;
+
+    private RouteTable(List<Route<T>> routes) {
+        this.routes = List.copyOf(routes);
+    }
+
+    static <T> Builder<T> builder() {
+        return new Builder<>();
+    }
+
+    /** The result of matching one request. */
+    sealed interface Match<T> permits Found, NotFound, WrongMethod {
+    }
+
+    /** A route matched; {@code params} holds the decoded captured segments. */
+    record Found<T>(T target, Map<String, String> params) implements Match<T> {
+    }
+
+    /** No template matches the path. */
+    record NotFound<T>() implements Match<T> {
+    }
+
+    /** Some template matches the path, but not with this method. */
+    record WrongMethod<T>(Set<String> allowed) implements Match<T> {
+    }
+
+    Match<T> match(String method, String path) {
+        String[] segments = PathTemplate.segments(path);
+        Set<String> allowed = new TreeSet<>();
+        for (Route<T> route : routes) {
+            Map<String, String> params = route.template().match(segments);
+            if (params != null) {
+                if (route.method().equals(method)) {
+                    return new Found<>(route.target(), params);
+                }
+                allowed.add(route.method());
+            }
+        }
+        return allowed.isEmpty() ? new NotFound<>() : new WrongMethod<>(allowed);
+    }
+
+    private record Route<T>(String method, PathTemplate template, T target) {
+    }
+
+    static final class Builder<T> {
+        private final List<Route<T>> routes = new ArrayList<>();
+
+        Builder<T> get(String template, T target) {
+            return add("GET", template, target);
+        }
+
+        Builder<T> post(String template, T target) {
+            return add("POST", template, target);
+        }
+
+        Builder<T> add(String method, String template, T target) {
+            routes.add(new Route<>(method, PathTemplate.parse(template), target));
+            return this;
+        }
+
+        RouteTable<T> build() {
+            return new RouteTable<>(routes);
+        }
+    }
+
+    /** A path template of literal and {@code {name}} segments. */
+    record PathTemplate(String[] parts) {
+        static PathTemplate parse(String template) {
+            return new PathTemplate(segments(template));
+        }
+
+        /** The path's segments without the leading slash, a trailing slash or a query string. */
+        static String[] segments(String path) {
+            int query = path.indexOf('?');
+            String clean = query < 0 ? path : path.substring(0, query);
+            if (clean.startsWith("/")) {
+                clean = clean.substring(1);
+            }
+            if (clean.endsWith("/")) {
+                clean = clean.substring(0, clean.length() - 1);
+            }
+            return clean.isEmpty() ? new String[0] : clean.split("/", -1);
+        }
+
+        /** The captured parameters, or {@code null} when the path does not fit. */
+        Map<String, String> match(String[] segments) {
+            if (segments.length != parts.length) {
+                return null;
+            }
+            Map<String, String> params = null;
+            for (int i = 0; i < parts.length; i++) {
+                String part = parts[i];
+                if (part.startsWith("{") && part.endsWith("}")) {
+                    String value = PathSegments.decode(segments[i]);
+                    if (value == null || value.isEmpty()) {
+                        return null;
+                    }
+                    if (params == null) {
+                        params = new LinkedHashMap<>();
+                    }
+                    params.put(part.substring(1, part.length() - 1), value);
+                } else if (!part.equals(segments[i])) {
+                    return null;
+                }
+            }
+            return params == null ? Map.of() : Map.copyOf(params);
+        }
+    }
+}

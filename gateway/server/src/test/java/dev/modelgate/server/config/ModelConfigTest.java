@@ -1,0 +1,60 @@
+package dev.modelgate.server.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.modelgate.api.spi.Device;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class ModelConfigTest {
+
+    @Test
+    void emptyMeansDefaults() {
+        ConfigProblems problems = new ConfigProblems();
+        assertThat(ModelConfig.from(Map.of(), "m ", problems)).isEqualTo(ModelConfig.defaults());
+        assertThat(ModelConfig.defaults().runtime()).isEqualTo("onnx");
+        assertThat(problems.isEmpty()).isTrue();
+    }
+
+    @Test
+    void readsEveryKey() {
+        Map<String, Object> values = new LinkedHashMap<>();
+        values.put("runtime", "fake");
+        values.put("device", "GPU");
+        values.put("device-id", 1);
+        values.put("fallback-to-cpu", true);
+        values.put("instances", 4);
+        values.put("default-version", 2);
+        values.put("options", Map.of("intra-op-threads", 2, "mode", "fast"));
+        ConfigProblems problems = new ConfigProblems();
+        assertThat(ModelConfig.from(values, "m ", problems)).isEqualTo(new ModelConfig("fake",
+                Device.GPU, 1, true, 4, Optional.of(2L),
+                Map.of("intra-op-threads", "2", "mode", "fast")));
+    }
+
+    @Test
+    void reportsEveryProblemWithItsKeyAndValue() {
+        Map<String, Object> values = new LinkedHashMap<>();
+        values.put("device", "tpu");
+        values.put("device-id", -1);
+        values.put("fallback-to-cpu", "maybe");
+        values.put("instances", 0);
+        values.put("default-version", "latest");
+        values.put("options", Map.of("nested", List.of(1)));
+        values.put("max-batch", 8);
+        ConfigProblems problems = new ConfigProblems();
+        assertThat(ModelConfig.from(values, "iris/model.yaml ", problems)).isNull();
+        assertThat(problems.list()).containsExactly(
+                "iris/model.yaml max-batch: 8 (expected: one of the keys [default-version, device,"
+                        + " device-id, fallback-to-cpu, instances, options, runtime])",
+                "iris/model.yaml device: tpu (expected: cpu or gpu)",
+                "iris/model.yaml device-id: -1 (expected: an integer in [0, 1023])",
+                "iris/model.yaml fallback-to-cpu: maybe (expected: true or false)",
+                "iris/model.yaml instances: 0 (expected: an integer in [1, 256])",
+                "iris/model.yaml default-version: latest (expected: an integer in [1, 2147483647])",
+                "iris/model.yaml options.nested: [1] (expected: a string, number or boolean)");
+    }
+}

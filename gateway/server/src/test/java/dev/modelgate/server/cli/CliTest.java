@@ -1,0 +1,87 @@
+package dev.modelgate.server.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class CliTest {
+    @TempDir
+    Path dir;
+
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+
+    private int run(String... args) {
+        CommandLine cli = Main.commandLine();
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
+        return cli.execute(args);
+    }
+
+    @Test
+    void helpListsTheCommands() {
+        assertThat(run("--help")).isZero();
+        assertThat(out.toString()).contains("Usage: modelgate", "serve", "quickstart");
+    }
+
+    @Test
+    void serveHelpListsItsOptions() {
+        assertThat(run("serve", "--help")).isZero();
+        assertThat(out.toString()).contains("--model-repository=DIR", "--config=FILE", "--http-port=N");
+    }
+
+    @Test
+    void aBadFlagIsExitTwoWithAMessage() {
+        assertThat(run("serve", "--bogus")).isEqualTo(2);
+        assertThat(err.toString()).contains("Unknown option: '--bogus'");
+        assertThat(run("serve", "--http-port", "abc")).isEqualTo(2);
+        assertThat(err.toString()).contains("Invalid value for option '--http-port'");
+    }
+
+    @Test
+    void aMissingRepositoryIsExitTwo() {
+        assertThat(run("serve")).isEqualTo(2);
+        assertThat(err.toString()).contains("model-repository: null (expected: a model directory");
+        assertThat(run("serve", "--model-repository", dir.resolve("nope").toString())).isEqualTo(2);
+        assertThat(err.toString()).contains("(expected: an existing directory)");
+    }
+
+    @Test
+    void aBrokenConfigFileIsExitTwoWithEveryProblem() throws Exception {
+        Path broken = Files.writeString(dir.resolve("broken.yaml"), "http-port: [\n");
+        assertThat(run("serve", "--config", broken.toString())).isEqualTo(2);
+        assertThat(err.toString()).contains("(expected: valid YAML)");
+
+        Path wrong = Files.writeString(dir.resolve("wrong.yaml"),
+                "http-port: -1\nrequest-timeout: soon\nmodel-repository: models\n");
+        assertThat(run("serve", "--config", wrong.toString())).isEqualTo(2);
+        assertThat(err.toString()).contains("http-port: -1 (expected: an integer in [0, 65535])",
+                "request-timeout: soon (expected: a positive duration",
+                "model-repository: " + dir.resolve("models") + " (expected: an existing directory)");
+    }
+
+    @Test
+    void flagsOverrideTheConfigFile() throws Exception {
+        Files.createDirectories(dir.resolve("models"));
+        Path file = Files.writeString(dir.resolve("server.yaml"),
+                "http-port: 9000\nmodel-repository: models\n");
+        ServeCommand serve = new ServeCommand();
+        serve.configFile = file;
+        serve.httpPort = 0;
+        assertThat(serve.config(dir).httpPort()).isZero();
+        assertThat(serve.config(dir).modelRepository()).isEqualTo(dir.resolve("models"));
+    }
+
+    @Test
+    void aBadModelRepositoryIsExitTwo() throws Exception {
+        Files.createDirectories(dir.resolve("iris/1"));
+        assertThat(run("serve", "--model-repository", dir.toString(), "--http-port", "0")).isEqualTo(2);
+        assertThat(err.toString()).contains("model iris version 1:", "(expected: a directory holding model.onnx");
+    }
+}

@@ -1,0 +1,205 @@
+package dev.modelgate.server.admin;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.modelgate.api.ErrorKind;
+import dev.modelgate.api.InferenceException;
+import dev.modelgate.server.routing.TrafficPolicy;
+import dev.modelgate.server.traffic.ServiceControl;
+import dev.modelgate.server.traffic.ServiceStatus;
+import dev.modelgate.server.traffic.TrafficPolicyJson;
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The admin plane on its own port (Vert.x Web): services, revisions and traffic, promote and
+ * rollback, shadow disagreements; other admin-port pages ({@code /metrics}, the dashboard) are
+ * mounted through {@code extraRoutes}. The data plane never exposes any of it.
+ *
+ * <p>When a token is configured every {@code /admin} call needs {@code Authorization: Bearer
+ * <token>}; {@code /metrics} stays open for Prometheus.
+ */
+public final class AdminServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(AdminServer.class);
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final long MAX_BODY = 1 << 20;
+
+    private final Vertx vertx;
+    private final HttpServer server;
+
+    private AdminServer(Vertx vertx, HttpServer server) {
+        this.vertx = vertx;
+        this.server = server;
+    }
+
+    /**
+     * Starts the admin server and waits until it listens.
+     *
+     * @param token the bearer token admin calls need, or {@code null} for none
+     */
+    public static AdminServer start(String host, int port, String token, ServiceControl control,
+            Consumer<Router> extraRoutes) {
+        Vertx vertx = Vertx.vertx();
+        Router router = Router.router(vertx);
+        router.route("/admin/*").handler(BodyHandler.create().setBodyLimit(MAX_BODY));
+        if (token != null) {
+            router.route("/admin/*").handler(bearer(token));
+        }
+        new AdminRoutes(control).mount(router);
+        extraRoutes.accept(router);
+        router.route().last().handler(ctx -> error(ctx, 404, "path: " + ctx.normalizedPath()
+                + " (expected: an admin API path)"));
+        try {
+            HttpServer server = vertx.createHttpServer().requestHandler(router).listen(port, host)
+                    .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+            LOG.info("admin API listening on {}:{}", host, server.actualPort());
+            return new AdminServer(vertx, server);
+        } catch (Exception e) {
+            vertx.close();
+            throw new IllegalStateException("admin port " + port + ": cannot listen: " + e.getMessage(), e);
+        }
+    }
+
+    public int port() {
+        return server.actualPort();
+    }
+
+    @Override
+    public void close() {
+        try {
+            vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            LOG.warn("admin server did not close cleanly", e);
+        }
+    }
+
+    private static Handler<RoutingContext> bearer(String token) {
+        byte[] expected = ("Bearer " + token).getBytes(StandardCharsets.UTF_8);
+        return ctx -> {
+            String header = ctx.request().getHeader("Authorization");
+            byte[] actual = header == null ? new byte[0] : header.getBytes(StandardCharsets.UTF_8);
+            if (MessageDigest.isEqual(expected, actual)) {
+                ctx.next();
+            } else {
+                ctx.response().putHeader("WWW-Authenticate", "Bearer");
+                error(ctx, 401, "authorization: " + (header == null ? "missing" : "wrong token")
+                        + " (expected: Bearer token)");
+            }
+        };
+    }
+
+    static void error(RoutingContext ctx, int status, String message) {
+        json(ctx, status, JsonNodeFactory.instance.objectNode().put("error", message));
+    }
+
+    static void json(RoutingContext ctx, int status, JsonNode body) {
+        ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json")
+                .end(body.toString());
+    }
+
+    /** The admin routes over a {@link ServiceControl}; one method per call. */
+    static final class AdminRoutes {
+        private final ServiceControl control;
+
+        AdminRoutes(ServiceControl control) {
+            this.control = control;
+        }
+
+        void mount(Router router) {
+            router.get("/admin/services").handler(call(ctx -> ServiceJson.services(control.services())));
+            router.get("/admin/services/:service").handler(call(ctx ->
+                    ServiceJson.service(control.service(ctx.pathParam("service")))));
+            router.get("/admin/services/:service/traffic").handler(call(ctx ->
+                    TrafficPolicyJson.write(control.service(ctx.pathParam("service")).traffic())));
+            router.put("/admin/services/:service/traffic").handler(call(this::setTraffic));
+            router.put("/admin/services/:service/traffic/weights").handler(call(this::setWeights));
+            router.post("/admin/services/:service/revisions").handler(call(ctx -> ServiceJson.service(
+                    control.addRevision(ctx.pathParam("service"), ServiceJson.revision(body(ctx))))));
+            router.delete("/admin/services/:service/revisions/:revision").handler(call(ctx ->
+                    ServiceJson.service(control.removeRevision(ctx.pathParam("service"),
+                            ctx.pathParam("revision")))));
+            router.post("/admin/services/:service/promote").handler(call(this::promote));
+            router.post("/admin/services/:service/rollback").handler(call(ctx ->
+                    ServiceJson.service(control.rollback(ctx.pathParam("service")))));
+            router.get("/admin/services/:service/disagreements").handler(call(ctx ->
+                    ServiceJson.disagreements(control.disagreements(ctx.pathParam("service")))));
+        }
+
+        private JsonNode setTraffic(RoutingContext ctx) {
+            String service = ctx.pathParam("service");
+            ServiceStatus current = control.service(service);
+            TrafficPolicy policy = TrafficPolicyJson.readValid(body(ctx), revisionNames(current));
+            return ServiceJson.service(control.setTraffic(service, policy));
+        }
+
+        private JsonNode setWeights(RoutingContext ctx) {
+            String service = ctx.pathParam("service");
+            ServiceStatus current = control.service(service);
+            ObjectNode traffic = TrafficPolicyJson.write(current.traffic());
+            traffic.set("weights", body(ctx));
+            TrafficPolicy policy = TrafficPolicyJson.readValid(traffic, revisionNames(current));
+            return ServiceJson.service(control.setTraffic(service, policy));
+        }
+
+        private JsonNode promote(RoutingContext ctx) {
+            String revision = null;
+            if (ctx.body().length() > 0) {
+                JsonNode body = body(ctx);
+                if (!body.path("revision").isTextual()) {
+                    throw InferenceException.invalid("revision: " + body.get("revision")
+                            + " (expected: the canary's name, or no body)");
+                }
+                revision = body.get("revision").asText();
+            }
+            return ServiceJson.service(control.promote(ctx.pathParam("service"), revision));
+        }
+
+        private static java.util.Set<String> revisionNames(ServiceStatus status) {
+            return status.revisions().stream().map(r -> r.spec().name())
+                    .collect(java.util.stream.Collectors.toCollection(java.util.LinkedHashSet::new));
+        }
+
+        private static JsonNode body(RoutingContext ctx) {
+            try {
+                JsonNode node = MAPPER.readTree(ctx.body().asString());
+                if (node == null) {
+                    throw InferenceException.invalid("body: empty (expected: JSON)");
+                }
+                return node;
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                throw InferenceException.invalid("body: malformed JSON (" + e.getOriginalMessage() + ")");
+            }
+        }
+
+        private static Handler<RoutingContext> call(Function<RoutingContext, JsonNode> action) {
+            return ctx -> {
+                try {
+                    json(ctx, 200, action.apply(ctx));
+                } catch (InferenceException e) {
+                    error(ctx, STATUS.getOrDefault(e.kind(), 500), e.getMessage());
+                } catch (RuntimeException e) {
+                    LOG.error("admin call {} {} failed", ctx.request().method(), ctx.normalizedPath(), e);
+                    error(ctx, 500, "internal error");
+                }
+            };
+        }
+
+        private static final Map<ErrorKind, Integer> STATUS = new LinkedHashMap<>(Map.of(
+                ErrorKind.INVALID_ARGUMENT, 400, ErrorKind.NOT_FOUND, 404, ErrorKind.UNAVAILABLE, 503));
+    }
+}

@@ -1,0 +1,27 @@
+package dev.modelgate.runtime.djl;
+
+import ai.djl.Model;
+import ai.djl.nn.Activation;
+import ai.djl.nn.Block;
+import ai.djl.nn.BlockFactory;
+import ai.djl.nn.SequentialBlock;
+import ai.djl.nn.core.Linear;
+import java.nio.file.Path;
+import java.util.Map;
+
+/** A 2 → 16 → 16 → 1 ReLU MLP, the network of the trained test model. */
+public final class MlpBlockFactory implements BlockFactory {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    public Block newBlock(Model model, Path modelPath, Map<String, ?> arguments) {
+        return mlp();
+    }
+
+    static SequentialBlock mlp() {
+        return new SequentialBlock()
+                .add(Linear.builder().setUnits(16).build()).add(Activation.reluBlock())
+                .add(Linear.builder().setUnits(16).build()).add(Activation.reluBlock())
+                .add(Linear.builder().setUnits(1).build());
+    }
+}

@@ -34,7 +34,11 @@ final class Serving {
             err.flush();
             return CONFIG_ERROR;
         }
-        Thread hook = new Thread(server::close, "modelgate-shutdown");
+        Thread hook = new Thread(() -> {
+            log.info("Modelgate stopping");
+            server.close();
+            log.info("Modelgate stopped");
+        }, "modelgate-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         try {
             server.loaded().join();
@@ -47,9 +51,10 @@ final class Serving {
             server.close();
             return LOAD_ERROR;
         }
-        log.info("Modelgate {} serving http://{}:{} ({} ms) models: {}",
+        log.info("Modelgate {} serving http://{}:{} (admin http://{}:{}) in {} ms, models: {}",
                 Modelgate.serverMetadata().version(), config.bindAddress(), server.httpPort(),
-                (System.nanoTime() - start) / 1_000_000, describe(server));
+                config.bindAddress(), server.adminPort(), (System.nanoTime() - start) / 1_000_000,
+                describe(server));
         try {
             server.awaitClosed();
         } catch (InterruptedException e) {

@@ -187,6 +187,21 @@ class HttpPipelineTest {
     }
 
     @Test
+    void aClientExpecting100ContinueGetsA413WithJsonAndKeepsTheConnection() {
+        Response refused = one("POST /v2/models/echo/infer HTTP/1.1\r\nHost: t\r\nExpect: 100-continue\r\n"
+                + "Content-Length: 5000\r\n\r\n");
+        assertThat(refused.status()).isEqualTo(413);
+        assertThat(refused.body()).contains("body: 5000 bytes (expected: at most 4096 bytes");
+        assertThat(one(get("/v2/health/live")).status()).isEqualTo(200);
+
+        byte[] body = INFER_BODY.getBytes(StandardCharsets.UTF_8);
+        List<Response> continued = send("POST /v2/models/echo/infer HTTP/1.1\r\nHost: t\r\n"
+                + "Expect: 100-continue\r\nContent-Length: " + body.length + "\r\n\r\n");
+        assertThat(continued).extracting(Response::status).containsExactly(100);
+        assertThat(send(INFER_BODY)).extracting(Response::status).containsExactly(200);
+    }
+
+    @Test
     void chunkedBodiesOverTheLimitGet413Too() {
         String chunk = "x".repeat(3000);
         String raw = "POST /v2/models/echo/infer HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n"

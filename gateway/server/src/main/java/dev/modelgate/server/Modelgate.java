@@ -1,6 +1,9 @@
 package dev.modelgate.server;
 
+import dev.modelgate.api.InferenceException;
 import dev.modelgate.api.ServerMetadata;
+import dev.modelgate.server.admin.AdminServer;
+import dev.modelgate.server.config.ConfigException;
 import dev.modelgate.server.config.ServerConfig;
 import dev.modelgate.server.host.ModelEntry;
 import dev.modelgate.server.host.ModelHost;
@@ -8,6 +11,16 @@ import dev.modelgate.server.host.ModelRepository;
 import dev.modelgate.server.host.RuntimeRegistry;
 import dev.modelgate.server.http.HttpServer;
 import dev.modelgate.server.service.NamedExecutors;
+import dev.modelgate.server.shadow.ShadowMirror;
+import dev.modelgate.server.traffic.ServiceConfig;
+import dev.modelgate.server.traffic.ServiceRegistry;
+import dev.modelgate.server.traffic.ServiceRouter;
+import dev.modelgate.server.traffic.ServiceSpec;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -15,50 +28,104 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 
 /**
- * The wiring of one running server: repository scan, model host, codec executor and HTTP listener,
- * built from a validated {@link ServerConfig} and a {@link RuntimeRegistry}. The CLI's {@code main}
+ * The wiring of one running server: repository scan, model host, services and their routing,
+ * codec executor, HTTP listener and admin server, built from a validated {@link ServerConfig} and a {@link RuntimeRegistry}. The CLI's {@code main}
  * is the composition root that calls this; integration tests call it with their own runtimes.
  */
 public final class Modelgate implements AutoCloseable {
     private static final int CODEC_QUEUE = 4096;
 
+    private static final int DISAGREEMENTS_KEPT = 100;
+
     private final List<ModelEntry> models;
     private final ModelHost host;
+    private final ServiceRegistry services;
     private final ExecutorService codec;
     private final HttpServer http;
+    private final AdminServer admin;
     private final CompletableFuture<Void> loaded;
 
-    private Modelgate(List<ModelEntry> models, ModelHost host, ExecutorService codec,
-            HttpServer http, CompletableFuture<Void> loaded) {
+    private Modelgate(List<ModelEntry> models, ModelHost host, ServiceRegistry services,
+            ExecutorService codec, HttpServer http, AdminServer admin, CompletableFuture<Void> loaded) {
         this.models = models;
         this.host = host;
+        this.services = services;
         this.codec = codec;
         this.http = http;
+        this.admin = admin;
         this.loaded = loaded;
     }
 
     /**
-     * Scans the repository, binds the HTTP port and starts loading every model in the background;
-     * the server answers health checks (ready: 503) at once.
+     * Scans the repository, puts the services in front of its models, binds the HTTP and admin
+     * ports and starts loading every model in the background; the server answers health checks
+     * (ready: 503) at once.
      *
-     * @throws dev.modelgate.server.config.ConfigException for a bad repository or an unusable port
+     * @throws dev.modelgate.server.config.ConfigException for a bad repository, bad services or an
+     *     unusable port
      */
     public static Modelgate start(ServerConfig config, RuntimeRegistry runtimes) {
         LongSupplier nanoClock = System::nanoTime;
         List<ModelEntry> models = ModelRepository.scan(config.modelRepository(), runtimes.names());
         ModelHost host = ModelHost.create(serverMetadata(), models, runtimes,
                 config.queueCapacity(), nanoClock);
+        PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        ServiceRegistry services = new ServiceRegistry(ServiceRouter.availability(host),
+                DISAGREEMENTS_KEPT);
         ExecutorService codec = NamedExecutors.bounded("modelgate-codec", config.codecThreads(),
                 CODEC_QUEUE);
-        HttpServer http;
+        HttpServer http = null;
         try {
-            http = HttpServer.start(config, host, codec, nanoClock);
+            services.replaceAll(servicesOf(config.services(), models));
+            ShadowMirror mirror = new ShadowMirror(config.shadowInFlight(),
+                    ServiceRouter.revisionCall(services, host, nanoClock,
+                            config.requestTimeout().toNanos()),
+                    meters, services::recordDisagreement, Clock.systemUTC());
+            ServiceRouter router = new ServiceRouter(services, host, mirror);
+            http = HttpServer.start(config, router, codec, nanoClock);
+            AdminServer admin = AdminServer.start(config.bindAddress(), config.adminPort(),
+                    config.adminToken(), services, adminRoutes -> adminRoutes.get("/metrics")
+                            .handler(ctx -> ctx.response()
+                                    .putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
+                                    .end(meters.scrape())));
+            host.onReadinessChange(services::readinessChanged);
+            CompletableFuture<Void> loaded = host.loadAll();
+            return new Modelgate(models, host, services, codec, http, admin, loaded);
+        } catch (InferenceException e) {
+            stop(http, codec, host);
+            throw new ConfigException("services", List.of(e.getMessage().split("; ")));
         } catch (RuntimeException e) {
-            codec.shutdownNow();
-            host.close();
+            stop(http, codec, host);
             throw e;
         }
-        return new Modelgate(models, host, codec, http, host.loadAll());
+    }
+
+    /**
+     * Replaces the configured services (a config file edit), validated like an admin call; an
+     * invalid set is rejected whole and the old one keeps serving.
+     *
+     * @throws InferenceException INVALID_ARGUMENT listing every problem
+     */
+    public void replaceServices(List<ServiceSpec> configured) {
+        services.replaceAll(servicesOf(configured, models));
+    }
+
+    private static List<ServiceSpec> servicesOf(List<ServiceSpec> configured, List<ModelEntry> models) {
+        Map<String, List<String>> versions = new LinkedHashMap<>();
+        Map<String, String> defaults = new LinkedHashMap<>();
+        for (ModelEntry model : models) {
+            versions.put(model.name(), model.versions().keySet().stream().map(String::valueOf).toList());
+            defaults.put(model.name(), Long.toString(model.defaultVersion()));
+        }
+        return ServiceConfig.withImplicit(configured, versions, defaults);
+    }
+
+    private static void stop(HttpServer http, ExecutorService codec, ModelHost host) {
+        if (http != null) {
+            http.close();
+        }
+        codec.shutdownNow();
+        host.close();
     }
 
     /** The server's identity: the jar's implementation version when packaged. */
@@ -84,6 +151,10 @@ public final class Modelgate implements AutoCloseable {
         return http.port();
     }
 
+    public int adminPort() {
+        return admin.port();
+    }
+
     public void awaitClosed() throws InterruptedException {
         http.awaitClosed();
     }
@@ -91,6 +162,7 @@ public final class Modelgate implements AutoCloseable {
     /** Stops the listener first, so no request arrives at a closing host. */
     @Override
     public void close() {
+        admin.close();
         http.close();
         NamedExecutors.shutdown(codec, 5, TimeUnit.SECONDS);
         host.close();

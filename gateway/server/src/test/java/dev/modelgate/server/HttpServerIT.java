@@ -55,7 +55,7 @@ class HttpServerIT {
         model("late", "runtime: gated\n", "gated", Duration.ZERO, 1);
         model("broken", "runtime: broken\n", "broken", Duration.ZERO, 1);
         ServerConfig config = ServerConfig.from(Map.of("model-repository", repo.toString(),
-                "http-port", 0, "bind-address", "127.0.0.1", "max-request-size", "64KiB",
+                "http-port", 0, "admin-port", 0, "bind-address", "127.0.0.1", "max-request-size", "64KiB",
                 "request-timeout", "1s", "queue-capacity", 16, "codec-threads", 2, "io-threads", 2),
                 repo, "test");
         server = Modelgate.start(config, RuntimeRegistry.of(List.of(new FakeRuntimeProvider(),

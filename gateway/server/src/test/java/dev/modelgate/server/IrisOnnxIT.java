@@ -33,7 +33,7 @@ class IrisOnnxIT {
     @BeforeAll
     static void start() {
         ServerConfig config = ServerConfig.from(Map.of("model-repository", EXAMPLES.toString(),
-                "http-port", 0, "bind-address", "127.0.0.1"), EXAMPLES, "test");
+                "http-port", 0, "admin-port", 0, "bind-address", "127.0.0.1"), EXAMPLES, "test");
         server = Modelgate.start(config, RuntimeRegistry.fromClassPath());
         server.loaded().join();
     }

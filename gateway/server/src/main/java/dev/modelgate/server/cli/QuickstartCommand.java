@@ -25,6 +25,10 @@ final class QuickstartCommand implements Callable<Integer> {
             description = "The REST port (default ${DEFAULT-VALUE}).")
     int httpPort;
 
+    @Option(names = "--admin-port", paramLabel = "N", defaultValue = "8082",
+            description = "The admin API, /metrics and dashboard port (default ${DEFAULT-VALUE}).")
+    int adminPort;
+
     @Override
     public Integer call() {
         Path repository = findExamples();
@@ -37,7 +41,7 @@ final class QuickstartCommand implements Callable<Integer> {
         ServerConfig config;
         try {
             config = ServerConfig.from(Map.of("model-repository", repository.toString(),
-                    "http-port", httpPort), repository, "quickstart");
+                    "http-port", httpPort, "admin-port", adminPort), repository, "quickstart");
         } catch (RuntimeException e) {
             spec.commandLine().getErr().println("modelgate: " + e.getMessage());
             spec.commandLine().getErr().flush();

@@ -30,6 +30,14 @@ final class ServeCommand implements Callable<Integer> {
             description = "The REST port (default 8080; 0 picks a free one).")
     Integer httpPort;
 
+    @Option(names = "--admin-port", paramLabel = "N",
+            description = "The admin API, /metrics and dashboard port (default 8082; 0 picks a free one).")
+    Integer adminPort;
+
+    @Option(names = "--admin-token-file", paramLabel = "FILE",
+            description = "A file holding the bearer token admin calls must carry.")
+    Path adminTokenFile;
+
     @Override
     public Integer call() {
         ServerConfig config;
@@ -59,6 +67,12 @@ final class ServeCommand implements Callable<Integer> {
         }
         if (httpPort != null) {
             values.put("http-port", httpPort);
+        }
+        if (adminPort != null) {
+            values.put("admin-port", adminPort);
+        }
+        if (adminTokenFile != null) {
+            values.put("admin-token-file", cwd.resolve(adminTokenFile).toString());
         }
         return ServerConfig.from(values, base, source);
     }

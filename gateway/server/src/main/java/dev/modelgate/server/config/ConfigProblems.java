@@ -30,6 +30,11 @@ public final class ConfigProblems {
         problems.add(prefix + key + ": " + value + " (expected: " + expected + ")");
     }
 
+    /** Records a problem already phrased as {@code key: value (expected: constraint)}. */
+    public void add(String problem) {
+        problems.add(prefix + problem);
+    }
+
     /** Records the problems of a nested read (a file), each with this view's prefix. */
     public void addAll(ConfigException e) {
         e.problems().forEach(problem -> problems.add(prefix + problem));

@@ -1,8 +1,13 @@
 package dev.modelgate.server.config;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.modelgate.server.traffic.ServiceConfig;
+import dev.modelgate.server.traffic.ServiceSpec;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -20,23 +25,32 @@ import java.util.Set;
  * @param ioThreads Netty event-loop threads
  * @param codecThreads threads that decode and encode JSON bodies off the event loop
  * @param queueCapacity requests each model version may hold waiting for an instance
+ * @param adminPort the admin API, {@code /metrics} and dashboard port; 0 picks a free one
+ * @param adminToken the bearer token admin calls need ({@code admin-token-file}), or {@code null}
+ * @param services the configured inference services (the {@code services} block)
+ * @param shadowInFlight how many shadow copies may be in flight before more are dropped
  */
 public record ServerConfig(int httpPort, String bindAddress, int maxRequestSize,
         Path modelRepository, Duration requestTimeout, Duration idleTimeout, int ioThreads,
-        int codecThreads, int queueCapacity) {
+        int codecThreads, int queueCapacity, int adminPort, String adminToken,
+        List<ServiceSpec> services, int shadowInFlight) {
 
     public static final int DEFAULT_HTTP_PORT = 8080;
     public static final int DEFAULT_MAX_REQUEST_SIZE = 64 << 20;
+    public static final int DEFAULT_ADMIN_PORT = 8082;
+
+    private static final ObjectMapper YAML_TREE = new ObjectMapper();
 
     static final Set<String> KEYS = Set.of("http-port", "bind-address", "max-request-size",
             "model-repository", "request-timeout", "idle-timeout", "io-threads", "codec-threads",
-            "queue-capacity");
+            "queue-capacity", "admin-port", "admin-token-file", "services", "shadow-in-flight");
 
     public ServerConfig {
         Objects.requireNonNull(bindAddress, "bindAddress");
         Objects.requireNonNull(modelRepository, "modelRepository");
         Objects.requireNonNull(requestTimeout, "requestTimeout");
         Objects.requireNonNull(idleTimeout, "idleTimeout");
+        services = List.copyOf(services);
     }
 
     /**
@@ -57,6 +71,13 @@ public record ServerConfig(int httpPort, String bindAddress, int maxRequestSize,
         int io = in.integer("io-threads", cores, 1, 1024);
         int codec = in.integer("codec-threads", cores, 1, 1024);
         int queue = in.integer("queue-capacity", 1024, 1, 1 << 20);
+        int adminPort = in.integer("admin-port", DEFAULT_ADMIN_PORT, 0, 65_535);
+        int shadowInFlight = in.integer("shadow-in-flight", 64, 1, 1 << 16);
+        String token = token(in, baseDir, problems);
+        List<String> serviceProblems = new ArrayList<>();
+        List<ServiceSpec> services = ServiceConfig.read(
+                YAML_TREE.valueToTree(values.get("services")), serviceProblems);
+        serviceProblems.forEach(problems::add);
         Path repository = repository(in, baseDir, problems);
         if (idle.compareTo(timeout) <= 0 && in.has("idle-timeout")) {
             problems.add("idle-timeout", values.get("idle-timeout"),
@@ -64,7 +85,26 @@ public record ServerConfig(int httpPort, String bindAddress, int maxRequestSize,
         }
         problems.throwIfAny(source);
         return new ServerConfig(port, bind, (int) maxSize, repository, timeout, idle, io, codec,
-                queue);
+                queue, adminPort, token, services, shadowInFlight);
+    }
+
+    private static String token(ConfigValues in, Path baseDir, ConfigProblems problems) {
+        String file = in.string("admin-token-file", null);
+        if (file == null) {
+            return null;
+        }
+        Path path = baseDir.resolve(file).normalize();
+        try {
+            String token = Files.readString(path).trim();
+            if (token.isEmpty()) {
+                problems.add("admin-token-file", path, "a file holding a non-empty token");
+                return null;
+            }
+            return token;
+        } catch (java.io.IOException e) {
+            problems.add("admin-token-file", path, "a readable file (" + e.getMessage() + ")");
+            return null;
+        }
     }
 
     private static Path repository(ConfigValues in, Path baseDir, ConfigProblems problems) {
@@ -84,6 +124,7 @@ public record ServerConfig(int httpPort, String bindAddress, int maxRequestSize,
     /** This config with another port (tests and the quickstart). */
     public ServerConfig withHttpPort(int port) {
         return new ServerConfig(port, bindAddress, maxRequestSize, modelRepository, requestTimeout,
-                idleTimeout, ioThreads, codecThreads, queueCapacity);
+                idleTimeout, ioThreads, codecThreads, queueCapacity, adminPort, adminToken, services,
+                shadowInFlight);
     }
 }

@@ -35,6 +35,7 @@ final class DefaultModelHost implements ModelHost {
     /** model name to version label to hosted version; built once, never changed. */
     private final Map<String, Map<String, HostedVersion>> versions;
     private final List<String> names;
+    private final List<Runnable> readinessListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     private volatile boolean loaded;
     private volatile boolean closed;
     private ExecutorService loader;
@@ -70,10 +71,18 @@ final class DefaultModelHost implements ModelHost {
         List<CompletableFuture<Void>> loads = new ArrayList<>();
         for (HostedVersion version : all) {
             String runtime = entries.get(version.name()).config().runtime();
-            loads.add(CompletableFuture.runAsync(() -> version.load(runtimes.runtime(runtime)), loader));
+            loads.add(CompletableFuture.runAsync(() -> {
+                version.load(runtimes.runtime(runtime));
+                readinessListeners.forEach(Runnable::run);
+            }, loader));
         }
         return CompletableFuture.allOf(loads.toArray(CompletableFuture[]::new))
                 .thenRun(() -> loaded = true);
+    }
+
+    @Override
+    public void onReadinessChange(Runnable listener) {
+        readinessListeners.add(listener);
     }
 
     @Override

@@ -18,6 +18,12 @@ public interface ModelHost extends InferenceService, AutoCloseable {
      */
     CompletableFuture<Void> loadAll();
 
+    /**
+     * Runs {@code listener} each time a model version becomes ready, before {@link #ready()} turns
+     * true for the last one, so whatever routes on readiness is current when the server says ready.
+     */
+    void onReadinessChange(Runnable listener);
+
     /** Stops taking requests, lets queued ones finish briefly, then closes models and runtimes. */
     @Override
     void close();

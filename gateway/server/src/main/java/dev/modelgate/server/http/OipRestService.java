@@ -14,6 +14,9 @@ import java.util.concurrent.Executor;
  * executor and the model's own executor.
  */
 final class OipRestService {
+    static final String SERVICE_HEADER = "x-modelgate-service";
+    static final String REVISION_HEADER = "x-modelgate-revision";
+
     private final InferenceService service;
     private final Executor codec;
 
@@ -76,8 +79,8 @@ final class OipRestService {
                 .supplyAsync(() -> OipJson.readInferenceRequest(request.body()), codec)
                 .thenCompose((InferenceRequest decoded) ->
                         service.infer(model, decoded, request.context()))
-                .thenApplyAsync(response ->
-                        RestResponse.json(200, OipJson.inferenceResponse(response)), codec);
+                .thenApplyAsync(response -> new RestResponse(200,
+                        OipJson.inferenceResponse(response), answeredBy(response)), codec);
     }
 
     private static CompletableFuture<RestResponse> ok(byte[] body) {
@@ -86,5 +89,13 @@ final class OipRestService {
 
     private static CompletableFuture<RestResponse> answer(int status, byte[] body) {
         return CompletableFuture.completedFuture(RestResponse.json(status, body));
+    }
+
+    /** Headers naming the service and the revision (or version) that answered. */
+    private static java.util.Map<String, String> answeredBy(dev.modelgate.api.InferenceResponse response) {
+        return response.modelVersion() == null
+                ? java.util.Map.of(SERVICE_HEADER, response.modelName())
+                : java.util.Map.of(SERVICE_HEADER, response.modelName(), REVISION_HEADER,
+                        response.modelVersion());
     }
 }

@@ -109,7 +109,7 @@ public final class ServiceRoutes {
     /** Routes to a revision the client named, whatever its weight; it must exist and be ready. */
     public TrafficDecision explicit(String revision, RequestRoutingKeys request) {
         if (!policy.weights().containsKey(revision)) {
-            throw InferenceException.notFound("revision: " + revision + " of service " + service
+            throw InferenceException.notFound("model " + service + " version: " + revision
                     + " (expected one of " + policy.weights().keySet() + ")");
         }
         if (!ready.contains(revision)) {

@@ -10,15 +10,14 @@ import java.time.Clock;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.Semaphore;
 import java.util.function.Consumer;
 
 /**
  * Sends copies of requests to shadow revisions off the client's path and compares the answers.
  *
  * <p>A copy is handed over only after the primary answered, so the shadow never delays the
- * client; it then waits in a bounded queue and is dropped, and counted, when the queue is full.
+ * client. At most {@code capacity} copies are in flight; past that a copy is dropped, and counted.
  * The client's answer and error never depend on the shadow. Results feed metrics per (service,
  * primary, shadow) and the service's log of recent disagreements.
  */
@@ -30,7 +29,7 @@ public final class ShadowMirror {
                 InferenceRequest request);
     }
 
-    private final ExecutorService queue;
+    private final Semaphore inFlight;
     private final RevisionCall call;
     private final MeterRegistry meters;
     private final Consumer<Disagreement> disagreements;
@@ -38,12 +37,12 @@ public final class ShadowMirror {
     private final Map<Pair, PairMeters> pairs = new ConcurrentHashMap<>();
 
     /**
-     * @param queue a bounded executor; a rejected copy is a drop
+     * @param capacity how many copies may be in flight at once
      * @param disagreements where disagreements are kept
      */
-    public ShadowMirror(ExecutorService queue, RevisionCall call, MeterRegistry meters,
+    public ShadowMirror(int capacity, RevisionCall call, MeterRegistry meters,
             Consumer<Disagreement> disagreements, Clock clock) {
-        this.queue = queue;
+        this.inFlight = new Semaphore(capacity);
         this.call = call;
         this.meters = meters;
         this.disagreements = disagreements;
@@ -55,12 +54,20 @@ public final class ShadowMirror {
             InferenceRequest request, InferenceResponse primary) {
         PairMeters pair = pairs.computeIfAbsent(new Pair(service, primaryRevision, shadowRevision),
                 p -> new PairMeters(meters, p));
-        try {
-            queue.execute(() -> call.infer(service, shadowRevision, request).whenComplete((shadow, error) ->
-                    record(pair, request, primary, shadow, error)));
-        } catch (RejectedExecutionException e) {
+        if (!inFlight.tryAcquire()) {
             pair.dropped.increment();
+            return;
         }
+        CompletableFuture<InferenceResponse> answer;
+        try {
+            answer = call.infer(service, shadowRevision, request);
+        } catch (RuntimeException e) {
+            answer = CompletableFuture.failedFuture(e);
+        }
+        answer.whenComplete((shadow, error) -> {
+            inFlight.release();
+            record(pair, request, primary, shadow, error);
+        });
     }
 
     private void record(PairMeters pair, InferenceRequest request, InferenceResponse primary,

@@ -86,10 +86,13 @@ public final class ServiceRegistry implements ServiceControl {
     }
 
     /** The spec of the revision a decision names. */
-    public RevisionSpec revision(String service, String revision) {
-        RevisionSpec spec = entry(service).spec().revision(revision);
+    public RevisionSpec revision(String serviceName, String revision) {
+        ServiceSpec service = entry(serviceName).spec();
+        RevisionSpec spec = service.revision(revision);
         if (spec == null) {
-            throw InferenceException.notFound("revision: " + revision + " of service " + service);
+            throw InferenceException.notFound("model " + serviceName + " version: " + revision
+                    + " (expected one of " + service.revisions().stream().map(RevisionSpec::name).toList()
+                    + ")");
         }
         return spec;
     }

@@ -38,10 +38,13 @@ class ServerConfigTest {
                 io-threads: 2
                 codec-threads: 3
                 queue-capacity: 16
+                admin-port: 9092
+                shadow-in-flight: 8
                 """);
         ServerConfig config = ServerConfig.from(YamlFiles.read(file), dir, "test");
         assertThat(config).isEqualTo(new ServerConfig(0, "127.0.0.1", 1 << 20,
-                dir.resolve("models"), Duration.ofMillis(500), Duration.ofMinutes(2), 2, 3, 16));
+                dir.resolve("models"), Duration.ofMillis(500), Duration.ofMinutes(2), 2, 3, 16,
+                9092, null, java.util.List.of(), 8));
     }
 
     @Test
@@ -64,18 +67,22 @@ class ServerConfigTest {
         values.put("io-threads", "two");
         values.put("queue-capacity", 0);
         values.put("model-repositry", "typo");
+        values.put("services", java.util.List.of(Map.of("name", "iris", "traffic", Map.of())));
         assertThatThrownBy(() -> ServerConfig.from(values, dir, "server.yaml"))
                 .isInstanceOf(ConfigException.class)
-                .satisfies(e -> assertThat(((ConfigException) e).problems()).containsExactly(
-                        "model-repositry: typo (expected: one of the keys [bind-address, codec-threads,"
-                                + " http-port, idle-timeout, io-threads, max-request-size,"
-                                + " model-repository, queue-capacity, request-timeout])",
+                .satisfies(e -> assertThat(((ConfigException) e).problems().get(0)).startsWith(
+                        "model-repositry: typo (expected: one of the keys [admin-port, admin-token-file,"
+                                + " bind-address, codec-threads,"))
+                .satisfies(e -> assertThat(((ConfigException) e).problems()).element(0).isNotNull())
+                .satisfies(e -> assertThat(rest(((ConfigException) e).problems())).containsExactly(
                         "http-port: 70000 (expected: an integer in [0, 65535])",
                         "max-request-size: lots (expected: a size in [1, 2147483647] bytes, such as 64MiB)",
                         "request-timeout: 30 (expected: a positive duration such as 30s, 500ms or 2m)",
                         "idle-timeout: 0s (expected: a positive duration such as 30s, 500ms or 2m)",
                         "io-threads: two (expected: an integer in [1, 1024])",
                         "queue-capacity: 0 (expected: an integer in [1, 1048576])",
+                        "services[0].revisions: null (expected: a non-empty list)",
+                        "services[0].traffic.weights: null (expected: revision to percent)",
                         "model-repository: null (expected: a model directory, from --model-repository"
                                 + " or the config file)"))
                 .hasMessageStartingWith("invalid server.yaml:");
@@ -106,5 +113,9 @@ class ServerConfigTest {
         assertThatThrownBy(() -> YamlFiles.read(dir.resolve("missing.yaml")))
                 .hasMessageContaining("(expected: an existing file)");
         assertThat(YamlFiles.read(Files.writeString(dir.resolve("empty.yaml"), ""))).isEmpty();
+    }
+
+    private static java.util.List<String> rest(java.util.List<String> problems) {
+        return problems.subList(1, problems.size());
     }
 }

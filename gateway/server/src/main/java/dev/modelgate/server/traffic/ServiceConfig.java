@@ -1,0 +1,126 @@
+package dev.modelgate.server.traffic;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.modelgate.server.routing.TrafficPolicy;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Reads the {@code services} block of the config file (kebab-case, KServe-familiar):
+ *
+ * <pre>
+ * services:
+ *   - name: iris                 # what clients call: /v2/models/iris/infer
+ *     stable: v1                 # optional; default: the revision with the most weight
+ *     revisions:
+ *       - {name: v1, model: iris, version: 1}
+ *       - {name: v2, model: iris, version: 2}
+ *     traffic:
+ *       weights: {v1: 90, v2: 10}
+ * </pre>
+ *
+ * and makes the implicit services: every repository model that no configured service is named
+ * after becomes a service whose revisions are its versions, all traffic on the default version.
+ */
+public final class ServiceConfig {
+    private static final Set<String> SERVICE_KEYS = Set.of("name", "stable", "revisions", "traffic");
+    private static final Set<String> REVISION_KEYS = Set.of("name", "model", "version");
+
+    private ServiceConfig() {
+    }
+
+    /** Reads every service, adding each problem (with its key path) to {@code problems}. */
+    public static List<ServiceSpec> read(JsonNode services, List<String> problems) {
+        List<ServiceSpec> specs = new ArrayList<>();
+        if (services == null || services.isNull()) {
+            return specs;
+        }
+        if (!services.isArray()) {
+            problems.add("services: " + services + " (expected: a list of services)");
+            return specs;
+        }
+        for (int i = 0; i < services.size(); i++) {
+            ServiceSpec spec = service(services.get(i), "services[" + i + "]", problems);
+            if (spec != null) {
+                specs.add(spec);
+            }
+        }
+        return specs;
+    }
+
+    /**
+     * The configured services plus one implicit service per model they do not name.
+     *
+     * @param modelVersions model name to its version labels, and the default version label
+     */
+    public static List<ServiceSpec> withImplicit(List<ServiceSpec> configured,
+            Map<String, List<String>> modelVersions, Map<String, String> defaultVersions) {
+        List<ServiceSpec> all = new ArrayList<>(configured);
+        Set<String> named = new java.util.HashSet<>();
+        configured.forEach(s -> named.add(s.name()));
+        modelVersions.forEach((model, versions) -> {
+            if (named.contains(model)) {
+                return;
+            }
+            List<RevisionSpec> revisions = versions.stream()
+                    .map(v -> new RevisionSpec(v, model, v)).toList();
+            Map<String, Integer> weights = new LinkedHashMap<>();
+            versions.forEach(v -> weights.put(v, v.equals(defaultVersions.get(model)) ? 100 : 0));
+            all.add(new ServiceSpec(model, revisions, defaultVersions.get(model),
+                    TrafficPolicy.weights(weights)));
+        });
+        return all;
+    }
+
+    private static ServiceSpec service(JsonNode node, String at, List<String> problems) {
+        if (node == null || !node.isObject()) {
+            problems.add(at + ": " + node + " (expected: a service object)");
+            return null;
+        }
+        int before = problems.size();
+        TrafficPolicyJson.unknownKeys(node, SERVICE_KEYS, at, problems);
+        String name = text(node, "name", at, true, problems);
+        String stable = text(node, "stable", at, false, problems);
+        List<RevisionSpec> revisions = new ArrayList<>();
+        JsonNode list = node.get("revisions");
+        if (list == null || !list.isArray() || list.isEmpty()) {
+            problems.add(at + ".revisions: " + list + " (expected: a non-empty list)");
+        } else {
+            for (int i = 0; i < list.size(); i++) {
+                String revisionAt = at + ".revisions[" + i + "]";
+                JsonNode revision = list.get(i);
+                TrafficPolicyJson.unknownKeys(revision, REVISION_KEYS, revisionAt, problems);
+                String revisionName = text(revision, "name", revisionAt, true, problems);
+                String model = text(revision, "model", revisionAt, true, problems);
+                String version = text(revision, "version", revisionAt, false, problems);
+                if (revisionName != null && model != null) {
+                    revisions.add(new RevisionSpec(revisionName, model, version));
+                }
+            }
+        }
+        TrafficPolicy traffic = TrafficPolicyJson.read(node.get("traffic"), at + ".traffic", problems);
+        if (problems.size() > before) {
+            return null;
+        }
+        return new ServiceSpec(name, revisions, stable, traffic);
+    }
+
+    private static String text(JsonNode node, String key, String at, boolean required,
+            List<String> problems) {
+        JsonNode value = node == null ? null : node.get(key);
+        if (value == null || value.isNull()) {
+            if (required) {
+                problems.add(at + "." + key + ": missing (expected: a non-empty string)");
+            }
+            return null;
+        }
+        if ((value.isTextual() && !value.asText().isEmpty()) || value.isIntegralNumber()) {
+            return value.asText();
+        }
+        problems.add(at + "." + key + ": " + value + " (expected: a non-empty string)");
+        return null;
+    }
+}

@@ -9,6 +9,7 @@ import dev.modelgate.server.host.ModelEntry;
 import dev.modelgate.server.host.ModelHost;
 import dev.modelgate.server.host.ModelRepository;
 import dev.modelgate.server.host.RuntimeRegistry;
+import dev.modelgate.server.grpc.GrpcServer;
 import dev.modelgate.server.http.HttpServer;
 import dev.modelgate.server.service.NamedExecutors;
 import dev.modelgate.server.shadow.ShadowMirror;
@@ -42,16 +43,19 @@ public final class Modelgate implements AutoCloseable {
     private final ServiceRegistry services;
     private final ExecutorService codec;
     private final HttpServer http;
+    private final GrpcServer grpc;
     private final AdminServer admin;
     private final CompletableFuture<Void> loaded;
 
     private Modelgate(List<ModelEntry> models, ModelHost host, ServiceRegistry services,
-            ExecutorService codec, HttpServer http, AdminServer admin, CompletableFuture<Void> loaded) {
+            ExecutorService codec, HttpServer http, GrpcServer grpc, AdminServer admin,
+            CompletableFuture<Void> loaded) {
         this.models = models;
         this.host = host;
         this.services = services;
         this.codec = codec;
         this.http = http;
+        this.grpc = grpc;
         this.admin = admin;
         this.loaded = loaded;
     }
@@ -75,6 +79,7 @@ public final class Modelgate implements AutoCloseable {
         ExecutorService codec = NamedExecutors.bounded("modelgate-codec", config.codecThreads(),
                 CODEC_QUEUE);
         HttpServer http = null;
+        GrpcServer grpc = null;
         try {
             services.replaceAll(servicesOf(config.services(), models));
             ShadowMirror mirror = new ShadowMirror(config.shadowInFlight(),
@@ -83,6 +88,7 @@ public final class Modelgate implements AutoCloseable {
                     meters, services::recordDisagreement, Clock.systemUTC());
             ServiceRouter router = new ServiceRouter(services, host, mirror);
             http = HttpServer.start(config, router, codec, nanoClock);
+            grpc = GrpcServer.start(config, router, nanoClock);
             AdminServer admin = AdminServer.start(config.bindAddress(), config.adminPort(),
                     config.adminToken(), services, adminRoutes -> adminRoutes.get("/metrics")
                             .handler(ctx -> ctx.response()
@@ -90,12 +96,12 @@ public final class Modelgate implements AutoCloseable {
                                     .end(meters.scrape())));
             host.onReadinessChange(services::readinessChanged);
             CompletableFuture<Void> loaded = host.loadAll();
-            return new Modelgate(models, host, services, codec, http, admin, loaded);
+            return new Modelgate(models, host, services, codec, http, grpc, admin, loaded);
         } catch (InferenceException e) {
-            stop(http, codec, host);
+            stop(http, grpc, codec, host);
             throw new ConfigException("services", List.of(e.getMessage().split("; ")));
         } catch (RuntimeException e) {
-            stop(http, codec, host);
+            stop(http, grpc, codec, host);
             throw e;
         }
     }
@@ -120,7 +126,11 @@ public final class Modelgate implements AutoCloseable {
         return ServiceConfig.withImplicit(configured, versions, defaults);
     }
 
-    private static void stop(HttpServer http, ExecutorService codec, ModelHost host) {
+    private static void stop(HttpServer http, GrpcServer grpc, ExecutorService codec,
+            ModelHost host) {
+        if (grpc != null) {
+            grpc.close();
+        }
         if (http != null) {
             http.close();
         }
@@ -151,6 +161,10 @@ public final class Modelgate implements AutoCloseable {
         return http.port();
     }
 
+    public int grpcPort() {
+        return grpc.port();
+    }
+
     public int adminPort() {
         return admin.port();
     }
@@ -163,6 +177,7 @@ public final class Modelgate implements AutoCloseable {
     @Override
     public void close() {
         admin.close();
+        grpc.close();
         http.close();
         NamedExecutors.shutdown(codec, 5, TimeUnit.SECONDS);
         host.close();

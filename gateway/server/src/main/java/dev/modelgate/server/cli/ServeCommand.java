@@ -30,6 +30,10 @@ final class ServeCommand implements Callable<Integer> {
             description = "The REST port (default 8080; 0 picks a free one).")
     Integer httpPort;
 
+    @Option(names = "--grpc-port", paramLabel = "N",
+            description = "The gRPC port (default 8081; 0 picks a free one).")
+    Integer grpcPort;
+
     @Option(names = "--admin-port", paramLabel = "N",
             description = "The admin API, /metrics and dashboard port (default 8082; 0 picks a free one).")
     Integer adminPort;
@@ -67,6 +71,9 @@ final class ServeCommand implements Callable<Integer> {
         }
         if (httpPort != null) {
             values.put("http-port", httpPort);
+        }
+        if (grpcPort != null) {
+            values.put("grpc-port", grpcPort);
         }
         if (adminPort != null) {
             values.put("admin-port", adminPort);

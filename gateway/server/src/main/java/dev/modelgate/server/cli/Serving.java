@@ -51,10 +51,10 @@ final class Serving {
             server.close();
             return LOAD_ERROR;
         }
-        log.info("Modelgate {} serving http://{}:{} (admin http://{}:{}) in {} ms, models: {}",
-                Modelgate.serverMetadata().version(), config.bindAddress(), server.httpPort(),
-                config.bindAddress(), server.adminPort(), (System.nanoTime() - start) / 1_000_000,
-                describe(server));
+        log.info("Modelgate {} serving http://{}:{}, gRPC {}:{} (admin http://{}:{}) in {} ms,"
+                + " models: {}", Modelgate.serverMetadata().version(), config.bindAddress(),
+                server.httpPort(), config.bindAddress(), server.grpcPort(), config.bindAddress(),
+                server.adminPort(), (System.nanoTime() - start) / 1_000_000, describe(server));
         try {
             server.awaitClosed();
         } catch (InterruptedException e) {

@@ -29,13 +29,18 @@ import java.util.Set;
  * @param adminToken the bearer token admin calls need ({@code admin-token-file}), or {@code null}
  * @param services the configured inference services (the {@code services} block)
  * @param shadowInFlight how many shadow copies may be in flight before more are dropped
+ * @param grpcPort the gRPC port (default 8081, or 0 when httpPort is 0); 0 picks a free one
+ * @param grpcMaxMessageSize the largest inbound gRPC message, in bytes (gRPC's own 4 MiB default is
+ *     too small for tensors)
  */
 public record ServerConfig(int httpPort, String bindAddress, int maxRequestSize,
         Path modelRepository, Duration requestTimeout, Duration idleTimeout, int ioThreads,
         int codecThreads, int queueCapacity, int adminPort, String adminToken,
-        List<ServiceSpec> services, int shadowInFlight) {
+        List<ServiceSpec> services, int shadowInFlight, int grpcPort, int grpcMaxMessageSize) {
 
     public static final int DEFAULT_HTTP_PORT = 8080;
+    public static final int DEFAULT_GRPC_PORT = 8081;
+    public static final int DEFAULT_GRPC_MAX_MESSAGE_SIZE = 64 << 20;
     public static final int DEFAULT_MAX_REQUEST_SIZE = 64 << 20;
     public static final int DEFAULT_ADMIN_PORT = 8082;
 
@@ -43,7 +48,8 @@ public record ServerConfig(int httpPort, String bindAddress, int maxRequestSize,
 
     static final Set<String> KEYS = Set.of("http-port", "bind-address", "max-request-size",
             "model-repository", "request-timeout", "idle-timeout", "io-threads", "codec-threads",
-            "queue-capacity", "admin-port", "admin-token-file", "services", "shadow-in-flight");
+            "queue-capacity", "admin-port", "admin-token-file", "services", "shadow-in-flight",
+            "grpc-port", "grpc-max-message-size");
 
     public ServerConfig {
         Objects.requireNonNull(bindAddress, "bindAddress");
@@ -71,6 +77,13 @@ public record ServerConfig(int httpPort, String bindAddress, int maxRequestSize,
         int io = in.integer("io-threads", cores, 1, 1024);
         int codec = in.integer("codec-threads", cores, 1, 1024);
         int queue = in.integer("queue-capacity", 1024, 1, 1 << 20);
+        // A free REST port (tests, side-by-side servers) implies a free gRPC port unless one is set.
+        int grpcPort = in.integer("grpc-port", port == 0 ? 0 : DEFAULT_GRPC_PORT, 0, 65_535);
+        long grpcMax = in.size("grpc-max-message-size", DEFAULT_GRPC_MAX_MESSAGE_SIZE, 1024,
+                Integer.MAX_VALUE);
+        if (grpcPort == port && port != 0) {
+            problems.add("grpc-port", grpcPort, "a port other than http-port " + port);
+        }
         int adminPort = in.integer("admin-port", DEFAULT_ADMIN_PORT, 0, 65_535);
         int shadowInFlight = in.integer("shadow-in-flight", 64, 1, 1 << 16);
         String token = token(in, baseDir, problems);
@@ -85,7 +98,7 @@ public record ServerConfig(int httpPort, String bindAddress, int maxRequestSize,
         }
         problems.throwIfAny(source);
         return new ServerConfig(port, bind, (int) maxSize, repository, timeout, idle, io, codec,
-                queue, adminPort, token, services, shadowInFlight);
+                queue, adminPort, token, services, shadowInFlight, grpcPort, (int) grpcMax);
     }
 
     private static String token(ConfigValues in, Path baseDir, ConfigProblems problems) {
@@ -125,6 +138,6 @@ public record ServerConfig(int httpPort, String bindAddress, int maxRequestSize,
     public ServerConfig withHttpPort(int port) {
         return new ServerConfig(port, bindAddress, maxRequestSize, modelRepository, requestTimeout,
                 idleTimeout, ioThreads, codecThreads, queueCapacity, adminPort, adminToken, services,
-                shadowInFlight);
+                shadowInFlight, grpcPort, grpcMaxMessageSize);
     }
 }

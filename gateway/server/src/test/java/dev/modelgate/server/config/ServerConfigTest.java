@@ -40,11 +40,13 @@ class ServerConfigTest {
                 queue-capacity: 16
                 admin-port: 9092
                 shadow-in-flight: 8
+                grpc-port: 0
+                grpc-max-message-size: 32MiB
                 """);
         ServerConfig config = ServerConfig.from(YamlFiles.read(file), dir, "test");
         assertThat(config).isEqualTo(new ServerConfig(0, "127.0.0.1", 1 << 20,
                 dir.resolve("models"), Duration.ofMillis(500), Duration.ofMinutes(2), 2, 3, 16,
-                9092, null, java.util.List.of(), 8));
+                9092, null, java.util.List.of(), 8, 0, 32 << 20));
     }
 
     @Test

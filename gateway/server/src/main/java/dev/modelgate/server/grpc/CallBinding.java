@@ -1,0 +1,107 @@
+package dev.modelgate.server.grpc;
+
+import dev.modelgate.server.service.RequestContext;
+import io.grpc.Context;
+import io.grpc.Contexts;
+import io.grpc.Deadline;
+import io.grpc.ForwardingServerCall;
+import io.grpc.Metadata;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallHandler;
+import io.grpc.ServerInterceptor;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+import java.util.regex.Pattern;
+
+/**
+ * The Bind step of the gRPC path, the only place that reads inbound gRPC metadata: turns the
+ * call's headers and deadline into a {@link RequestContext} (headers lower-case, as REST gives
+ * them, so routing rules and sticky keys see the same names), and lets the service add response
+ * headers, which are merged into the headers gRPC sends before the first message.
+ */
+final class CallBinding implements ServerInterceptor {
+    static final String REQUEST_ID = "x-request-id";
+    private static final Pattern ACCEPTED_ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
+    private static final Context.Key<Call> CALL = Context.key("modelgate-call");
+
+    private final long timeoutNanos;
+    private final LongSupplier nanoClock;
+
+    /**
+     * @param timeoutNanos the deadline of a call without one, and the cap on a client's deadline
+     */
+    CallBinding(long timeoutNanos, LongSupplier nanoClock) {
+        this.timeoutNanos = timeoutNanos;
+        this.nanoClock = nanoClock;
+    }
+
+    /** One call's context and the response headers the service wants sent. */
+    static final class Call {
+        final RequestContext context;
+        final Metadata responseHeaders = new Metadata();
+
+        Call(RequestContext context) {
+            this.context = context;
+        }
+
+        /** Adds an ASCII response header; call it before the response message is sent. */
+        void responseHeader(String name, String value) {
+            responseHeaders.put(Metadata.Key.of(name, Metadata.ASCII_STRING_MARSHALLER), value);
+        }
+    }
+
+    /** The bound call of the current gRPC context (set for every call through this interceptor). */
+    static Call current() {
+        Call call = CALL.get();
+        if (call == null) {
+            throw new IllegalStateException("no CallBinding on this call");
+        }
+        return call;
+    }
+
+    @Override
+    public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
+            ServerCallHandler<Q, R> next) {
+        Call bound = new Call(bind(headers, Context.current().getDeadline()));
+        ServerCall<Q, R> withHeaders = new ForwardingServerCall.SimpleForwardingServerCall<>(call) {
+            @Override
+            public void sendHeaders(Metadata out) {
+                out.merge(bound.responseHeaders);
+                out.put(Metadata.Key.of(REQUEST_ID, Metadata.ASCII_STRING_MARSHALLER),
+                        bound.context.requestId());
+                super.sendHeaders(out);
+            }
+        };
+        return Contexts.interceptCall(Context.current().withValue(CALL, bound), withHeaders,
+                headers, next);
+    }
+
+    RequestContext bind(Metadata metadata, Deadline deadline) {
+        Map<String, String> headers = new HashMap<>();
+        for (String key : metadata.keys()) {
+            if (key.endsWith(Metadata.BINARY_HEADER_SUFFIX) || key.startsWith(":")) {
+                continue;
+            }
+            Iterable<String> values = metadata.getAll(
+                    Metadata.Key.of(key, Metadata.ASCII_STRING_MARSHALLER));
+            if (values != null) {
+                headers.put(key.toLowerCase(Locale.ROOT), String.join(",", values));
+            }
+        }
+        long start = nanoClock.getAsLong();
+        long budget = deadline == null ? timeoutNanos
+                : Math.min(timeoutNanos, Math.max(0, deadline.timeRemaining(TimeUnit.NANOSECONDS)));
+        return new RequestContext(requestId(headers.get(REQUEST_ID)), headers, start, start + budget);
+    }
+
+    private static String requestId(String fromClient) {
+        if (fromClient != null && ACCEPTED_ID.matcher(fromClient).matches()) {
+            return fromClient;
+        }
+        return String.format("%016x", ThreadLocalRandom.current().nextLong());
+    }
+}

@@ -1,0 +1,98 @@
+package dev.modelgate.server.grpc;
+
+import dev.modelgate.server.config.ConfigException;
+import dev.modelgate.server.config.ServerConfig;
+import dev.modelgate.server.service.InferenceService;
+import io.grpc.Server;
+import io.grpc.ServerInterceptors;
+import io.grpc.ServerServiceDefinition;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongSupplier;
+
+/**
+ * The gRPC data plane: grpc-java on its (shaded) Netty transport, on its own port, serving
+ * {@code inference.GRPCInferenceService} over an {@link InferenceService}. The whole path is here:
+ * bind ({@link CallBinding}), decode/infer/respond ({@link OipGrpcService}), errors
+ * ({@link GrpcErrors}). Calls run on a named executor of our own, never on the transport threads.
+ */
+public final class GrpcServer implements AutoCloseable {
+    private final Server server;
+    private final ExecutorService executor;
+
+    private GrpcServer(Server server, ExecutorService executor) {
+        this.server = server;
+        this.executor = executor;
+    }
+
+    /**
+     * Binds {@code config.bindAddress():config.grpcPort()} (port 0 picks a free one).
+     *
+     * @param nanoClock the clock request deadlines use, as for REST
+     * @throws ConfigException when the address cannot be bound
+     */
+    public static GrpcServer start(ServerConfig config, InferenceService service,
+            LongSupplier nanoClock) {
+        ExecutorService executor = Executors.newFixedThreadPool(config.codecThreads(),
+                threads("modelgate-grpc"));
+        Server server = NettyServerBuilder
+                .forAddress(new InetSocketAddress(config.bindAddress(), config.grpcPort()))
+                .maxInboundMessageSize(config.grpcMaxMessageSize())
+                .executor(executor)
+                .addService(definition(service, executor, config.requestTimeout().toNanos(),
+                        nanoClock))
+                .build();
+        try {
+            server.start();
+        } catch (IOException | RuntimeException e) {
+            server.shutdownNow();
+            executor.shutdownNow();
+            throw new ConfigException("grpc listener", "grpc-port: " + config.bindAddress() + ":"
+                    + config.grpcPort() + " (expected: a free port to bind; " + e.getMessage() + ")");
+        }
+        return new GrpcServer(server, executor);
+    }
+
+    /** The service with its bind step, for any transport (tests use the in-process one). */
+    static ServerServiceDefinition definition(InferenceService service, Executor codec,
+            long timeoutNanos, LongSupplier nanoClock) {
+        return ServerInterceptors.intercept(new OipGrpcService(service, codec, nanoClock),
+                new CallBinding(timeoutNanos, nanoClock));
+    }
+
+    /** The bound port; the real one when port 0 was asked for. */
+    public int port() {
+        return server.getPort();
+    }
+
+    /** Stops accepting, gives calls in flight a moment, then cancels them. */
+    @Override
+    public void close() {
+        server.shutdown();
+        try {
+            if (!server.awaitTermination(5, TimeUnit.SECONDS)) {
+                server.shutdownNow().awaitTermination(2, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            server.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
+        executor.shutdownNow();
+    }
+
+    private static ThreadFactory threads(String name) {
+        AtomicInteger counter = new AtomicInteger();
+        return runnable -> {
+            Thread thread = new Thread(runnable, name + "-" + counter.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+}

@@ -1,0 +1,200 @@
+package dev.modelgate.server.grpc;
+
+import dev.modelgate.api.ErrorKind;
+import dev.modelgate.api.InferenceException;
+import dev.modelgate.api.InferenceRequest;
+import dev.modelgate.api.InferenceResponse;
+import dev.modelgate.api.ServerMetadata;
+import dev.modelgate.server.grpc.proto.GRPCInferenceServiceGrpc;
+import dev.modelgate.server.grpc.proto.ModelInferRequest;
+import dev.modelgate.server.grpc.proto.ModelInferResponse;
+import dev.modelgate.server.grpc.proto.ModelMetadataRequest;
+import dev.modelgate.server.grpc.proto.ModelMetadataResponse;
+import dev.modelgate.server.grpc.proto.ModelReadyRequest;
+import dev.modelgate.server.grpc.proto.ModelReadyResponse;
+import dev.modelgate.server.grpc.proto.RepositoryIndexRequest;
+import dev.modelgate.server.grpc.proto.RepositoryIndexResponse;
+import dev.modelgate.server.grpc.proto.RepositoryModelLoadRequest;
+import dev.modelgate.server.grpc.proto.RepositoryModelLoadResponse;
+import dev.modelgate.server.grpc.proto.RepositoryModelUnloadRequest;
+import dev.modelgate.server.grpc.proto.RepositoryModelUnloadResponse;
+import dev.modelgate.server.grpc.proto.ServerLiveRequest;
+import dev.modelgate.server.grpc.proto.ServerLiveResponse;
+import dev.modelgate.server.grpc.proto.ServerMetadataRequest;
+import dev.modelgate.server.grpc.proto.ServerMetadataResponse;
+import dev.modelgate.server.grpc.proto.ServerReadyRequest;
+import dev.modelgate.server.grpc.proto.ServerReadyResponse;
+import dev.modelgate.server.service.InferenceService;
+import dev.modelgate.server.service.ModelRef;
+import dev.modelgate.server.service.RequestContext;
+import io.grpc.Status;
+import io.grpc.stub.StreamObserver;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
+
+/**
+ * The Open Inference Protocol's gRPC service over the same {@link InferenceService} seam as REST,
+ * called the same way: health and metadata are cheap reads answered at once; ModelInfer decodes on
+ * the gRPC executor, runs on the model's own executor, and encodes back on the gRPC executor, so a
+ * transport thread never waits. Answers carry the answering model and version (a service names the
+ * revision) in the message and in the {@code x-modelgate-service}/{@code x-modelgate-revision}
+ * headers.
+ *
+ * <p>The repository RPCs are read-only: the model host loads the repository at start-up and has no
+ * load/unload seam yet, so Load answers for models already loaded and Unload is UNIMPLEMENTED.
+ */
+final class OipGrpcService extends GRPCInferenceServiceGrpc.GRPCInferenceServiceImplBase {
+    static final String SERVICE_HEADER = "x-modelgate-service";
+    static final String REVISION_HEADER = "x-modelgate-revision";
+
+    private final InferenceService service;
+    private final Executor codec;
+    private final LongSupplier nanoClock;
+
+    OipGrpcService(InferenceService service, Executor codec, LongSupplier nanoClock) {
+        this.service = service;
+        this.codec = codec;
+        this.nanoClock = nanoClock;
+    }
+
+    @Override
+    public void serverLive(ServerLiveRequest request, StreamObserver<ServerLiveResponse> out) {
+        answer(out, () -> ServerLiveResponse.newBuilder().setLive(true).build());
+    }
+
+    @Override
+    public void serverReady(ServerReadyRequest request, StreamObserver<ServerReadyResponse> out) {
+        answer(out, () -> ServerReadyResponse.newBuilder().setReady(service.ready()).build());
+    }
+
+    @Override
+    public void modelReady(ModelReadyRequest request, StreamObserver<ModelReadyResponse> out) {
+        answer(out, () -> ModelReadyResponse.newBuilder()
+                .setReady(service.modelReady(ref(request.getName(), request.getVersion())))
+                .build());
+    }
+
+    @Override
+    public void serverMetadata(ServerMetadataRequest request,
+            StreamObserver<ServerMetadataResponse> out) {
+        answer(out, () -> {
+            ServerMetadata server = service.serverMetadata();
+            return ServerMetadataResponse.newBuilder().setName(server.name())
+                    .setVersion(server.version()).addAllExtensions(server.extensions()).build();
+        });
+    }
+
+    @Override
+    public void modelMetadata(ModelMetadataRequest request,
+            StreamObserver<ModelMetadataResponse> out) {
+        answer(out, () -> GrpcMessages.metadata(
+                service.metadata(ref(request.getName(), request.getVersion()))));
+    }
+
+    @Override
+    public void modelInfer(ModelInferRequest request, StreamObserver<ModelInferResponse> out) {
+        CallBinding.Call call = CallBinding.current();
+        RequestContext context = call.context;
+        CompletableFuture<ModelInferResponse> answer;
+        try {
+            ModelRef model = ref(request.getModelName(), request.getModelVersion());
+            InferenceRequest decoded = GrpcMessages.request(request);
+            boolean raw = request.getRawInputContentsCount() > 0;
+            long budget = context.remainingNanos(nanoClock.getAsLong());
+            answer = service.infer(model, decoded, context)
+                    .thenApply(response -> response)
+                    .orTimeout(Math.max(1, budget), TimeUnit.NANOSECONDS)
+                    .thenApplyAsync(response -> encode(call, response, raw), codec);
+        } catch (RuntimeException e) {
+            answer = CompletableFuture.failedFuture(e);
+        }
+        answer.whenComplete((response, failure) -> {
+            if (failure != null) {
+                out.onError(GrpcErrors.map(failure, context.requestId()));
+            } else {
+                out.onNext(response);
+                out.onCompleted();
+            }
+        });
+    }
+
+    private static ModelInferResponse encode(CallBinding.Call call, InferenceResponse response,
+            boolean raw) {
+        call.responseHeader(SERVICE_HEADER, response.modelName());
+        if (response.modelVersion() != null) {
+            call.responseHeader(REVISION_HEADER, response.modelVersion());
+        }
+        return GrpcMessages.response(response, raw);
+    }
+
+    @Override
+    public void repositoryIndex(RepositoryIndexRequest request,
+            StreamObserver<RepositoryIndexResponse> out) {
+        answer(out, () -> {
+            RepositoryIndexResponse.Builder index = RepositoryIndexResponse.newBuilder();
+            for (String name : service.modelNames()) {
+                String state = state(name);
+                if (!request.getReady() || state.equals("READY")) {
+                    index.addModelsBuilder().setName(name).setState(state);
+                }
+            }
+            return index.build();
+        });
+    }
+
+    private String state(String name) {
+        try {
+            return service.modelReady(ModelRef.of(name)) ? "READY" : "UNAVAILABLE";
+        } catch (InferenceException e) {
+            return e.kind() == ErrorKind.UNAVAILABLE ? "LOADING" : "UNAVAILABLE";
+        }
+    }
+
+    @Override
+    public void repositoryModelLoad(RepositoryModelLoadRequest request,
+            StreamObserver<RepositoryModelLoadResponse> out) {
+        answer(out, () -> {
+            if (request.getParametersCount() > 0) {
+                throw Status.UNIMPLEMENTED.withDescription("parameters: "
+                        + request.getParametersMap().keySet() + " (expected: none; models load"
+                        + " from the repository at start-up)").asRuntimeException();
+            }
+            if (!service.modelReady(ModelRef.of(request.getModelName()))) {
+                throw InferenceException.unavailable("model: " + request.getModelName()
+                        + " not ready (expected: a loaded model; it is still loading)");
+            }
+            return RepositoryModelLoadResponse.getDefaultInstance();
+        });
+    }
+
+    @Override
+    public void repositoryModelUnload(RepositoryModelUnloadRequest request,
+            StreamObserver<RepositoryModelUnloadResponse> out) {
+        out.onError(Status.UNIMPLEMENTED.withDescription("unload: " + request.getModelName()
+                + " (expected: none; models stay loaded while the server runs)")
+                .asRuntimeException());
+    }
+
+    private static ModelRef ref(String name, String version) {
+        if (name.isEmpty()) {
+            throw InferenceException.invalid("model name: \"\" (expected: non-empty)");
+        }
+        return ModelRef.of(name, version.isEmpty() ? null : version);
+    }
+
+    /** Answers a cheap call at once, mapping a failure as every call does. */
+    private static <T> void answer(StreamObserver<T> out, Supplier<T> body) {
+        T response;
+        try {
+            response = body.get();
+        } catch (RuntimeException e) {
+            out.onError(GrpcErrors.map(e, CallBinding.current().context.requestId()));
+            return;
+        }
+        out.onNext(response);
+        out.onCompleted();
+    }
+}

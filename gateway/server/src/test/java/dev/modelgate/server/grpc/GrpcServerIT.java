@@ -22,9 +22,11 @@ import dev.modelgate.server.grpc.proto.ServerMetadataRequest;
 import dev.modelgate.server.grpc.proto.ServerReadyRequest;
 import dev.modelgate.server.host.RuntimeRegistry;
 import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.stub.MetadataUtils;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -34,6 +36,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -42,7 +45,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The gRPC listener of a whole server on 127.0.0.1:0 with the fake runtime, through stubs
  * generated from our .proto: every RPC over a real socket, typed and raw contents, large
- * messages on both sides of grpc-max-message-size, and a deadline shorter than the model.
+ * messages on both sides of grpc-max-message-size, a deadline shorter than the model, and
+ * canary routing by metadata through the configured services.
  */
 class GrpcServerIT {
     private static final int MAX_MESSAGE = 40 << 20;
@@ -56,11 +60,20 @@ class GrpcServerIT {
     @BeforeAll
     static void start() throws IOException {
         model("toy", Duration.ZERO);
+        FakeModelFile.writeFixture(repo.resolve("toy/2"));
         model("slow", Duration.ofMillis(1500));
-        ServerConfig config = ServerConfig.from(Map.of("model-repository", repo.toString(),
-                "http-port", 0, "grpc-port", 0, "bind-address", "127.0.0.1",
-                "grpc-max-message-size", MAX_MESSAGE, "request-timeout", "5s",
-                "codec-threads", 2, "io-threads", 2), repo, "test");
+        Map<String, Object> fraud = Map.of("name", "fraud", "stable", "v1",
+                "revisions", List.of(Map.of("name", "v1", "model", "toy", "version", "1"),
+                        Map.of("name", "v2", "model", "toy", "version", "2")),
+                "traffic", Map.of("weights", Map.of("v1", 100, "v2", 0),
+                        "rules", List.of(Map.of("header", "x-variant", "exact", "canary",
+                                "revision", "v2"))));
+        Map<String, Object> values = new java.util.HashMap<>(Map.of(
+                "model-repository", repo.toString(), "http-port", 0, "grpc-port", 0,
+                "admin-port", 0, "bind-address", "127.0.0.1", "grpc-max-message-size", MAX_MESSAGE,
+                "request-timeout", "5s", "codec-threads", 2, "io-threads", 2));
+        values.put("services", List.of(fraud));
+        ServerConfig config = ServerConfig.from(values, repo, "test");
         server = Modelgate.start(config, RuntimeRegistry.of(List.of(new FakeRuntimeProvider())));
         server.loaded().join();
         channel = NettyChannelBuilder.forAddress("127.0.0.1", server.grpcPort()).usePlaintext()
@@ -97,7 +110,7 @@ class GrpcServerIT {
                 .getInputs(0).getName()).isEqualTo(AffineFixture.INPUT);
         assertThat(stub.repositoryIndex(RepositoryIndexRequest.getDefaultInstance()).getModelsList())
                 .extracting(m -> m.getName() + ":" + m.getState())
-                .containsExactly("slow:READY", "toy:READY");
+                .contains("slow:READY", "toy:READY");
         StatusRuntimeException missing = catchThrowableOfType(StatusRuntimeException.class,
                 () -> stub.modelReady(ModelReadyRequest.newBuilder().setName("nope").build()));
         assertThat(missing.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND);
@@ -116,7 +129,7 @@ class GrpcServerIT {
                         .setName(AffineFixture.OUTPUT))
                 .build());
         assertThat(typedAnswer.getId()).isEqualTo("t-1");
-        assertThat(typedAnswer.getModelVersion()).isEqualTo("1");
+        assertThat(typedAnswer.getModelName()).isEqualTo("toy");
         assertThat(typedAnswer.getOutputs(0).getShapeList()).containsExactly(2L, 2L);
         float[] expected = AffineFixture.affine(rows);
         assertThat(typedAnswer.getOutputs(0).getContents().getFp32ContentsList())
@@ -130,6 +143,35 @@ class GrpcServerIT {
         int y = rawAnswer.getOutputsList().stream().map(o -> o.getName()).toList()
                 .indexOf(AffineFixture.OUTPUT);
         assertThat(rawAnswer.getRawOutputContents(y)).isEqualTo(floats(expected));
+    }
+
+    @Test
+    void metadataRoutesToTheCanaryAndTheAnswerNamesTheRevision() {
+        ModelInferRequest request = ModelInferRequest.newBuilder().setModelName("fraud")
+                .addInputs(input(1)).addRawInputContents(floats(new float[] {1, 2, 3})).build();
+        assertThat(revisionOf(stub, request)).isEqualTo("v1");
+
+        Metadata canary = new Metadata();
+        canary.put(Metadata.Key.of("x-variant", Metadata.ASCII_STRING_MARSHALLER), "canary");
+        assertThat(revisionOf(stub.withInterceptors(
+                MetadataUtils.newAttachHeadersInterceptor(canary)), request)).isEqualTo("v2");
+
+        assertThat(revisionOf(stub, request.toBuilder().setModelVersion("v2").build()))
+                .isEqualTo("v2");
+    }
+
+    /** The revision the answer names, checked against the response headers. */
+    private static String revisionOf(GRPCInferenceServiceGrpc.GRPCInferenceServiceBlockingStub client,
+            ModelInferRequest request) {
+        AtomicReference<Metadata> headers = new AtomicReference<>();
+        ModelInferResponse response = client.withInterceptors(MetadataUtils
+                .newCaptureMetadataInterceptor(headers, new AtomicReference<>())).modelInfer(request);
+        assertThat(response.getModelName()).isEqualTo("fraud");
+        assertThat(headers.get().get(Metadata.Key.of("x-modelgate-service",
+                Metadata.ASCII_STRING_MARSHALLER))).isEqualTo("fraud");
+        assertThat(headers.get().get(Metadata.Key.of("x-modelgate-revision",
+                Metadata.ASCII_STRING_MARSHALLER))).isEqualTo(response.getModelVersion());
+        return response.getModelVersion();
     }
 
     @Test

@@ -141,7 +141,8 @@ public final class Modelgate implements AutoCloseable {
     /** The server's identity: the jar's implementation version when packaged. */
     public static ServerMetadata serverMetadata() {
         String version = Modelgate.class.getPackage().getImplementationVersion();
-        return new ServerMetadata("modelgate", version == null ? "development" : version, List.of());
+        return new ServerMetadata("modelgate", version == null ? "development" : version,
+                List.of("binary_tensor_data"));
     }
 
     /** Completes when every model is loaded; fails with the first load failure. */

@@ -2,20 +2,26 @@ package dev.modelgate.server.http;
 
 import dev.modelgate.api.InferenceException;
 import dev.modelgate.api.InferenceRequest;
+import dev.modelgate.api.InferenceResponse;
 import dev.modelgate.server.json.OipJson;
 import dev.modelgate.server.service.InferenceService;
 import dev.modelgate.server.service.ModelRef;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 
 /**
  * The Open Inference Protocol's REST endpoints over an {@link InferenceService}. Health and metadata
  * are answered on the event loop (cheap reads); infer decodes, runs and encodes off it, on the codec
- * executor and the model's own executor.
+ * executor and the model's own executor. Inference bodies may use the binary tensor data extension
+ * (JSON, then raw tensors; see {@link dev.modelgate.server.binary.TensorBytes}).
  */
 final class OipRestService {
     static final String SERVICE_HEADER = "x-modelgate-service";
     static final String REVISION_HEADER = "x-modelgate-revision";
+    /** The binary tensor data extension's header: the JSON's length at the start of the body. */
+    static final String HEADER_LENGTH = "inference-header-content-length";
 
     private final InferenceService service;
     private final Executor codec;
@@ -69,18 +75,50 @@ final class OipRestService {
     }
 
     private CompletableFuture<RestResponse> infer(RestRequest request) {
-        String binaryHeader = request.context().header("inference-header-content-length");
-        if (binaryHeader != null) {
-            throw InferenceException.invalid("Inference-Header-Content-Length: " + binaryHeader
-                    + " (expected: absent; the binary tensor data extension is not served yet)");
-        }
+        byte[] body = request.body();
+        String header = request.context().header(HEADER_LENGTH);
+        int jsonLength = jsonLength(header, body.length);
         ModelRef model = request.model();
         return CompletableFuture
-                .supplyAsync(() -> OipJson.readInferenceRequest(request.body()), codec)
+                .supplyAsync(() -> header == null
+                        ? OipJson.readInferenceRequest(body)
+                        : OipJson.readInferenceRequest(body, jsonLength), codec)
                 .thenCompose((InferenceRequest decoded) ->
-                        service.infer(model, decoded, request.context()))
-                .thenApplyAsync(response -> new RestResponse(200,
-                        OipJson.inferenceResponse(response), answeredBy(response)), codec);
+                        service.infer(model, decoded, request.context())
+                                .thenApplyAsync(response -> respond(decoded, response), codec));
+    }
+
+    /**
+     * The JSON length of a binary tensor data extension body; the whole body without the header.
+     * A header of 0 (Triton's raw single-tensor body) is refused: we need the JSON for the shape.
+     */
+    private static int jsonLength(String header, int bodyLength) {
+        if (header == null) {
+            return bodyLength;
+        }
+        long length;
+        try {
+            length = Long.parseLong(header.trim());
+        } catch (NumberFormatException e) {
+            length = -1;
+        }
+        if (length < 1 || length > bodyLength) {
+            throw InferenceException.invalid("Inference-Header-Content-Length: " + header
+                    + " (expected: an integer in [1, " + bodyLength + "], the JSON length within"
+                    + " the body)");
+        }
+        return (int) length;
+    }
+
+    private static RestResponse respond(InferenceRequest request, InferenceResponse response) {
+        OipJson.EncodedResponse encoded = OipJson.inferenceResponse(request, response);
+        Map<String, String> headers = answeredBy(response);
+        if (encoded.binary()) {
+            headers = new HashMap<>(headers);
+            headers.put("content-type", "application/octet-stream");
+            headers.put(HEADER_LENGTH, Integer.toString(encoded.jsonLength()));
+        }
+        return new RestResponse(200, encoded.body(), headers);
     }
 
     private static CompletableFuture<RestResponse> ok(byte[] body) {
@@ -92,10 +130,10 @@ final class OipRestService {
     }
 
     /** Headers naming the service and the revision (or version) that answered. */
-    private static java.util.Map<String, String> answeredBy(dev.modelgate.api.InferenceResponse response) {
+    private static Map<String, String> answeredBy(InferenceResponse response) {
         return response.modelVersion() == null
-                ? java.util.Map.of(SERVICE_HEADER, response.modelName())
-                : java.util.Map.of(SERVICE_HEADER, response.modelName(), REVISION_HEADER,
+                ? Map.of(SERVICE_HEADER, response.modelName())
+                : Map.of(SERVICE_HEADER, response.modelName(), REVISION_HEADER,
                         response.modelVersion());
     }
 }

@@ -2,15 +2,25 @@ package dev.modelgate.server.json;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import dev.modelgate.api.InferenceException;
 import dev.modelgate.api.InferenceRequest;
 import dev.modelgate.api.InferenceResponse;
 import dev.modelgate.api.ModelMetadata;
+import dev.modelgate.api.Parameters;
+import dev.modelgate.api.RequestedOutput;
 import dev.modelgate.api.ServerMetadata;
+import dev.modelgate.api.Tensor;
 import dev.modelgate.api.TensorMetadata;
+import dev.modelgate.server.binary.TensorBytes;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * The Open Inference Protocol's JSON bodies, to and from api records. Transport-neutral (bytes in,
@@ -30,6 +40,66 @@ public final class OipJson {
 
     public static byte[] inferenceResponse(InferenceResponse response) {
         return write(out -> ResponseWriter.write(out, response), 256);
+    }
+
+    /**
+     * Decodes a binary tensor data extension body: {@code jsonLength} bytes of JSON (the
+     * {@code Inference-Header-Content-Length}) followed by the binary inputs.
+     */
+    public static InferenceRequest readInferenceRequest(byte[] body, int jsonLength) {
+        if (jsonLength < 0 || jsonLength > body.length) {
+            throw InferenceException.invalid("Inference-Header-Content-Length: " + jsonLength
+                    + " (expected: at most the body's " + body.length + " bytes)");
+        }
+        return RequestReader.readWithBinary(body, jsonLength);
+    }
+
+    /**
+     * A response body: JSON, then the outputs sent as binary in output order; {@code jsonLength}
+     * is the {@code Inference-Header-Content-Length} when {@code binary} is true.
+     */
+    public record EncodedResponse(byte[] body, int jsonLength, boolean binary) {
+    }
+
+    /**
+     * Encodes the response to a request, each output binary when the request asked: per output
+     * {@code binary_data}, else the request's {@code binary_data_output}.
+     */
+    public static EncodedResponse inferenceResponse(InferenceRequest request,
+            InferenceResponse response) {
+        boolean all = Parameters.booleanValue(request.parameters(), "binary_data_output", false);
+        Map<String, Boolean> perOutput = new HashMap<>();
+        for (RequestedOutput output : request.outputs()) {
+            perOutput.put(output.name(),
+                    Parameters.booleanValue(output.parameters(), "binary_data", all));
+        }
+        Set<String> binary = new LinkedHashSet<>();
+        for (Tensor output : response.outputs()) {
+            if (perOutput.getOrDefault(output.name(), all)) {
+                binary.add(output.name());
+            }
+        }
+        byte[] json = write(out -> ResponseWriter.write(out, response, binary), 256);
+        if (binary.isEmpty()) {
+            return new EncodedResponse(json, json.length, false);
+        }
+        long size = json.length;
+        for (Tensor output : response.outputs()) {
+            if (binary.contains(output.name())) {
+                size += TensorBytes.size(output);
+            }
+        }
+        if (size > Integer.MAX_VALUE - 16) {
+            throw InferenceException.invalid("response: " + size
+                    + " bytes (expected: at most 2 GiB; ask for fewer outputs)");
+        }
+        ByteBuffer body = ByteBuffer.allocate((int) size).put(json);
+        for (Tensor output : response.outputs()) {
+            if (binary.contains(output.name())) {
+                TensorBytes.write(output, body);
+            }
+        }
+        return new EncodedResponse(body.array(), json.length, true);
     }
 
     public static byte[] serverMetadata(ServerMetadata server) {

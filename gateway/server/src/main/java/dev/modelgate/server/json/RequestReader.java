@@ -12,8 +12,10 @@ import dev.modelgate.api.InferenceRequest;
 import dev.modelgate.api.RequestedOutput;
 import dev.modelgate.api.Shapes;
 import dev.modelgate.api.Tensor;
+import dev.modelgate.server.binary.TensorBytes;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -36,15 +38,34 @@ final class RequestReader {
     }
 
     static InferenceRequest read(byte[] body) {
-        if (body.length == 0) {
+        return read(body, body.length, null);
+    }
+
+    /**
+     * Decodes a binary tensor data extension body: {@code jsonLength} bytes of JSON, then the
+     * binary inputs back to back, in the order of the inputs that have {@code binary_data_size}.
+     */
+    static InferenceRequest readWithBinary(byte[] body, int jsonLength) {
+        ByteBuffer binary = ByteBuffer.wrap(body, jsonLength, body.length - jsonLength).slice();
+        InferenceRequest request = read(body, jsonLength, binary);
+        if (binary.hasRemaining()) {
+            throw InferenceException.invalid("binary data: " + binary.remaining()
+                    + " bytes after the last binary input (expected: exactly the inputs'"
+                    + " binary_data_size bytes)");
+        }
+        return request;
+    }
+
+    private static InferenceRequest read(byte[] body, int jsonLength, ByteBuffer binary) {
+        if (jsonLength == 0) {
             throw InferenceException.invalid("body: empty (expected: an $inference_request JSON object)");
         }
-        try (JsonParser parser = FACTORY.createParser(body)) {
+        try (JsonParser parser = FACTORY.createParser(body, 0, jsonLength)) {
             if (parser.nextToken() != JsonToken.START_OBJECT) {
                 throw InferenceException.invalid("body: " + text(parser)
                         + " (expected: an $inference_request JSON object)");
             }
-            InferenceRequest request = readRequest(parser, body.length);
+            InferenceRequest request = readRequest(parser, jsonLength, binary);
             if (parser.nextToken() != null) {
                 throw InferenceException.invalid("body: " + text(parser)
                         + " after the request object (expected: nothing)");
@@ -61,8 +82,8 @@ final class RequestReader {
         }
     }
 
-    private static InferenceRequest readRequest(JsonParser parser, int maxElements)
-            throws IOException {
+    private static InferenceRequest readRequest(JsonParser parser, int maxElements,
+            ByteBuffer binary) throws IOException {
         String id = null;
         Map<String, Object> parameters = Map.of();
         List<Tensor> inputs = null;
@@ -73,7 +94,7 @@ final class RequestReader {
             switch (field) {
                 case "id" -> id = string(parser, "id");
                 case "parameters" -> parameters = parameters(parser, "parameters");
-                case "inputs" -> inputs = inputs(parser, maxElements);
+                case "inputs" -> inputs = inputs(parser, maxElements, binary);
                 case "outputs" -> outputs = outputs(parser);
                 default -> parser.skipChildren();
             }
@@ -84,7 +105,8 @@ final class RequestReader {
         return new InferenceRequest(id, parameters, inputs, outputs);
     }
 
-    private static List<Tensor> inputs(JsonParser parser, int maxElements) throws IOException {
+    private static List<Tensor> inputs(JsonParser parser, int maxElements, ByteBuffer binary)
+            throws IOException {
         expectArray(parser, "inputs");
         List<Tensor> inputs = new ArrayList<>();
         while (parser.nextToken() != JsonToken.END_ARRAY) {
@@ -93,13 +115,13 @@ final class RequestReader {
                 throw InferenceException.invalid(where + ": " + text(parser)
                         + " (expected: an object with name, shape, datatype and data)");
             }
-            inputs.add(input(parser, where, maxElements));
+            inputs.add(input(parser, where, maxElements, binary));
         }
         return inputs;
     }
 
-    private static Tensor input(JsonParser parser, String where, int maxElements)
-            throws IOException {
+    private static Tensor input(JsonParser parser, String where, int maxElements,
+            ByteBuffer binary) throws IOException {
         String name = null;
         String datatype = null;
         long[] shape = null;
@@ -129,14 +151,16 @@ final class RequestReader {
         require(name, where + " name", "a string");
         require(datatype, label + " datatype", "one of " + Arrays.toString(DataType.values()));
         require(shape, label + " shape", "an array of non-negative integers");
+        Object binarySize = parameters.get("binary_data_size");
         if (data == null && pending == null) {
-            Object binarySize = parameters.get("binary_data_size");
-            if (binarySize != null) {
-                throw InferenceException.invalid(label + " parameters.binary_data_size: "
-                        + binarySize + " (expected: JSON data; the binary tensor data extension"
-                        + " is not served yet)");
+            if (binarySize == null) {
+                require(null, label + " data", "an array of " + datatype + " values");
             }
-            require(null, label + " data", "an array of " + datatype + " values");
+            return binaryInput(label, name, datatype, shape, parameters, binary);
+        }
+        if (binarySize != null) {
+            throw InferenceException.invalid(label + " parameters.binary_data_size: " + binarySize
+                    + " (expected: absent when the input has JSON data)");
         }
         if (pending != null) {
             try (JsonParser buffered = pending.asParser()) {
@@ -145,6 +169,35 @@ final class RequestReader {
             }
         }
         return Tensor.of(name, DataType.parse(datatype), shape, data, parameters);
+    }
+
+    /** The input's next {@code binary_data_size} bytes of binary data, decoded by its datatype. */
+    private static Tensor binaryInput(String label, String name, String datatype, long[] shape,
+            Map<String, Object> parameters, ByteBuffer binary) {
+        Object size = parameters.get("binary_data_size");
+        if (binary == null) {
+            throw InferenceException.invalid(label + " parameters.binary_data_size: " + size
+                    + " (expected: an Inference-Header-Content-Length header giving the JSON length)");
+        }
+        if (!(size instanceof Long bytes) || bytes < 0) {
+            throw InferenceException.invalid(label + " parameters.binary_data_size: " + size
+                    + " (expected: a non-negative integer)");
+        }
+        if (bytes > binary.remaining()) {
+            throw InferenceException.invalid(label + " parameters.binary_data_size: " + bytes
+                    + " (expected: at most the " + binary.remaining() + " bytes of binary data left)");
+        }
+        DataType type;
+        try {
+            type = DataType.parse(datatype);
+        } catch (InferenceException e) {
+            throw InferenceException.invalid(label + " " + e.getMessage());
+        }
+        ByteBuffer slice = binary.slice().limit(bytes.intValue());
+        binary.position(binary.position() + bytes.intValue());
+        Map<String, Object> rest = new LinkedHashMap<>(parameters);
+        rest.remove("binary_data_size");
+        return TensorBytes.decode(name, type, shape, slice, rest);
     }
 
     private static Object data(JsonParser parser, String name, String datatype, long[] shape,

@@ -4,12 +4,15 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import dev.modelgate.api.InferenceException;
 import dev.modelgate.api.InferenceResponse;
 import dev.modelgate.api.Tensor;
+import dev.modelgate.server.binary.TensorBytes;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Encodes {@code $inference_response}: outputs with flat {@code data}. Unsigned values are written
@@ -21,6 +24,15 @@ final class ResponseWriter {
     }
 
     static void write(JsonGenerator out, InferenceResponse response) throws IOException {
+        write(out, response, Set.of());
+    }
+
+    /**
+     * As {@link #write(JsonGenerator, InferenceResponse)}; the outputs named in {@code binary} get
+     * {@code parameters.binary_data_size} instead of {@code data} (the caller appends their bytes).
+     */
+    static void write(JsonGenerator out, InferenceResponse response, Set<String> binary)
+            throws IOException {
         out.writeStartObject();
         out.writeStringField("model_name", response.modelName());
         if (response.modelVersion() != null) {
@@ -35,7 +47,7 @@ final class ResponseWriter {
         }
         out.writeArrayFieldStart("outputs");
         for (Tensor output : response.outputs()) {
-            tensor(out, output);
+            tensor(out, output, binary.contains(output.name()));
         }
         out.writeEndArray();
         out.writeEndObject();
@@ -59,7 +71,8 @@ final class ResponseWriter {
         out.writeEndObject();
     }
 
-    private static void tensor(JsonGenerator out, Tensor tensor) throws IOException {
+    private static void tensor(JsonGenerator out, Tensor tensor, boolean binary)
+            throws IOException {
         out.writeStartObject();
         out.writeStringField("name", tensor.name());
         out.writeStringField("datatype", tensor.datatype().name());
@@ -68,12 +81,19 @@ final class ResponseWriter {
             out.writeNumber(tensor.dim(i));
         }
         out.writeEndArray();
-        if (!tensor.parameters().isEmpty()) {
-            out.writeFieldName("parameters");
-            parameters(out, tensor.parameters());
+        Map<String, Object> parameters = tensor.parameters();
+        if (binary) {
+            parameters = new LinkedHashMap<>(parameters);
+            parameters.put("binary_data_size", TensorBytes.size(tensor));
         }
-        out.writeFieldName("data");
-        data(out, tensor);
+        if (!parameters.isEmpty()) {
+            out.writeFieldName("parameters");
+            parameters(out, parameters);
+        }
+        if (!binary) {
+            out.writeFieldName("data");
+            data(out, tensor);
+        }
         out.writeEndObject();
     }
 

@@ -102,8 +102,9 @@ class GrpcServerIT {
         assertThat(stub.serverLive(ServerLiveRequest.getDefaultInstance()).getLive()).isTrue();
         await().atMost(Duration.ofSeconds(5)).until(() ->
                 stub.serverReady(ServerReadyRequest.getDefaultInstance()).getReady());
-        assertThat(stub.serverMetadata(ServerMetadataRequest.getDefaultInstance()).getName())
-                .isEqualTo("modelgate");
+        assertThat(stub.serverMetadata(ServerMetadataRequest.getDefaultInstance()))
+                .satisfies(m -> assertThat(m.getName()).isEqualTo("modelgate"))
+                .satisfies(m -> assertThat(m.getExtensionsList()).contains("binary_tensor_data"));
         assertThat(stub.modelReady(ModelReadyRequest.newBuilder().setName("toy").setVersion("1")
                 .build()).getReady()).isTrue();
         assertThat(stub.modelMetadata(ModelMetadataRequest.newBuilder().setName("toy").build())

@@ -168,11 +168,12 @@ class HttpPipelineTest {
     }
 
     @Test
-    void binaryTensorDataIsRefusedClearly() {
+    void aBinaryHeaderLengthPastTheBodyIsRefusedClearly() {
         Response response = one("POST /v2/models/echo/infer HTTP/1.1\r\nHost: t\r\n"
-                + "Inference-Header-Content-Length: 2\r\nContent-Length: 2\r\n\r\n{}");
+                + "Inference-Header-Content-Length: 9\r\nContent-Length: 2\r\n\r\n{}");
         assertThat(response.status()).isEqualTo(400);
-        assertThat(response.body()).contains("Inference-Header-Content-Length: 2 (expected: absent;");
+        assertThat(response.body()).contains("Inference-Header-Content-Length: 9 (expected: an"
+                + " integer in [1, 2]");
     }
 
     @Test

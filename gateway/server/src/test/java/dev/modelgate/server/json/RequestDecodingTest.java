@@ -196,10 +196,11 @@ class RequestDecodingTest {
     }
 
     @Test
-    void binaryInputsAreNotServedYet() {
+    void binaryInputsNeedTheHeaderLength() {
         rejects("{\"inputs\":[{\"name\":\"t\",\"datatype\":\"FP32\",\"shape\":[1],"
                 + "\"parameters\":{\"binary_data_size\":4}}]}")
-                .hasMessageContaining("input t parameters.binary_data_size: 4 (expected: JSON data");
+                .hasMessageContaining("input t parameters.binary_data_size: 4 (expected: an"
+                        + " Inference-Header-Content-Length header");
     }
 
     @Test

@@ -174,7 +174,7 @@ class HttpServerIT {
         assertError(get("/v2/models/nope"), 404, "model: nope (expected one of [broken, late, slow, toy])");
         assertError(post("/v2/models/toy/versions/7/infer", goodBody()), 404, "model toy version: 7 (expected one of [1, 2])");
         assertError(get("/v2/models/toy/versions/7/ready"), 404, "model toy version: 7");
-        assertError(get("/v1/models/toy"), 404, "path: /v1/models/toy");
+        assertError(get("/v3/models/toy"), 404, "path: /v3/models/toy");
         HttpResponse<String> wrongMethod = post("/v2/models/toy", "{}");
         assertError(wrongMethod, 405, "method: POST (expected: GET for /v2/models/toy)");
         assertThat(wrongMethod.headers().firstValue("allow")).hasValue("GET");

@@ -31,9 +31,9 @@ final class OipRestService {
         this.codec = codec;
     }
 
-    /** The whole REST surface, in one place. */
+    /** The whole REST surface, in one place: OIP here, KServe V1 in {@link KServeV1Service}. */
     RouteTable<RestEndpoint> routes() {
-        return RouteTable.<RestEndpoint>builder()
+        RouteTable.Builder<RestEndpoint> routes = RouteTable.<RestEndpoint>builder()
                 .get("/v2", this::serverMetadata)
                 .get("/v2/health/live", this::live)
                 .get("/v2/health/ready", this::ready)
@@ -43,8 +43,8 @@ final class OipRestService {
                 .get("/v2/models/{model}/ready", this::modelReady)
                 .get("/v2/models/{model}/versions/{version}/ready", this::modelReady)
                 .post("/v2/models/{model}/infer", this::infer)
-                .post("/v2/models/{model}/versions/{version}/infer", this::infer)
-                .build();
+                .post("/v2/models/{model}/versions/{version}/infer", this::infer);
+        return new KServeV1Service(service, codec).routes(routes).build();
     }
 
     private CompletableFuture<RestResponse> serverMetadata(RestRequest request) {
@@ -130,7 +130,7 @@ final class OipRestService {
     }
 
     /** Headers naming the service and the revision (or version) that answered. */
-    private static Map<String, String> answeredBy(InferenceResponse response) {
+    static Map<String, String> answeredBy(InferenceResponse response) {
         return response.modelVersion() == null
                 ? Map.of(SERVICE_HEADER, response.modelName())
                 : Map.of(SERVICE_HEADER, response.modelName(), REVISION_HEADER,

@@ -78,7 +78,7 @@ final class RouteTable<T> {
         }
     }
 
-    /** A path template of literal and {@code {name}} segments. */
+    /** A path template of literal and {@code {name}} segments ({@code {name}suffix} too). */
     record PathTemplate(String[] parts) {
         static PathTemplate parse(String template) {
             return new PathTemplate(segments(template));
@@ -105,15 +105,22 @@ final class RouteTable<T> {
             Map<String, String> params = null;
             for (int i = 0; i < parts.length; i++) {
                 String part = parts[i];
-                if (part.startsWith("{") && part.endsWith("}")) {
-                    String value = PathSegments.decode(segments[i]);
+                int close = part.indexOf('}');
+                if (part.startsWith("{") && close > 0) {
+                    // A capture may end in a literal suffix, as KServe V1's {model}:predict does.
+                    String suffix = part.substring(close + 1);
+                    if (!segments[i].endsWith(suffix)) {
+                        return null;
+                    }
+                    String value = PathSegments.decode(
+                            segments[i].substring(0, segments[i].length() - suffix.length()));
                     if (value == null || value.isEmpty()) {
                         return null;
                     }
                     if (params == null) {
                         params = new LinkedHashMap<>();
                     }
-                    params.put(part.substring(1, part.length() - 1), value);
+                    params.put(part.substring(1, close), value);
                 } else if (!part.equals(segments[i])) {
                     return null;
                 }

@@ -44,15 +44,17 @@ final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        Path cwd = Path.of("").toAbsolutePath();
         ServerConfig config;
         try {
-            config = config(Path.of("").toAbsolutePath());
+            config = config(cwd);
         } catch (ConfigException e) {
             spec.commandLine().getErr().println("modelgate: " + e.getMessage());
             spec.commandLine().getErr().flush();
             return Serving.CONFIG_ERROR;
         }
-        return Serving.run(config, spec.commandLine().getErr());
+        return Serving.run(config, spec.commandLine().getErr(),
+                configFile == null ? null : cwd.resolve(configFile), () -> config(cwd));
     }
 
     /** The config file overlaid with the flags, validated once; flag paths resolve against cwd. */

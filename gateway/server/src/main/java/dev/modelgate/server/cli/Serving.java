@@ -2,10 +2,14 @@ package dev.modelgate.server.cli;
 
 import dev.modelgate.server.Modelgate;
 import dev.modelgate.server.config.ConfigException;
+import dev.modelgate.server.config.ConfigFileWatcher;
 import dev.modelgate.server.config.ServerConfig;
 import dev.modelgate.server.host.ModelEntry;
 import dev.modelgate.server.host.RuntimeRegistry;
 import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.function.Supplier;
 import java.util.concurrent.CompletionException;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -19,12 +23,22 @@ import org.slf4j.LoggerFactory;
 final class Serving {
     static final int CONFIG_ERROR = 2;
     static final int LOAD_ERROR = 1;
+    private static final Duration WATCH_INTERVAL = Duration.ofSeconds(1);
     private static final Logger log = LoggerFactory.getLogger(Serving.class);
 
     private Serving() {
     }
 
     static int run(ServerConfig config, PrintWriter err) {
+        return run(config, err, null, null);
+    }
+
+    /**
+     * @param configFile the config file to watch for edits, or {@code null}
+     * @param reread reads and validates the config again (file plus flags)
+     */
+    static int run(ServerConfig config, PrintWriter err, Path configFile,
+            Supplier<ServerConfig> reread) {
         long start = System.nanoTime();
         Modelgate server;
         try {
@@ -55,10 +69,16 @@ final class Serving {
                 + " models: {}", Modelgate.serverMetadata().version(), config.bindAddress(),
                 server.httpPort(), config.bindAddress(), server.grpcPort(), config.bindAddress(),
                 server.adminPort(), (System.nanoTime() - start) / 1_000_000, describe(server));
+        ConfigFileWatcher watcher = configFile == null ? null
+                : ConfigReload.watch(configFile, WATCH_INTERVAL, reread, server);
         try {
             server.awaitClosed();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } finally {
+            if (watcher != null) {
+                watcher.close();
+            }
         }
         return 0;
     }

@@ -43,6 +43,9 @@ public final class ShadowMirror {
     public ShadowMirror(int capacity, RevisionCall call, MeterRegistry meters,
             Consumer<Disagreement> disagreements, Clock clock) {
         this.inFlight = new Semaphore(capacity);
+        io.micrometer.core.instrument.Gauge.builder("modelgate.shadow.in.flight", inFlight,
+                        permits -> capacity - permits.availablePermits())
+                .description("Shadow copies sent and not yet answered").register(meters);
         this.call = call;
         this.meters = meters;
         this.disagreements = disagreements;

@@ -1,0 +1,88 @@
+package dev.modelgate.server.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.modelgate.runtime.testkit.FakeModelFile;
+import dev.modelgate.runtime.testkit.FakeRuntimeProvider;
+import dev.modelgate.server.Modelgate;
+import dev.modelgate.server.config.ConfigFileWatcher;
+import dev.modelgate.server.config.ServerConfig;
+import dev.modelgate.server.config.YamlFiles;
+import dev.modelgate.server.host.RuntimeRegistry;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigReloadIT {
+    @TempDir
+    Path dir;
+
+    @Test
+    void validEditsApplyAndInvalidOnesAreRejectedWhileTheOldConfigServes() throws Exception {
+        for (int version = 1; version <= 2; version++) {
+            Path file = FakeModelFile.writeFixture(dir.resolve("models/toy/" + version));
+            Files.move(file, file.resolveSibling("model.fake"));
+        }
+        Files.writeString(dir.resolve("models/toy/model.yaml"), "runtime: fake\n");
+        Path config = dir.resolve("modelgate.yaml");
+        Files.writeString(config, yaml(100, 0));
+        Supplier<ServerConfig> read = () -> ServerConfig.from(YamlFiles.read(config), dir, "test");
+        HttpClient http = HttpClient.newHttpClient();
+        try (Modelgate server = Modelgate.start(read.get(), RuntimeRegistry.of(List.of(new FakeRuntimeProvider())));
+                ConfigFileWatcher watcher = ConfigReload.watch(config, Duration.ofMillis(50), read, server)) {
+            server.loaded().join();
+            URI traffic = URI.create("http://127.0.0.1:" + server.adminPort() + "/admin/services/svc/traffic");
+            Supplier<String> weights = () -> send(http, HttpRequest.newBuilder(traffic).build());
+            assertThat(weights.get()).contains("\"weights\":{\"a\":100,\"b\":0}");
+
+            Files.writeString(config, yaml(70, 30));
+            await().atMost(Duration.ofSeconds(5)).until(() -> weights.get().contains("\"a\":70,\"b\":30"));
+
+            Files.writeString(config, yaml(70, 40));
+            Thread.sleep(300);
+            assertThat(weights.get()).contains("\"a\":70,\"b\":30");
+            assertThat(ConfigReload.apply(config, read, server)).isFalse();
+
+            Files.writeString(config, "services: [\n");
+            assertThat(ConfigReload.apply(config, read, server)).isFalse();
+            String body = "{\"inputs\":[{\"name\":\"x\",\"datatype\":\"FP32\",\"shape\":[1,3],\"data\":[1,2,3]}]}";
+            HttpResponse<String> answer = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                    + server.httpPort() + "/v2/models/svc/infer")).POST(HttpRequest.BodyPublishers.ofString(body))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(answer.statusCode()).isEqualTo(200);
+        }
+    }
+
+    private static String yaml(int a, int b) {
+        return """
+                model-repository: models
+                http-port: 0
+                admin-port: 0
+                bind-address: 127.0.0.1
+                services:
+                  - name: svc
+                    revisions:
+                      - {name: a, model: toy, version: 1}
+                      - {name: b, model: toy, version: 2}
+                    traffic:
+                      weights: {a: %d, b: %d}
+                """.formatted(a, b);
+    }
+
+    private static String send(HttpClient http, HttpRequest request) {
+        try {
+            return http.send(request, HttpResponse.BodyHandlers.ofString()).body();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -20,7 +20,11 @@ public final class Shapes {
                 throw InferenceException.invalid("shape: " + Arrays.toString(shape)
                         + " (expected: non-negative dimensions)");
             }
-            count *= dim;
+            if (dim != 0 && count > Integer.MAX_VALUE / dim) {
+                count = Long.MAX_VALUE;
+            } else {
+                count *= dim;
+            }
             if (count > Integer.MAX_VALUE) {
                 throw InferenceException.invalid("shape: " + Arrays.toString(shape)
                         + " (expected: at most " + Integer.MAX_VALUE + " elements)");

@@ -36,6 +36,9 @@ class TensorTest {
                 .hasMessageContaining("non-negative");
         assertThatThrownBy(() -> Shapes.elementCount(new long[] {1L << 20, 1L << 20}))
                 .hasMessageContaining("at most");
+        assertThatThrownBy(() -> Shapes.elementCount(new long[] {3, 1L << 62}))
+                .hasMessageContaining("at most");
+        assertThat(Shapes.elementCount(new long[] {0, 1L << 62})).isZero();
     }
 
     @Test

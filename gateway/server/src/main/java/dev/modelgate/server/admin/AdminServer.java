@@ -4,8 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.modelgate.api.ErrorKind;
 import dev.modelgate.api.InferenceException;
+import dev.modelgate.server.http.HttpStatuses;
 import dev.modelgate.server.routing.TrafficPolicy;
 import dev.modelgate.server.traffic.ServiceControl;
 import dev.modelgate.server.traffic.ServiceStatus;
@@ -18,8 +18,6 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -174,7 +172,7 @@ public final class AdminServer implements AutoCloseable {
                     .collect(java.util.stream.Collectors.toCollection(java.util.LinkedHashSet::new));
         }
 
-        private static JsonNode body(RoutingContext ctx) {
+        static JsonNode body(RoutingContext ctx) {
             try {
                 JsonNode node = MAPPER.readTree(ctx.body().asString());
                 if (node == null) {
@@ -186,20 +184,17 @@ public final class AdminServer implements AutoCloseable {
             }
         }
 
-        private static Handler<RoutingContext> call(Function<RoutingContext, JsonNode> action) {
+        static Handler<RoutingContext> call(Function<RoutingContext, JsonNode> action) {
             return ctx -> {
                 try {
                     json(ctx, 200, action.apply(ctx));
                 } catch (InferenceException e) {
-                    error(ctx, STATUS.getOrDefault(e.kind(), 500), e.getMessage());
+                    error(ctx, HttpStatuses.of(e.kind()), e.getMessage());
                 } catch (RuntimeException e) {
                     LOG.error("admin call {} {} failed", ctx.request().method(), ctx.normalizedPath(), e);
                     error(ctx, 500, "internal error");
                 }
             };
         }
-
-        private static final Map<ErrorKind, Integer> STATUS = new LinkedHashMap<>(Map.of(
-                ErrorKind.INVALID_ARGUMENT, 400, ErrorKind.NOT_FOUND, 404, ErrorKind.UNAVAILABLE, 503));
     }
 }

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.modelgate.api.InferenceException;
 import dev.modelgate.server.traffic.RevisionSpec;
 import dev.modelgate.server.traffic.RevisionStatus;
+import dev.modelgate.server.traffic.ServiceConfig;
 import dev.modelgate.server.traffic.ServiceStatus;
 import dev.modelgate.server.traffic.TrafficPolicyJson;
 import dev.modelgate.server.shadow.Disagreement;
@@ -73,38 +74,10 @@ final class ServiceJson {
     /** Reads {@code {"name": "v2", "model": "iris", "version": "2"}}, reporting every problem. */
     static RevisionSpec revision(JsonNode node) {
         List<String> problems = new ArrayList<>();
-        if (node == null || !node.isObject()) {
-            throw InferenceException.invalid("body: " + node + " (expected: a revision object)");
-        }
-        String name = text(node, "name", true, problems);
-        String model = text(node, "model", true, problems);
-        String version = text(node, "version", false, problems);
-        node.fieldNames().forEachRemaining(key -> {
-            if (!List.of("name", "model", "version").contains(key)) {
-                problems.add("revision." + key + ": unknown key (expected one of [model, name, version])");
-            }
-        });
+        RevisionSpec revision = ServiceConfig.revision(node, "revision", problems);
         if (!problems.isEmpty()) {
             throw InferenceException.invalid(String.join("; ", problems));
         }
-        return new RevisionSpec(name, model, version);
-    }
-
-    private static String text(JsonNode node, String key, boolean required, List<String> problems) {
-        JsonNode value = node.get(key);
-        if (value == null || value.isNull()) {
-            if (required) {
-                problems.add("revision." + key + ": missing (expected: a non-empty string)");
-            }
-            return null;
-        }
-        if (value.isNumber()) {
-            return value.asText();
-        }
-        if (!value.isTextual() || value.asText().isEmpty()) {
-            problems.add("revision." + key + ": " + value + " (expected: a non-empty string)");
-            return null;
-        }
-        return value.asText();
+        return revision;
     }
 }

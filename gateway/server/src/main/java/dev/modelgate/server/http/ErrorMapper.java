@@ -37,16 +37,8 @@ final class ErrorMapper {
         return response(500, "internal error (request id: " + requestId + ")", Map.of());
     }
 
-    /** The HTTP status of each kind; RESOURCE_EXHAUSTED is 429 so clients back off and retry. */
     static int status(ErrorKind kind) {
-        return switch (kind) {
-            case INVALID_ARGUMENT -> 400;
-            case NOT_FOUND -> 404;
-            case UNAVAILABLE -> 503;
-            case DEADLINE_EXCEEDED -> 504;
-            case RESOURCE_EXHAUSTED -> 429;
-            case INTERNAL -> 500;
-        };
+        return HttpStatuses.of(kind);
     }
 
     private static Throwable unwrap(Throwable failure) {

@@ -90,14 +90,9 @@ public final class ServiceConfig {
             problems.add(at + ".revisions: " + list + " (expected: a non-empty list)");
         } else {
             for (int i = 0; i < list.size(); i++) {
-                String revisionAt = at + ".revisions[" + i + "]";
-                JsonNode revision = list.get(i);
-                TrafficPolicyJson.unknownKeys(revision, REVISION_KEYS, revisionAt, problems);
-                String revisionName = text(revision, "name", revisionAt, true, problems);
-                String model = text(revision, "model", revisionAt, true, problems);
-                String version = text(revision, "version", revisionAt, false, problems);
-                if (revisionName != null && model != null) {
-                    revisions.add(new RevisionSpec(revisionName, model, version));
+                RevisionSpec revision = revision(list.get(i), at + ".revisions[" + i + "]", problems);
+                if (revision != null) {
+                    revisions.add(revision);
                 }
             }
         }
@@ -106,6 +101,23 @@ public final class ServiceConfig {
             return null;
         }
         return new ServiceSpec(name, revisions, stable, traffic);
+    }
+
+    /**
+     * Reads one revision, {@code {name: v2, model: iris, version: 2}}, adding every problem (with
+     * its key path under {@code at}) to {@code problems}; {@code null} when there were any.
+     */
+    public static RevisionSpec revision(JsonNode node, String at, List<String> problems) {
+        if (node == null || !node.isObject()) {
+            problems.add(at + ": " + node + " (expected: a revision object)");
+            return null;
+        }
+        int before = problems.size();
+        TrafficPolicyJson.unknownKeys(node, REVISION_KEYS, at, problems);
+        String name = text(node, "name", at, true, problems);
+        String model = text(node, "model", at, true, problems);
+        String version = text(node, "version", at, false, problems);
+        return problems.size() > before ? null : new RevisionSpec(name, model, version);
     }
 
     private static String text(JsonNode node, String key, String at, boolean required,

@@ -15,10 +15,12 @@ import dev.modelgate.api.TensorMetadata;
 import dev.modelgate.api.spi.Device;
 import dev.modelgate.api.spi.LoadedModel;
 import dev.modelgate.api.spi.ModelLoadRequest;
+import dev.modelgate.api.spi.TensorStacking;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.stream.Collectors;
@@ -29,19 +31,23 @@ import java.util.stream.Collectors;
  * under a running call. Each call's arrays live in a sub-manager closed before the call returns.
  *
  * <p>Inputs are handed to the engine positionally in the declared order and outputs are named by
- * position; requests run one engine call each (no stacking yet).
+ * position. Several requests whose shapes stack run as one engine call ({@link TensorStacking}, the
+ * same rule as the ONNX runtime's); the rest run one call each.
  */
 final class DjlModel implements LoadedModel {
     private final Model model;
     private final ModelLoadRequest request;
     private final ModelMetadata metadata;
+    private final boolean batchable;
     private final ReadWriteLock lock = new ReentrantReadWriteLock();
+    private final AtomicLong engineCalls = new AtomicLong();
     private boolean closed;
 
     DjlModel(Model model, ModelLoadRequest request, ModelMetadata metadata) {
         this.model = model;
         this.request = request;
         this.metadata = metadata;
+        this.batchable = TensorStacking.batchable(metadata);
     }
 
     @Override
@@ -62,9 +68,16 @@ final class DjlModel implements LoadedModel {
                 throw InferenceException.unavailable("model " + request.name() + " version "
                         + request.version() + ": closed (expected: a loaded model)");
             }
+            if (requests.size() > 1 && batchable) {
+                int[] rows = TensorStacking.rows(metadata, requests);
+                List<InferenceResponse> stacked = rows == null ? null : inferStacked(requests, rows);
+                if (stacked != null) {
+                    return stacked;
+                }
+            }
             List<InferenceResponse> responses = new ArrayList<>(requests.size());
             for (InferenceRequest r : requests) {
-                responses.add(run(r));
+                responses.add(respond(r, forward(declaredInputs(r))));
             }
             return responses;
         } finally {
@@ -72,32 +85,70 @@ final class DjlModel implements LoadedModel {
         }
     }
 
-    private InferenceResponse run(InferenceRequest r) {
-        try (NDManager manager = model.getNDManager().newSubManager()) {
-            NDList inputs = new NDList();
-            for (TensorMetadata declared : metadata.inputs()) {
-                Tensor input = r.input(declared.name()).orElseThrow(() -> InferenceException.invalid(
-                        "input " + declared.name() + ": missing (expected: every declared input)"));
-                inputs.add(NdConversion.toNd(manager, input));
+    /** One engine call for all requests, or {@code null} when an output cannot be split by rows. */
+    private List<InferenceResponse> inferStacked(List<InferenceRequest> requests, int[] rows) {
+        List<Tensor> outputs = forward(TensorStacking.concatenate(metadata, requests, rows));
+        List<List<Tensor>> parts = new ArrayList<>(outputs.size());
+        for (Tensor output : outputs) {
+            List<Tensor> split = TensorStacking.split(output, rows);
+            if (split == null) {
+                return null;
             }
-            NDList outputs = model.getBlock().forward(new ParameterStore(manager, false), inputs, false);
+            parts.add(split);
+        }
+        List<InferenceResponse> responses = new ArrayList<>(requests.size());
+        for (int r = 0; r < requests.size(); r++) {
+            List<Tensor> mine = new ArrayList<>(parts.size());
+            for (List<Tensor> part : parts) {
+                mine.add(part.get(r));
+            }
+            responses.add(respond(requests.get(r), mine));
+        }
+        return responses;
+    }
+
+    private List<Tensor> declaredInputs(InferenceRequest r) {
+        List<Tensor> inputs = new ArrayList<>(metadata.inputs().size());
+        for (TensorMetadata declared : metadata.inputs()) {
+            inputs.add(r.input(declared.name()).orElseThrow(() -> InferenceException.invalid(
+                    "input " + declared.name() + ": missing (expected: every declared input)")));
+        }
+        return inputs;
+    }
+
+    /** One forward pass over inputs in the declared order; every declared output, named. */
+    private List<Tensor> forward(List<Tensor> inputs) {
+        engineCalls.incrementAndGet();
+        try (NDManager manager = model.getNDManager().newSubManager()) {
+            NDList in = new NDList();
+            for (Tensor input : inputs) {
+                in.add(NdConversion.toNd(manager, input));
+            }
+            NDList outputs = model.getBlock().forward(new ParameterStore(manager, false), in, false);
             if (outputs.size() != metadata.outputs().size()) {
                 throw InferenceException.internal("model " + request.name() + ": " + outputs.size()
                         + " outputs (expected: " + metadata.outputs().size() + " as declared)", null);
             }
-            Set<String> asked = r.outputs().stream().map(RequestedOutput::name).collect(Collectors.toSet());
-            List<Tensor> mine = new ArrayList<>();
+            List<Tensor> named = new ArrayList<>(outputs.size());
             for (int i = 0; i < outputs.size(); i++) {
-                String name = metadata.outputs().get(i).name();
-                if (asked.isEmpty() || asked.contains(name)) {
-                    mine.add(NdConversion.fromNd(name, outputs.get(i)));
-                }
+                named.add(NdConversion.fromNd(metadata.outputs().get(i).name(), outputs.get(i)));
             }
-            return new InferenceResponse(request.name(), request.version(), r.id(), Map.of(), mine);
+            return named;
         } catch (EngineException | IllegalArgumentException | IllegalStateException e) {
             throw InferenceException.invalid("model " + request.name() + " version " + request.version()
                     + ": " + e.getMessage());
         }
+    }
+
+    private InferenceResponse respond(InferenceRequest r, List<Tensor> outputs) {
+        Set<String> asked = r.outputs().stream().map(RequestedOutput::name).collect(Collectors.toSet());
+        List<Tensor> mine = outputs.stream().filter(t -> asked.isEmpty() || asked.contains(t.name())).toList();
+        return new InferenceResponse(request.name(), request.version(), r.id(), Map.of(), mine);
+    }
+
+    /** How many forward passes ran, to check that batches are stacked. */
+    long engineCalls() {
+        return engineCalls.get();
     }
 
     @Override

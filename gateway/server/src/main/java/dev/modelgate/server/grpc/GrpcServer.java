@@ -3,6 +3,7 @@ package dev.modelgate.server.grpc;
 import dev.modelgate.server.config.ConfigException;
 import dev.modelgate.server.config.ServerConfig;
 import dev.modelgate.server.service.InferenceService;
+import dev.modelgate.server.service.ModelRepositoryControl;
 import io.grpc.Server;
 import io.grpc.ServerInterceptors;
 import io.grpc.ServerServiceDefinition;
@@ -40,14 +41,22 @@ public final class GrpcServer implements AutoCloseable {
      */
     public static GrpcServer start(ServerConfig config, InferenceService service,
             LongSupplier nanoClock) {
+        return start(config, service, null, nanoClock);
+    }
+
+    /** As {@link #start(ServerConfig, InferenceService, LongSupplier)}, with the repository RPCs
+     * wired to {@code repository} when it is not {@code null}. */
+    public static GrpcServer start(ServerConfig config, InferenceService service,
+            ModelRepositoryControl repository, LongSupplier nanoClock) {
         ExecutorService executor = Executors.newFixedThreadPool(config.codecThreads(),
                 threads("modelgate-grpc"));
         Server server = NettyServerBuilder
                 .forAddress(new InetSocketAddress(config.bindAddress(), config.grpcPort()))
                 .maxInboundMessageSize(config.grpcMaxMessageSize())
                 .executor(executor)
-                .addService(definition(service, executor, config.requestTimeout().toNanos(),
-                        nanoClock))
+                .addService(ServerInterceptors.intercept(
+                        new OipGrpcService(service, executor, nanoClock, repository),
+                        new CallBinding(config.requestTimeout().toNanos(), nanoClock)))
                 .build();
         try {
             server.start();
@@ -65,6 +74,11 @@ public final class GrpcServer implements AutoCloseable {
             long timeoutNanos, LongSupplier nanoClock) {
         return ServerInterceptors.intercept(new OipGrpcService(service, codec, nanoClock),
                 new CallBinding(timeoutNanos, nanoClock));
+    }
+
+    /** Refuses new calls; the ones in flight go on (graceful drain; {@link #close} ends them). */
+    public void stopAccepting() {
+        server.shutdown();
     }
 
     /** The bound port; the real one when port 0 was asked for. */

@@ -26,6 +26,7 @@ import dev.modelgate.server.grpc.proto.ServerReadyRequest;
 import dev.modelgate.server.grpc.proto.ServerReadyResponse;
 import dev.modelgate.server.service.InferenceService;
 import dev.modelgate.server.service.ModelRef;
+import dev.modelgate.server.service.ModelRepositoryControl;
 import dev.modelgate.server.service.RequestContext;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
@@ -43,8 +44,9 @@ import java.util.function.Supplier;
  * revision) in the message and in the {@code x-modelgate-service}/{@code x-modelgate-revision}
  * headers.
  *
- * <p>The repository RPCs are read-only: the model host loads the repository at start-up and has no
- * load/unload seam yet, so Load answers for models already loaded and Unload is UNIMPLEMENTED.
+ * <p>The repository RPCs call the {@link ModelRepositoryControl} when there is one (the runtime
+ * server); without one (the gateway) they are read-only: Load answers for models already loaded and
+ * Unload is UNIMPLEMENTED.
  */
 final class OipGrpcService extends GRPCInferenceServiceGrpc.GRPCInferenceServiceImplBase {
     static final String SERVICE_HEADER = "x-modelgate-service";
@@ -53,11 +55,18 @@ final class OipGrpcService extends GRPCInferenceServiceGrpc.GRPCInferenceService
     private final InferenceService service;
     private final Executor codec;
     private final LongSupplier nanoClock;
+    private final ModelRepositoryControl repository;
 
     OipGrpcService(InferenceService service, Executor codec, LongSupplier nanoClock) {
+        this(service, codec, nanoClock, null);
+    }
+
+    OipGrpcService(InferenceService service, Executor codec, LongSupplier nanoClock,
+            ModelRepositoryControl repository) {
         this.service = service;
         this.codec = codec;
         this.nanoClock = nanoClock;
+        this.repository = repository;
     }
 
     @Override
@@ -133,6 +142,19 @@ final class OipGrpcService extends GRPCInferenceServiceGrpc.GRPCInferenceService
     @Override
     public void repositoryIndex(RepositoryIndexRequest request,
             StreamObserver<RepositoryIndexResponse> out) {
+        if (repository != null) {
+            answer(out, () -> {
+                RepositoryIndexResponse.Builder index = RepositoryIndexResponse.newBuilder();
+                for (ModelRepositoryControl.RepositoryModel model : repository.index()) {
+                    if (!request.getReady() || model.state().equals("READY")) {
+                        index.addModelsBuilder().setName(model.name()).setVersion(model.version())
+                                .setState(model.state()).setReason(model.reason());
+                    }
+                }
+                return index.build();
+            });
+            return;
+        }
         answer(out, () -> {
             RepositoryIndexResponse.Builder index = RepositoryIndexResponse.newBuilder();
             for (String name : service.modelNames()) {
@@ -156,6 +178,11 @@ final class OipGrpcService extends GRPCInferenceServiceGrpc.GRPCInferenceService
     @Override
     public void repositoryModelLoad(RepositoryModelLoadRequest request,
             StreamObserver<RepositoryModelLoadResponse> out) {
+        if (repository != null && request.getParametersCount() == 0) {
+            complete(out, repository.load(request.getModelName()),
+                    RepositoryModelLoadResponse.getDefaultInstance());
+            return;
+        }
         answer(out, () -> {
             if (request.getParametersCount() > 0) {
                 throw Status.UNIMPLEMENTED.withDescription("parameters: "
@@ -173,6 +200,11 @@ final class OipGrpcService extends GRPCInferenceServiceGrpc.GRPCInferenceService
     @Override
     public void repositoryModelUnload(RepositoryModelUnloadRequest request,
             StreamObserver<RepositoryModelUnloadResponse> out) {
+        if (repository != null) {
+            complete(out, repository.unload(request.getModelName()),
+                    RepositoryModelUnloadResponse.getDefaultInstance());
+            return;
+        }
         out.onError(Status.UNIMPLEMENTED.withDescription("unload: " + request.getModelName()
                 + " (expected: none; models stay loaded while the server runs)")
                 .asRuntimeException());
@@ -183,6 +215,19 @@ final class OipGrpcService extends GRPCInferenceServiceGrpc.GRPCInferenceService
             throw InferenceException.invalid("model name: \"\" (expected: non-empty)");
         }
         return ModelRef.of(name, version.isEmpty() ? null : version);
+    }
+
+    /** Answers when {@code done} completes, mapping a failure as every call does. */
+    private static <T> void complete(StreamObserver<T> out, CompletableFuture<Void> done, T response) {
+        String requestId = CallBinding.current().context.requestId();
+        done.whenComplete((ok, failure) -> {
+            if (failure != null) {
+                out.onError(GrpcErrors.map(failure, requestId));
+            } else {
+                out.onNext(response);
+                out.onCompleted();
+            }
+        });
     }
 
     /** Answers a cheap call at once, mapping a failure as every call does. */

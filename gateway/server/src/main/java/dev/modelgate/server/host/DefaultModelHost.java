@@ -8,55 +8,91 @@ import dev.modelgate.api.ModelMetadata;
 import dev.modelgate.api.RequestValidator;
 import dev.modelgate.api.ServerMetadata;
 import dev.modelgate.api.spi.LoadedModel;
+import dev.modelgate.server.config.ConfigException;
 import dev.modelgate.server.service.ModelRef;
 import dev.modelgate.server.service.NamedExecutors;
 import dev.modelgate.server.service.RequestContext;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.function.LongSupplier;
 
 /**
- * The model host: a fixed set of model versions, loaded once at start-up. Requests are validated on
- * the caller's thread (cheap, and a bad request never reaches a queue), then run on the version's
- * executor; the deadline is checked again when an instance picks the request up.
+ * The model host: the repository's model versions, loaded at start-up and, in explicit mode, loaded,
+ * reloaded and unloaded at run time. The served models are one immutable table swapped atomically
+ * (readers never lock, as in the service registry); loads and unloads run one at a time on the
+ * repository thread and swap in a model only once all of its versions loaded and warmed up, so a
+ * broken model never disturbs one that serves. Requests are validated on the caller's thread (cheap,
+ * and a bad request never reaches a queue), then run on the version's executor; the deadline is
+ * checked again when an instance picks the request up.
  */
 final class DefaultModelHost implements ModelHost {
+    /** The most instances a version may have, as in {@code model.yaml}. */
+    static final int MAX_INSTANCES = 256;
+
+    /** One served model: its entry and its versions by label. */
+    private record Served(ModelEntry entry, Map<String, HostedVersion> versions) {
+        List<HostedVersion> all() {
+            return List.copyOf(versions.values());
+        }
+    }
+
     private final ServerMetadata server;
     private final RuntimeRegistry runtimes;
     private final LongSupplier nanoClock;
-    private final Map<String, ModelEntry> entries;
-    /** model name to version label to hosted version; built once, never changed. */
-    private final Map<String, Map<String, HostedVersion>> versions;
-    private final List<String> names;
-    private final List<Runnable> readinessListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final int queueCapacity;
+    private final boolean warmUp;
+    /** Scans one model from the repository again, for explicit loads. */
+    private final Function<String, ModelEntry> rescan;
+    private final Path repository;
+    private final List<Runnable> readinessListeners = new CopyOnWriteArrayList<>();
+    private final Map<String, String> failures = new ConcurrentHashMap<>();
+    private final ExecutorService control = NamedExecutors.bounded("model-repository", 1, 256);
+    private volatile Map<String, Served> table;
     private volatile boolean loaded;
     private volatile boolean closed;
     private ExecutorService loader;
 
     DefaultModelHost(ServerMetadata server, List<ModelEntry> models, RuntimeRegistry runtimes,
-            int queueCapacity, LongSupplier nanoClock) {
+            int queueCapacity, LongSupplier nanoClock, Path repository, boolean warmUp) {
         this.server = server;
         this.runtimes = runtimes;
         this.nanoClock = nanoClock;
-        Map<String, ModelEntry> byModel = new TreeMap<>();
-        models.forEach(entry -> byModel.put(entry.name(), entry));
-        this.entries = Map.copyOf(byModel);
-        Map<String, Map<String, HostedVersion>> byName = new LinkedHashMap<>();
-        for (ModelEntry entry : entries.values()) {
-            Map<String, HostedVersion> byVersion = new LinkedHashMap<>();
-            entry.versions().forEach((version, file) -> byVersion.put(Long.toString(version),
-                    new HostedVersion(entry, version, file, queueCapacity)));
-            byName.put(entry.name(), Map.copyOf(byVersion));
-        }
-        this.versions = Map.copyOf(byName);
-        this.names = List.copyOf(byModel.keySet());
+        this.queueCapacity = queueCapacity;
+        this.warmUp = warmUp;
+        this.repository = repository;
+        Map<String, ModelEntry> initial = new TreeMap<>();
+        models.forEach(entry -> initial.put(entry.name(), entry));
+        this.rescan = repository != null
+                ? name -> ModelRepository.scanModel(repository, name, runtimes.names())
+                : name -> {
+                    ModelEntry entry = initial.get(name);
+                    if (entry == null) {
+                        throw InferenceException.notFound("model: " + name + " (expected one of "
+                                + initial.keySet() + ")");
+                    }
+                    return entry;
+                };
+        Map<String, Served> byName = new TreeMap<>();
+        initial.values().forEach(entry -> byName.put(entry.name(), served(entry)));
+        this.table = java.util.Collections.unmodifiableMap(byName);
+    }
+
+    private Served served(ModelEntry entry) {
+        Map<String, HostedVersion> byVersion = new LinkedHashMap<>();
+        entry.versions().forEach((version, file) -> byVersion.put(Long.toString(version),
+                new HostedVersion(entry, version, file, queueCapacity)));
+        return new Served(entry, java.util.Collections.unmodifiableMap(byVersion));
     }
 
     @Override
@@ -64,20 +100,34 @@ final class DefaultModelHost implements ModelHost {
         if (loader != null) {
             throw new IllegalStateException("loadAll: called twice (expected: once)");
         }
-        List<HostedVersion> all = all();
+        List<HostedVersion> all = new ArrayList<>();
+        table.values().forEach(served -> all.addAll(served.all()));
         loader = NamedExecutors.bounded("model-loader",
                 Math.max(1, Math.min(all.size(), Runtime.getRuntime().availableProcessors())),
                 Math.max(1, all.size()));
         List<CompletableFuture<Void>> loads = new ArrayList<>();
         for (HostedVersion version : all) {
-            String runtime = entries.get(version.name()).config().runtime();
             loads.add(CompletableFuture.runAsync(() -> {
-                version.load(runtimes.runtime(runtime));
+                loadOne(version);
                 readinessListeners.forEach(Runnable::run);
             }, loader));
         }
         return CompletableFuture.allOf(loads.toArray(CompletableFuture[]::new))
                 .thenRun(() -> loaded = true);
+    }
+
+    /** Loads one version and, when asked, runs one warm-up inference made from its metadata. */
+    private void loadOne(HostedVersion version) {
+        ModelEntry entry = table.containsKey(version.name()) ? table.get(version.name()).entry() : null;
+        String runtime = entry != null ? entry.config().runtime() : null;
+        loadOne(version, runtime);
+    }
+
+    private void loadOne(HostedVersion version, String runtime) {
+        version.load(runtimes.runtime(runtime));
+        if (warmUp) {
+            WarmUp.run(version.name(), version.version(), version.loaded());
+        }
     }
 
     @Override
@@ -97,20 +147,21 @@ final class DefaultModelHost implements ModelHost {
 
     @Override
     public List<String> modelNames() {
-        return names;
+        return List.copyOf(table.keySet());
     }
 
     @Override
     public ModelMetadata metadata(ModelRef ref) {
-        HostedVersion version = resolve(ref);
+        Served served = served(ref.name());
+        HostedVersion version = resolve(served, ref);
         List<String> listed = ref.version().isPresent() ? List.of(version.version())
-                : entries.get(ref.name()).versions().keySet().stream().map(String::valueOf).toList();
+                : List.copyOf(served.versions().keySet());
         return version.loaded().metadata().as(ref.name(), listed);
     }
 
     @Override
     public boolean modelReady(ModelRef ref) {
-        return resolve(ref).isLoaded() && !closed;
+        return resolve(served(ref.name()), ref).isLoaded() && !closed;
     }
 
     @Override
@@ -118,7 +169,7 @@ final class DefaultModelHost implements ModelHost {
             RequestContext context) {
         CompletableFuture<InferenceResponse> result = new CompletableFuture<>();
         try {
-            HostedVersion version = resolve(ref);
+            HostedVersion version = resolve(served(ref.name()), ref);
             LoadedModel model = version.loaded();
             RequestValidator.validate(model.metadata(), request);
             version.executor().execute(() -> run(version, model, request, context, result));
@@ -149,34 +200,110 @@ final class DefaultModelHost implements ModelHost {
         }
     }
 
-    private HostedVersion resolve(ModelRef ref) {
-        Map<String, HostedVersion> byVersion = versions.get(ref.name());
-        if (byVersion == null) {
-            throw InferenceException.notFound("model: " + ref.name() + " (expected one of "
-                    + names + ")");
+    private Served served(String name) {
+        Served served = table.get(name);
+        if (served == null) {
+            throw InferenceException.notFound("model: " + name + " (expected one of "
+                    + table.keySet() + ")");
         }
-        String label = ref.version().orElseGet(() ->
-                Long.toString(entries.get(ref.name()).defaultVersion()));
-        HostedVersion version = byVersion.get(label);
+        return served;
+    }
+
+    private static HostedVersion resolve(Served served, ModelRef ref) {
+        String label = ref.version().orElseGet(() -> Long.toString(served.entry().defaultVersion()));
+        HostedVersion version = served.versions().get(label);
         if (version == null) {
             throw InferenceException.notFound("model " + ref.name() + " version: " + label
-                    + " (expected one of " + entries.get(ref.name()).versions().keySet() + ")");
+                    + " (expected one of " + served.versions().keySet() + ")");
         }
         return version;
     }
 
-    private List<HostedVersion> all() {
-        List<HostedVersion> all = new ArrayList<>();
-        for (String name : names) {
-            entries.get(name).versions().keySet()
-                    .forEach(v -> all.add(versions.get(name).get(Long.toString(v))));
+    @Override
+    public List<RepositoryModel> index() {
+        Map<String, List<RepositoryModel>> rows = new TreeMap<>();
+        if (repository != null) {
+            ModelRepository.modelNames(repository).forEach(name -> rows.put(name,
+                    List.of(new RepositoryModel(name, "", "UNAVAILABLE",
+                            failures.getOrDefault(name, "unloaded")))));
         }
-        return all;
+        table.forEach((name, served) -> {
+            List<RepositoryModel> versions = new ArrayList<>();
+            served.versions().forEach((label, version) -> versions.add(version.isLoaded()
+                    ? new RepositoryModel(name, label, "READY", "")
+                    : new RepositoryModel(name, label, closed ? "UNAVAILABLE" : "LOADING",
+                            closed ? "shut down" : "loading")));
+            rows.put(name, versions);
+        });
+        List<RepositoryModel> index = new ArrayList<>();
+        rows.values().forEach(index::addAll);
+        return index;
+    }
+
+    @Override
+    public CompletableFuture<Void> load(String name) {
+        return CompletableFuture.runAsync(() -> loadNow(name), control);
+    }
+
+    private void loadNow(String name) {
+        if (closed) {
+            throw InferenceException.unavailable("model " + name + ": server shutting down"
+                    + " (expected: a running server)");
+        }
+        ModelEntry entry;
+        try {
+            entry = rescan.apply(name);
+        } catch (ConfigException e) {
+            failures.put(name, String.join("; ", e.problems()));
+            throw InferenceException.invalid("model " + name + ": failed to load (" + String.join(
+                    "; ", e.problems()) + ")");
+        }
+        Served fresh = served(entry);
+        try {
+            for (HostedVersion version : fresh.all()) {
+                loadOne(version, entry.config().runtime());
+            }
+        } catch (RuntimeException e) {
+            fresh.all().forEach(HostedVersion::close);
+            String reason = e.getMessage() == null ? e.getClass().getName() : e.getMessage();
+            failures.put(name, reason);
+            throw InferenceException.invalid("model " + name + ": failed to load (" + reason
+                    + "); the versions loaded before keep serving");
+        }
+        failures.remove(name);
+        Served old = swap(name, fresh);
+        readinessListeners.forEach(Runnable::run);
+        if (old != null) {
+            old.all().forEach(HostedVersion::close);
+        }
+    }
+
+    @Override
+    public CompletableFuture<Void> unload(String name) {
+        return CompletableFuture.runAsync(() -> {
+            Served old = table.get(name);
+            if (old == null) {
+                throw InferenceException.notFound("model: " + name + " (expected a loaded model,"
+                        + " one of " + table.keySet() + ")");
+            }
+            swap(name, null);
+            readinessListeners.forEach(Runnable::run);
+            old.all().forEach(HostedVersion::close);
+        }, control);
+    }
+
+    /** Replaces (or, with {@code null}, removes) one model in the table; returns the old one. */
+    private synchronized Served swap(String name, Served fresh) {
+        Map<String, Served> next = new TreeMap<>(table);
+        Served old = fresh == null ? next.remove(name) : next.put(name, fresh);
+        table = java.util.Collections.unmodifiableMap(next);
+        return old;
     }
 
     @Override
     public void close() {
         closed = true;
+        NamedExecutors.shutdown(control, 30, TimeUnit.SECONDS);
         ExecutorService loaderToStop;
         synchronized (this) {
             loaderToStop = loader;
@@ -184,7 +311,7 @@ final class DefaultModelHost implements ModelHost {
         if (loaderToStop != null) {
             NamedExecutors.shutdown(loaderToStop, 30, TimeUnit.SECONDS);
         }
-        all().forEach(HostedVersion::close);
+        table.values().forEach(served -> served.all().forEach(HostedVersion::close));
         runtimes.close();
     }
 }

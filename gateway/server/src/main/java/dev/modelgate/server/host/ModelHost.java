@@ -2,6 +2,8 @@ package dev.modelgate.server.host;
 
 import dev.modelgate.api.ServerMetadata;
 import dev.modelgate.server.service.InferenceService;
+import dev.modelgate.server.service.ModelRepositoryControl;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.LongSupplier;
@@ -10,7 +12,7 @@ import java.util.function.LongSupplier;
  * Holds every version of every model in the repository, each on its own bounded executor with one
  * thread per configured instance, and answers the {@link InferenceService} seam for them.
  */
-public interface ModelHost extends InferenceService, AutoCloseable {
+public interface ModelHost extends InferenceService, ModelRepositoryControl, AutoCloseable {
     /**
      * Loads every version of every model, off the caller's thread. Until the future completes,
      * {@link #ready()} is false; it fails with the first load failure (the caller then closes the
@@ -34,6 +36,17 @@ public interface ModelHost extends InferenceService, AutoCloseable {
      */
     static ModelHost create(ServerMetadata server, List<ModelEntry> models, RuntimeRegistry runtimes,
             int queueCapacity, LongSupplier nanoClock) {
-        return new DefaultModelHost(server, models, runtimes, queueCapacity, nanoClock);
+        return new DefaultModelHost(server, models, runtimes, queueCapacity, nanoClock, null, false);
+    }
+
+    /**
+     * A host in explicit mode: {@link #load} scans {@code repository} again for the model, and
+     * every version runs one warm-up inference from its metadata before it counts as loaded (a
+     * failed warm-up fails the load).
+     */
+    static ModelHost create(ServerMetadata server, List<ModelEntry> models, RuntimeRegistry runtimes,
+            int queueCapacity, LongSupplier nanoClock, Path repository, boolean warmUp) {
+        return new DefaultModelHost(server, models, runtimes, queueCapacity, nanoClock, repository,
+                warmUp);
     }
 }

@@ -67,6 +67,38 @@ public final class ModelRepository {
         return List.copyOf(entries);
     }
 
+    /**
+     * Scans one model again (an explicit load at run time): the same rules as {@link #scan}.
+     *
+     * @throws ConfigException listing every problem with this model, or that it does not exist
+     */
+    public static ModelEntry scanModel(Path root, String name, Set<String> runtimes) {
+        ConfigProblems problems = new ConfigProblems();
+        Path dir = root.resolve(name).normalize();
+        ModelEntry entry = null;
+        if (!MODEL_NAME.matcher(name).matches() || !dir.getParent().equals(root.normalize())) {
+            problems.add("model " + name, dir, "a name of letters, digits, '_', '.' and '-'");
+        } else if (!Files.isDirectory(dir)) {
+            problems.add("model " + name, dir, "a model directory in the repository");
+        } else {
+            entry = scanModel(dir, name, runtimes, problems);
+        }
+        problems.throwIfAny("model repository " + root);
+        return entry;
+    }
+
+    /** The names of the model directories in the repository, sorted; none when it is unreadable. */
+    public static List<String> modelNames(Path root) {
+        List<String> names = new ArrayList<>();
+        for (Path dir : children(root, new ConfigProblems())) {
+            String name = dir.getFileName().toString();
+            if (Files.isDirectory(dir) && MODEL_NAME.matcher(name).matches()) {
+                names.add(name);
+            }
+        }
+        return names;
+    }
+
     private static ModelEntry scanModel(Path dir, String name, Set<String> runtimes,
             ConfigProblems problems) {
         int before = problems.count();

@@ -3,6 +3,7 @@ package dev.modelgate.server.http;
 import dev.modelgate.server.config.ConfigException;
 import dev.modelgate.server.config.ServerConfig;
 import dev.modelgate.server.service.InferenceService;
+import dev.modelgate.server.service.ModelRepositoryControl;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
@@ -24,8 +25,11 @@ public final class HttpServer implements AutoCloseable {
     private final EventLoopGroup acceptor;
     private final EventLoopGroup workers;
     private final Channel channel;
+    private final ConnectionDrain drain;
 
-    private HttpServer(EventLoopGroup acceptor, EventLoopGroup workers, Channel channel) {
+    private HttpServer(EventLoopGroup acceptor, EventLoopGroup workers, Channel channel,
+            ConnectionDrain drain) {
+        this.drain = drain;
         this.acceptor = acceptor;
         this.workers = workers;
         this.channel = channel;
@@ -40,10 +44,20 @@ public final class HttpServer implements AutoCloseable {
      */
     public static HttpServer start(ServerConfig config, InferenceService service, Executor codec,
             LongSupplier nanoClock) {
+        return start(config, service, null, codec, nanoClock);
+    }
+
+    /**
+     * As {@link #start(ServerConfig, InferenceService, Executor, LongSupplier)}, with the model
+     * repository extension's routes when {@code repository} is not {@code null}.
+     */
+    public static HttpServer start(ServerConfig config, InferenceService service,
+            ModelRepositoryControl repository, Executor codec, LongSupplier nanoClock) {
         ErrorMapper errors = new ErrorMapper();
+        ConnectionDrain drain = new ConnectionDrain();
         HttpServerInitializer initializer = new HttpServerInitializer(
-                new OipRestService(service, codec).routes(), errors, config.maxRequestSize(),
-                config.idleTimeout().toNanos(), config.requestTimeout().toNanos(), nanoClock);
+                new OipRestService(service, codec, repository).routes(), errors, config.maxRequestSize(),
+                config.idleTimeout().toNanos(), config.requestTimeout().toNanos(), nanoClock, drain);
         EventLoopGroup acceptor = new MultiThreadIoEventLoopGroup(1,
                 new DefaultThreadFactory("modelgate-http-accept"), NioIoHandler.newFactory());
         EventLoopGroup workers = new MultiThreadIoEventLoopGroup(config.ioThreads(),
@@ -58,7 +72,7 @@ public final class HttpServer implements AutoCloseable {
                     .bind(config.bindAddress(), config.httpPort())
                     .syncUninterruptibly()
                     .channel();
-            return new HttpServer(acceptor, workers, channel);
+            return new HttpServer(acceptor, workers, channel, drain);
         } catch (RuntimeException e) {
             shutdown(acceptor, workers);
             throw new ConfigException("http listener", "http-port: " + config.bindAddress() + ":"
@@ -73,6 +87,19 @@ public final class HttpServer implements AutoCloseable {
 
     public int port() {
         return address().getPort();
+    }
+
+    /**
+     * Graceful drain: stops accepting connections, answers what was admitted (each answer with
+     * {@code Connection: close}), closes connections as they fall idle, until {@code timeout}.
+     * Call {@link #close} afterwards.
+     *
+     * @return the requests still unanswered when it returned (0 when the drain completed)
+     */
+    public int drain(java.time.Duration timeout) throws InterruptedException {
+        channel.close().syncUninterruptibly();
+        drain.start();
+        return drain.awaitAnswered(timeout);
     }
 
     /** Blocks until the server is closed. */

@@ -15,6 +15,8 @@ import java.util.function.LongSupplier;
  *   <li>{@code idle}: closes a keep-alive connection idle for idle-timeout (the dispatcher acts on
  *       the event, only when nothing is in flight);
  *   <li>{@code http}: HTTP/1.1 bytes to messages and back;
+ *   <li>{@code drain}: counts requests and answers, closes the connection when a drain started and
+ *       nothing is outstanding (only when the server has a {@link ConnectionDrain});
  *   <li>{@code keep-alive}: keeps or closes the connection per request and protocol version;
  *   <li>{@code aggregate}: one full request, at most max-request-size bytes, else 413;
  *   <li>{@code dispatch}: bind, route, run off the event loop, map errors, write in order.
@@ -27,9 +29,16 @@ final class HttpServerInitializer extends ChannelInitializer<Channel> {
     private final long idleNanos;
     private final long timeoutNanos;
     private final LongSupplier nanoClock;
+    private final ConnectionDrain drain;
 
     HttpServerInitializer(RouteTable<RestEndpoint> routes, ErrorMapper errors, int maxRequestSize,
             long idleNanos, long timeoutNanos, LongSupplier nanoClock) {
+        this(routes, errors, maxRequestSize, idleNanos, timeoutNanos, nanoClock, null);
+    }
+
+    HttpServerInitializer(RouteTable<RestEndpoint> routes, ErrorMapper errors, int maxRequestSize,
+            long idleNanos, long timeoutNanos, LongSupplier nanoClock, ConnectionDrain drain) {
+        this.drain = drain;
         this.routes = routes;
         this.errors = errors;
         this.maxRequestSize = maxRequestSize;
@@ -42,7 +51,11 @@ final class HttpServerInitializer extends ChannelInitializer<Channel> {
     protected void initChannel(Channel channel) {
         channel.pipeline()
                 .addLast("idle", new IdleStateHandler(0, 0, idleNanos, TimeUnit.NANOSECONDS))
-                .addLast("http", new HttpServerCodec())
+                .addLast("http", new HttpServerCodec());
+        if (drain != null) {
+            channel.pipeline().addLast("drain", drain.handler());
+        }
+        channel.pipeline()
                 .addLast("keep-alive", new HttpServerKeepAliveHandler())
                 .addLast("aggregate", new LimitedAggregator(maxRequestSize, errors))
                 .addLast("dispatch", new DispatchHandler(routes, errors, timeoutNanos, nanoClock));

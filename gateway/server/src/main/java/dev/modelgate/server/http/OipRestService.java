@@ -6,6 +6,7 @@ import dev.modelgate.api.InferenceResponse;
 import dev.modelgate.server.json.OipJson;
 import dev.modelgate.server.service.InferenceService;
 import dev.modelgate.server.service.ModelRef;
+import dev.modelgate.server.service.ModelRepositoryControl;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -25,10 +26,17 @@ final class OipRestService {
 
     private final InferenceService service;
     private final Executor codec;
+    private final ModelRepositoryControl repository;
 
     OipRestService(InferenceService service, Executor codec) {
+        this(service, codec, null);
+    }
+
+    /** @param repository the model repository extension, or {@code null} to leave it out */
+    OipRestService(InferenceService service, Executor codec, ModelRepositoryControl repository) {
         this.service = service;
         this.codec = codec;
+        this.repository = repository;
     }
 
     /** The whole REST surface, in one place: OIP here, KServe V1 in {@link KServeV1Service}. */
@@ -44,6 +52,9 @@ final class OipRestService {
                 .get("/v2/models/{model}/versions/{version}/ready", this::modelReady)
                 .post("/v2/models/{model}/infer", this::infer)
                 .post("/v2/models/{model}/versions/{version}/infer", this::infer);
+        if (repository != null) {
+            new RepositoryRestService(repository).routes(routes);
+        }
         return new KServeV1Service(service, codec).routes(routes).build();
     }
 

@@ -17,8 +17,12 @@ import dev.modelgate.server.traffic.ServiceConfig;
 import dev.modelgate.server.traffic.ServiceRegistry;
 import dev.modelgate.server.traffic.ServiceRouter;
 import dev.modelgate.server.traffic.ServiceSpec;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import dev.modelgate.server.dashboard.DashboardRoutes;
+import dev.modelgate.server.metrics.ServerMetrics;
+import dev.modelgate.server.service.InferenceService;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.ext.web.Router;
+import java.util.function.Consumer;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -73,9 +77,11 @@ public final class Modelgate implements AutoCloseable {
         List<ModelEntry> models = ModelRepository.scan(config.modelRepository(), runtimes.names());
         ModelHost host = ModelHost.create(serverMetadata(), models, runtimes,
                 config.queueCapacity(), nanoClock);
-        PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         ServiceRegistry services = new ServiceRegistry(ServiceRouter.availability(host),
                 DISAGREEMENTS_KEPT);
+        ServerMetrics metrics = ServerMetrics.create(services,
+                ServerMetrics.capacityOf(models, config.queueCapacity()), nanoClock);
+        MeterRegistry meters = metrics.registry();
         ExecutorService codec = NamedExecutors.bounded("modelgate-codec", config.codecThreads(),
                 CODEC_QUEUE);
         HttpServer http = null;
@@ -86,14 +92,14 @@ public final class Modelgate implements AutoCloseable {
                     ServiceRouter.revisionCall(services, host, nanoClock,
                             config.requestTimeout().toNanos()),
                     meters, services::recordDisagreement, Clock.systemUTC());
-            ServiceRouter router = new ServiceRouter(services, host, mirror);
+            InferenceService router = metrics.decorate(new ServiceRouter(services, host, mirror));
             http = HttpServer.start(config, router, codec, nanoClock);
             grpc = GrpcServer.start(config, router, nanoClock);
+            Consumer<Router> observability = metrics::mount;
+            observability = observability.andThen(
+                    new DashboardRoutes(services, metrics, Clock.systemUTC())::mount);
             AdminServer admin = AdminServer.start(config.bindAddress(), config.adminPort(),
-                    config.adminToken(), services, adminRoutes -> adminRoutes.get("/metrics")
-                            .handler(ctx -> ctx.response()
-                                    .putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
-                                    .end(meters.scrape())));
+                    config.adminToken(), services, observability);
             host.onReadinessChange(services::readinessChanged);
             CompletableFuture<Void> loaded = host.loadAll();
             return new Modelgate(models, host, services, codec, http, grpc, admin, loaded);

@@ -95,7 +95,10 @@ final class CallBinding implements ServerInterceptor {
         long start = nanoClock.getAsLong();
         long budget = deadline == null ? timeoutNanos
                 : Math.min(timeoutNanos, Math.max(0, deadline.timeRemaining(TimeUnit.NANOSECONDS)));
-        return new RequestContext(requestId(headers.get(REQUEST_ID)), headers, start, start + budget);
+        RequestContext context = new RequestContext(requestId(headers.get(REQUEST_ID)), headers,
+                start, start + budget);
+        context.record().protocol(dev.modelgate.server.service.RequestRecord.Protocol.GRPC);
+        return context;
     }
 
     private static String requestId(String fromClient) {

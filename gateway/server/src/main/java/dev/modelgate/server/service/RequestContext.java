@@ -7,13 +7,21 @@ import java.util.Objects;
 /**
  * What a transport knows about one request besides its payload: the request id (echoed and logged),
  * the request headers (lower-case names, for routing rules and forwarding), and when the request
- * started and must finish, in ticks of the injected nanosecond clock.
+ * started and must finish, in ticks of the injected nanosecond clock; and the {@link RequestRecord}
+ * the request path fills in for metrics and the access log.
  */
 public record RequestContext(String requestId, Map<String, String> headers, long startNanos,
-        long deadlineNanos) {
+        long deadlineNanos, RequestRecord record) {
     public RequestContext {
         Objects.requireNonNull(requestId, "requestId");
+        Objects.requireNonNull(record, "record");
         headers = Map.copyOf(headers);
+    }
+
+    /** A context with a fresh, empty record. */
+    public RequestContext(String requestId, Map<String, String> headers, long startNanos,
+            long deadlineNanos) {
+        this(requestId, headers, startNanos, deadlineNanos, new RequestRecord());
     }
 
     /** A header's value by case-insensitive name, or {@code null}. */

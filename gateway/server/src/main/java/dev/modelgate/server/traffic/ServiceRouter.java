@@ -112,6 +112,7 @@ public final class ServiceRouter implements InferenceService {
             return CompletableFuture.failedFuture(e);
         }
         RevisionSpec revision = services.revision(decision.service(), decision.revision());
+        context.record().routed(decision.service(), decision.revision());
         CompletableFuture<InferenceResponse> answer = models.infer(modelOf(revision), request, context)
                 .thenApply(response -> response.as(decision.service(), decision.revision()));
         if (decision.shadowRevision() != null) {

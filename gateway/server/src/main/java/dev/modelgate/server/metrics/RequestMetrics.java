@@ -1,0 +1,172 @@
+package dev.modelgate.server.metrics;
+
+import dev.modelgate.api.InferenceRequest;
+import dev.modelgate.api.InferenceResponse;
+import dev.modelgate.api.ModelMetadata;
+import dev.modelgate.api.ServerMetadata;
+import dev.modelgate.server.service.InferenceService;
+import dev.modelgate.server.service.ModelRef;
+import dev.modelgate.server.service.RequestContext;
+import dev.modelgate.server.service.RequestRecord;
+import dev.modelgate.server.service.RequestRecord.Protocol;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongSupplier;
+
+/**
+ * The request metrics of the catalog (step 10 of the request path), recorded by a decorator around
+ * the {@link InferenceService} the transports call. Labels come from the request's
+ * {@link RequestRecord} (protocol from the transport, service and revision from the router) or
+ * from the answer; a name the server does not know becomes {@link MetricsCatalog#UNKNOWN}, so
+ * clients cannot grow the number of series. Meters are resolved once per (service, revision).
+ */
+public final class RequestMetrics {
+    /** More distinct (service, revision) pairs than any real configuration; past it, unknown. */
+    static final int MAX_REVISIONS = 10_000;
+
+    private final MeterRegistry registry;
+    private final LongSupplier nanoClock;
+    private final Map<String, Map<String, RevisionMeters>> meters = new ConcurrentHashMap<>();
+    private final AtomicInteger revisions = new AtomicInteger();
+    private final AtomicInteger[] inFlight = new AtomicInteger[Protocol.values().length];
+    private final RevisionMeters unknown;
+
+    public RequestMetrics(MeterRegistry registry, LongSupplier nanoClock) {
+        this.registry = registry;
+        this.nanoClock = nanoClock;
+        for (Protocol protocol : Protocol.values()) {
+            AtomicInteger count = new AtomicInteger();
+            inFlight[protocol.ordinal()] = count;
+            Gauge.builder(MetricsCatalog.IN_FLIGHT.name(), count, AtomicInteger::get)
+                    .description(MetricsCatalog.IN_FLIGHT.description())
+                    .tag("protocol", protocol.tag()).register(registry);
+        }
+        this.unknown = new RevisionMeters(registry, MetricsCatalog.UNKNOWN, MetricsCatalog.UNKNOWN);
+    }
+
+    /** {@code service} with every {@code infer} call measured. */
+    public InferenceService decorate(InferenceService service) {
+        return new Metered(service);
+    }
+
+    /** The meters of every (service, revision) seen so far (the dashboard reads them). */
+    List<RevisionMeters> all() {
+        List<RevisionMeters> all = new ArrayList<>();
+        meters.values().forEach(byRevision -> all.addAll(byRevision.values()));
+        return all;
+    }
+
+    /**
+     * Records one answered request. {@code known} says whether a service name the router did not
+     * confirm exists (asked only on that rare path).
+     */
+    void record(RequestContext context, InferenceResponse response, Throwable failure,
+            java.util.function.Predicate<String> known, String requested) {
+        RequestRecord record = context.record();
+        Outcome outcome = Outcome.of(failure);
+        RevisionMeters target = resolve(record, response, known, requested);
+        target.requests(record.protocol(), outcome).increment();
+        target.latency.record(nanoClock.getAsLong() - context.startNanos(), TimeUnit.NANOSECONDS);
+        if (record.computeNanos() >= 0) {
+            target.queue.record(record.queueNanos(), TimeUnit.NANOSECONDS);
+            target.compute.record(record.computeNanos(), TimeUnit.NANOSECONDS);
+            target.batchSize.record(record.batchSize());
+        } else if (outcome.rejectReason != null) {
+            target.rejected(outcome).increment();
+        }
+    }
+
+    private RevisionMeters resolve(RequestRecord record, InferenceResponse response,
+            java.util.function.Predicate<String> known, String requested) {
+        if (record.service() != null && record.revision() != null) {
+            return meters(record.service(), record.revision());
+        }
+        if (response != null && response.modelVersion() != null) {
+            return meters(response.modelName(), response.modelVersion());
+        }
+        // Failed before routing: the requested name is the client's string; keep it only if real.
+        if (requested != null && known.test(requested)) {
+            return meters(requested, MetricsCatalog.UNKNOWN);
+        }
+        return unknown;
+    }
+
+    /** The cached meters of one (service, revision); both names already bounded. */
+    RevisionMeters meters(String service, String revision) {
+        Map<String, RevisionMeters> byRevision = meters.get(service);
+        if (byRevision != null) {
+            RevisionMeters found = byRevision.get(revision);
+            if (found != null) {
+                return found;
+            }
+        }
+        if (revisions.get() >= MAX_REVISIONS) {
+            return unknown;
+        }
+        return meters.computeIfAbsent(service, s -> new ConcurrentHashMap<>())
+                .computeIfAbsent(revision, r -> {
+                    revisions.incrementAndGet();
+                    return new RevisionMeters(registry, service, r);
+                });
+    }
+
+    /** The decorator: counts in-flight requests and records each answer. */
+    private final class Metered implements InferenceService {
+        private final InferenceService delegate;
+        private final java.util.function.Predicate<String> known;
+
+        Metered(InferenceService delegate) {
+            this.delegate = delegate;
+            this.known = name -> delegate.modelNames().contains(name);
+        }
+
+        @Override
+        public CompletableFuture<InferenceResponse> infer(ModelRef model, InferenceRequest request,
+                RequestContext context) {
+            AtomicInteger flying = inFlight[context.record().protocol().ordinal()];
+            flying.incrementAndGet();
+            CompletableFuture<InferenceResponse> answer;
+            try {
+                answer = delegate.infer(model, request, context);
+            } catch (RuntimeException e) {
+                answer = CompletableFuture.failedFuture(e);
+            }
+            return answer.whenComplete((response, failure) -> {
+                flying.decrementAndGet();
+                record(context, response, failure, known, model.name());
+            });
+        }
+
+        @Override
+        public ServerMetadata serverMetadata() {
+            return delegate.serverMetadata();
+        }
+
+        @Override
+        public boolean ready() {
+            return delegate.ready();
+        }
+
+        @Override
+        public List<String> modelNames() {
+            return delegate.modelNames();
+        }
+
+        @Override
+        public ModelMetadata metadata(ModelRef model) {
+            return delegate.metadata(model);
+        }
+
+        @Override
+        public boolean modelReady(ModelRef model) {
+            return delegate.modelReady(model);
+        }
+    }
+}

@@ -1,0 +1,132 @@
+package dev.modelgate.server.metrics;
+
+import dev.modelgate.server.host.ModelEntry;
+import dev.modelgate.server.service.InferenceService;
+import dev.modelgate.server.traffic.ServiceControl;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.distribution.CountAtBucket;
+import io.micrometer.core.instrument.distribution.HistogramSnapshot;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.ext.web.Router;
+import java.util.List;
+import java.util.function.LongSupplier;
+
+/**
+ * The server's metrics in one object: the Prometheus registry, the request decorator, the service
+ * gauges and the {@code /metrics} endpoint. The composition root makes one and hands out its parts.
+ */
+public final class ServerMetrics implements AutoCloseable {
+    private final PrometheusMeterRegistry registry;
+    private final RequestMetrics requests;
+    private final ServiceGauges gauges;
+    private final MetricsEndpoint endpoint;
+
+    private ServerMetrics(PrometheusMeterRegistry registry, RequestMetrics requests,
+            ServiceGauges gauges) {
+        this.registry = registry;
+        this.requests = requests;
+        this.gauges = gauges;
+        this.endpoint = new MetricsEndpoint(registry, gauges);
+    }
+
+    public static ServerMetrics create(ServiceControl services, RevisionCapacity capacity,
+            LongSupplier nanoClock) {
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        return new ServerMetrics(registry, new RequestMetrics(registry, nanoClock),
+                new ServiceGauges(registry, services, capacity));
+    }
+
+    /** Capacity from the repository's model configs: instances and the queue-capacity setting. */
+    public static RevisionCapacity capacityOf(List<ModelEntry> models, int queueCapacity) {
+        return new RevisionCapacity() {
+            @Override
+            public int desiredReplicas(String model, String version) {
+                return models.stream().filter(m -> m.name().equals(model)).findFirst()
+                        .map(m -> m.config().instances()).orElse(0);
+            }
+
+            @Override
+            public int readyReplicas(String model, String version) {
+                return desiredReplicas(model, version);
+            }
+
+            @Override
+            public int queued(String model, String version) {
+                return -1;
+            }
+
+            @Override
+            public int queueCapacity(String model, String version) {
+                return queueCapacity;
+            }
+        };
+    }
+
+    public MeterRegistry registry() {
+        return registry;
+    }
+
+    /** {@code service} with its inference calls measured. */
+    public InferenceService decorate(InferenceService service) {
+        return requests.decorate(service);
+    }
+
+    /** Mounts {@code GET /metrics}. */
+    public void mount(Router router) {
+        endpoint.mount(router);
+    }
+
+    public String scrape() {
+        return endpoint.scrape();
+    }
+
+    /** Refreshes the service gauges (weights, readiness) from the registry. */
+    public void refreshGauges() {
+        gauges.refresh();
+    }
+
+    /** Cumulative counts of every (service, revision) seen so far. */
+    public List<RevisionSample> samples() {
+        return requests.all().stream().map(ServerMetrics::sample).toList();
+    }
+
+    private static RevisionSample sample(RevisionMeters meters) {
+        HistogramSnapshot latency = meters.latency.takeSnapshot();
+        CountAtBucket[] buckets = latency.histogramCounts();
+        double[] bounds = new double[buckets.length];
+        double[] counts = new double[buckets.length];
+        for (int i = 0; i < buckets.length; i++) {
+            bounds[i] = buckets[i].bucket(java.util.concurrent.TimeUnit.SECONDS);
+            counts[i] = buckets[i].count();
+        }
+        return new RevisionSample(meters.service, meters.revision, meters.total(), meters.errors(),
+                bounds, counts, latency.count(), meters.batchSize.count(),
+                meters.batchSize.totalAmount());
+    }
+
+    /** The shadow agreement ratio per (service, primary, shadow), from the shadow mirror's gauges. */
+    public List<ShadowSample> shadows() {
+        return registry.find(MetricsCatalog.SHADOW_AGREEMENT.name()).gauges().stream()
+                .map(g -> new ShadowSample(g.getId().getTag("service"), g.getId().getTag("primary"),
+                        g.getId().getTag("shadow"), g.value()))
+                .toList();
+    }
+
+    /** The current value of a per-revision gauge of the catalog, or NaN. */
+    public double revisionGauge(MetricSpec spec, String service, String revision) {
+        io.micrometer.core.instrument.Gauge gauge = registry.find(spec.name())
+                .tag("service", service).tag("revision", revision).gauge();
+        return gauge == null ? Double.NaN : gauge.value();
+    }
+
+    /** One shadow pair's agreement (NaN before any comparison). */
+    public record ShadowSample(String service, String primary, String shadow, double agreement) {
+    }
+
+    @Override
+    public void close() {
+        endpoint.close();
+        registry.close();
+    }
+}

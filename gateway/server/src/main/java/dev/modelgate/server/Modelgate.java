@@ -3,6 +3,7 @@ package dev.modelgate.server;
 import dev.modelgate.api.InferenceException;
 import dev.modelgate.api.ServerMetadata;
 import dev.modelgate.server.admin.AdminServer;
+import dev.modelgate.server.admin.InstanceRoutes;
 import dev.modelgate.server.config.ConfigException;
 import dev.modelgate.server.config.ServerConfig;
 import dev.modelgate.server.host.ModelEntry;
@@ -99,7 +100,7 @@ public final class Modelgate implements AutoCloseable {
             observability = observability.andThen(
                     new DashboardRoutes(services, metrics, Clock.systemUTC())::mount);
             AdminServer admin = AdminServer.start(config.bindAddress(), config.adminPort(),
-                    config.adminToken(), services, observability);
+                    config.adminToken(), services, InstanceRoutes.of(host).andThen(observability));
             host.onReadinessChange(services::readinessChanged);
             CompletableFuture<Void> loaded = host.loadAll();
             return new Modelgate(models, host, services, codec, http, grpc, admin, loaded);

@@ -197,7 +197,7 @@ class HttpServerIT {
                         HttpResponse.BodyHandlers.ofString()));
             }
             List<HttpResponse<String>> responses = calls.stream().map(CompletableFuture::join).toList();
-            return responses.stream().anyMatch(r -> r.statusCode() == 429
+            return responses.stream().anyMatch(r -> r.statusCode() == 503
                     && r.headers().firstValue("retry-after").isPresent()
                     && r.body().contains("queue: full"));
         });

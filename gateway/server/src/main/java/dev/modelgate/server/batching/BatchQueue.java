@@ -1,10 +1,9 @@
 package dev.modelgate.server.batching;
 
-import dev.modelgate.api.ErrorKind;
-import dev.modelgate.api.InferenceException;
 import dev.modelgate.api.InferenceRequest;
 import dev.modelgate.api.RequestedOutput;
 import dev.modelgate.api.Tensor;
+import dev.modelgate.server.service.QueueFullException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -41,7 +40,7 @@ final class BatchQueue {
     /** Queues a request, or throws RESOURCE_EXHAUSTED when {@code max-queue-size} are waiting. */
     void add(Pending pending) {
         if (size >= config.maxQueueSize()) {
-            throw new InferenceException(ErrorKind.RESOURCE_EXHAUSTED, "batch queue: " + size
+            throw new QueueFullException("batch queue: " + size
                     + " requests waiting (expected: fewer than max-queue-size " + config.maxQueueSize() + ")");
         }
         groups.computeIfAbsent(pending.key(), k -> new ArrayDeque<>()).addLast(pending);

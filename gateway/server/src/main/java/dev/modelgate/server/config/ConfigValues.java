@@ -2,7 +2,9 @@ package dev.modelgate.server.config;
 
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -111,6 +113,39 @@ final class ConfigValues {
             return otherwise;
         }
         return parsed;
+    }
+
+    /** A nested map (a YAML section), or {@code null} after recording a problem when it is not one. */
+    Map<String, ?> section(String key) {
+        Object value = values.get(key);
+        if (value instanceof Map<?, ?> map) {
+            Map<String, Object> section = new LinkedHashMap<>();
+            map.forEach((k, v) -> section.put(String.valueOf(k), v));
+            return section;
+        }
+        problems.add(key, value, "a map of settings");
+        return null;
+    }
+
+    /** A list of integers each in {@code [min, max]}; empty when absent. */
+    List<Integer> integers(String key, int min, int max) {
+        Object value = values.get(key);
+        if (value == null) {
+            return List.of();
+        }
+        if (!(value instanceof List<?> list)) {
+            problems.add(key, value, "a list of integers in [" + min + ", " + max + "]");
+            return List.of();
+        }
+        List<Integer> result = new ArrayList<>();
+        for (Object item : list) {
+            if (!(item instanceof Integer i) || i < min || i > max) {
+                problems.add(key, value, "a list of integers in [" + min + ", " + max + "]");
+                return List.of();
+            }
+            result.add(i);
+        }
+        return List.copyOf(result);
     }
 
     /** A flat map of scalar values, each turned into a string. */

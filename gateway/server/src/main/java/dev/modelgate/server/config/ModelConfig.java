@@ -2,6 +2,8 @@ package dev.modelgate.server.config;
 
 import dev.modelgate.api.InferenceException;
 import dev.modelgate.api.spi.Device;
+import dev.modelgate.server.batching.BatchingConfig;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -19,20 +21,35 @@ import java.util.Set;
  * @param instances parallel instances (threads) per version
  * @param defaultVersion the version served when a request names none; empty means the highest
  * @param options runtime-specific settings, passed through as strings
+ * @param batching the {@code batching:} section (dynamic batching of each version's requests), or
+ *     empty when batching is off
  */
 public record ModelConfig(String runtime, Device device, int deviceId, boolean fallbackToCpu,
-        int instances, Optional<Long> defaultVersion, Map<String, String> options) {
+        int instances, Optional<Long> defaultVersion, Map<String, String> options,
+        Optional<BatchingConfig> batching) {
 
     public static final String DEFAULT_RUNTIME = "onnx";
 
     static final Set<String> KEYS = Set.of("runtime", "device", "device-id", "fallback-to-cpu",
-            "instances", "default-version", "options");
+            "instances", "default-version", "options", "batching");
+    static final Set<String> BATCHING_KEYS = Set.of("max-batch-size", "preferred-batch-sizes",
+            "max-queue-delay", "max-queue-size");
+    /** How {@link BatchingConfig} starts its message, before the problems. */
+    private static final String CONFIG_PREFIX = "batching config: ";
 
     public ModelConfig {
         Objects.requireNonNull(runtime, "runtime");
         Objects.requireNonNull(device, "device");
         Objects.requireNonNull(defaultVersion, "defaultVersion");
         options = Map.copyOf(options);
+        Objects.requireNonNull(batching, "batching");
+    }
+
+    /** Without batching. */
+    public ModelConfig(String runtime, Device device, int deviceId, boolean fallbackToCpu,
+            int instances, Optional<Long> defaultVersion, Map<String, String> options) {
+        this(runtime, device, deviceId, fallbackToCpu, instances, defaultVersion, options,
+                Optional.empty());
     }
 
     public static ModelConfig defaults() {
@@ -56,11 +73,48 @@ public record ModelConfig(String runtime, Device device, int deviceId, boolean f
         int instances = in.integer("instances", 1, 1, 256);
         int version = in.integer("default-version", 0, 1, Integer.MAX_VALUE);
         Map<String, String> options = in.stringMap("options");
+        Optional<BatchingConfig> batching = batching(in, own);
         if (own.count() != before) {
             return null;
         }
         return new ModelConfig(runtime, device, deviceId, fallback, instances,
-                version == 0 ? Optional.empty() : Optional.of((long) version), options);
+                version == 0 ? Optional.empty() : Optional.of((long) version), options, batching);
+    }
+
+    /**
+     * The {@code batching:} section: its presence turns batching on. {@code max-queue-delay} is in
+     * microseconds, as in Triton. The cross-key rules (preferred sizes within max-batch-size,
+     * increasing) live in {@link BatchingConfig}; its problems are reported here with the rest.
+     */
+    private static Optional<BatchingConfig> batching(ConfigValues in, ConfigProblems problems) {
+        if (!in.has("batching")) {
+            return Optional.empty();
+        }
+        Map<String, ?> section = in.section("batching");
+        if (section == null) {
+            return Optional.empty();
+        }
+        ConfigProblems own = problems.within("batching.");
+        int before = own.count();
+        ConfigValues values = new ConfigValues(section, own);
+        values.rejectUnknown(BATCHING_KEYS);
+        int maxBatchSize = values.integer("max-batch-size", 8, 1, 65_536);
+        List<Integer> preferred = values.integers("preferred-batch-sizes", 1, 65_536);
+        int maxQueueDelay = values.integer("max-queue-delay", 1_000, 0, 60_000_000);
+        int maxQueueSize = values.integer("max-queue-size", 1_024, 1, 1_000_000);
+        if (own.count() != before) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(new BatchingConfig(maxBatchSize, preferred, maxQueueDelay, maxQueueSize));
+        } catch (InferenceException e) {
+            String message = e.getMessage();
+            String text = message.startsWith(CONFIG_PREFIX) ? message.substring(CONFIG_PREFIX.length()) : message;
+            for (String problem : text.split("; ")) {
+                own.add(problem);
+            }
+            return Optional.empty();
+        }
     }
 
     private static Device device(String text, ConfigProblems problems) {

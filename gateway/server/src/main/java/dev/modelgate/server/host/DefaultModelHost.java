@@ -1,13 +1,11 @@
 package dev.modelgate.server.host;
 
-import dev.modelgate.api.ErrorKind;
 import dev.modelgate.api.InferenceException;
 import dev.modelgate.api.InferenceRequest;
 import dev.modelgate.api.InferenceResponse;
 import dev.modelgate.api.ModelMetadata;
 import dev.modelgate.api.RequestValidator;
 import dev.modelgate.api.ServerMetadata;
-import dev.modelgate.api.spi.LoadedModel;
 import dev.modelgate.server.config.ConfigException;
 import dev.modelgate.server.service.ModelRef;
 import dev.modelgate.server.service.NamedExecutors;
@@ -22,7 +20,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
@@ -91,7 +88,7 @@ final class DefaultModelHost implements ModelHost {
     private Served served(ModelEntry entry) {
         Map<String, HostedVersion> byVersion = new LinkedHashMap<>();
         entry.versions().forEach((version, file) -> byVersion.put(Long.toString(version),
-                new HostedVersion(entry, version, file, queueCapacity)));
+                new HostedVersion(entry, version, file, queueCapacity, nanoClock)));
         return new Served(entry, java.util.Collections.unmodifiableMap(byVersion));
     }
 
@@ -167,37 +164,26 @@ final class DefaultModelHost implements ModelHost {
     @Override
     public CompletableFuture<InferenceResponse> infer(ModelRef ref, InferenceRequest request,
             RequestContext context) {
-        CompletableFuture<InferenceResponse> result = new CompletableFuture<>();
         try {
             HostedVersion version = resolve(served(ref.name()), ref);
-            LoadedModel model = version.loaded();
-            RequestValidator.validate(model.metadata(), request);
-            version.executor().execute(() -> run(version, model, request, context, result));
-        } catch (RejectedExecutionException e) {
-            result.completeExceptionally(new InferenceException(ErrorKind.RESOURCE_EXHAUSTED,
-                    "model " + ref + " queue: full (expected: fewer requests in flight; retry later)"));
+            RequestValidator.validate(version.loaded().metadata(), request);
+            return version.submit(request, context);
         } catch (RuntimeException e) {
-            result.completeExceptionally(e);
+            return CompletableFuture.failedFuture(e);
         }
-        return result;
     }
 
-    private void run(HostedVersion version, LoadedModel model, InferenceRequest request,
-            RequestContext context, CompletableFuture<InferenceResponse> result) {
-        long now = nanoClock.getAsLong();
-        if (context.expired(now)) {
-            long waited = TimeUnit.NANOSECONDS.toMillis(now - context.startNanos());
-            result.completeExceptionally(new InferenceException(ErrorKind.DEADLINE_EXCEEDED,
-                    "deadline: passed after " + waited + " ms, before model " + version.name()
-                    + " version " + version.version() + " ran (expected: less load or a longer "
-                    + "request-timeout)"));
-            return;
+    @Override
+    public InstanceStatus instances(ModelRef ref) {
+        return resolve(served(ref.name()), ref).status();
+    }
+
+    @Override
+    public InstanceStatus resize(ModelRef ref, int instances) {
+        if (instances < 1 || instances > 256) {
+            throw InferenceException.invalid("instances: " + instances + " (expected: 1 to 256)");
         }
-        try {
-            result.complete(version.run(model, request));
-        } catch (Throwable e) {
-            result.completeExceptionally(e);
-        }
+        return resolve(served(ref.name()), ref).resize(instances);
     }
 
     private Served served(String name) {

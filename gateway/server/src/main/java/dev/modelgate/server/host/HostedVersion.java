@@ -6,18 +6,23 @@ import dev.modelgate.api.InferenceResponse;
 import dev.modelgate.api.spi.LoadedModel;
 import dev.modelgate.api.spi.ModelLoadRequest;
 import dev.modelgate.api.spi.ModelRuntime;
-import dev.modelgate.server.service.NamedExecutors;
+import dev.modelgate.server.batching.BatchingConfig;
+import dev.modelgate.server.batching.DynamicBatcher;
+import dev.modelgate.server.service.RequestContext;
 import java.nio.file.Path;
-import java.util.List;
-import java.util.concurrent.ExecutorService;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One model version: its load request, its executor (one thread per instance, bounded queue) and,
- * once loaded, the runtime's {@link LoadedModel}. Loading and closing may race at shutdown, so the
- * loaded model is guarded by this object's lock.
+ * One model version: its load request and, once loaded, the runtime's {@link LoadedModel} and the
+ * {@link InstanceGroup} its requests run on (a thread per instance, or a dynamic batcher when
+ * {@code model.yaml} has a {@code batching:} section and the model can batch). Loading and closing
+ * may race at shutdown, so the loaded model is guarded by this object's lock.
  */
 final class HostedVersion {
     private static final Logger log = LoggerFactory.getLogger(HostedVersion.class);
@@ -25,18 +30,20 @@ final class HostedVersion {
     private final ModelEntry entry;
     private final String version;
     private final ModelLoadRequest loadRequest;
-    private final ExecutorService executor;
+    private final int queueCapacity;
+    private final LongSupplier nanoClock;
     private LoadedModel loaded;
+    private InstanceGroup instances;
     private boolean closed;
 
-    HostedVersion(ModelEntry entry, long version, Path file, int queueCapacity) {
+    HostedVersion(ModelEntry entry, long version, Path file, int queueCapacity, LongSupplier nanoClock) {
         this.entry = entry;
         this.version = Long.toString(version);
         this.loadRequest = new ModelLoadRequest(entry.name(), this.version, file,
                 entry.config().device(), entry.config().deviceId(), entry.config().fallbackToCpu(),
                 entry.config().options());
-        this.executor = NamedExecutors.bounded("model-" + entry.name() + "-v" + version,
-                entry.config().instances(), queueCapacity);
+        this.queueCapacity = queueCapacity;
+        this.nanoClock = nanoClock;
     }
 
     String name() {
@@ -45,10 +52,6 @@ final class HostedVersion {
 
     String version() {
         return version;
-    }
-
-    ExecutorService executor() {
-        return executor;
     }
 
     /** Loads the model with {@code runtime}; blocking, so callers run it on a loader thread. */
@@ -61,15 +64,46 @@ final class HostedVersion {
             throw new IllegalStateException("model " + name() + " version " + version
                     + " failed to load from " + loadRequest.path() + ": " + describe(e), e);
         }
+        InstanceGroup group = instancesFor(model);
         synchronized (this) {
             if (closed) {
+                group.close();
                 model.close();
                 return;
             }
             loaded = model;
+            instances = group;
         }
         log.info("Loaded model {} version {} on {} in {} ms", name(), version, model.device(),
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
+    }
+
+    /** Batched when configured and the model allows it; otherwise, with a clear message, not. */
+    private InstanceGroup instancesFor(LoadedModel model) {
+        int count = entry.config().instances();
+        BatchingConfig batching = entry.config().batching().orElse(null);
+        if (batching != null) {
+            try {
+                DynamicBatcher batcher = DynamicBatcher.start(model, batching, count, nanoClock,
+                        threads("batcher-" + name() + "-v" + version));
+                log.info("Model {} version {}: dynamic batching on ({}), {} instance(s)", name(), version,
+                        batching, count);
+                return new BatchedInstances(name(), version, batcher, count);
+            } catch (InferenceException e) {
+                log.warn("Model {} version {}: batching configured in {}/model.yaml but turned off: {}",
+                        name(), version, name(), e.getMessage());
+            }
+        }
+        return new ThreadInstances(name(), version, model, count, queueCapacity, nanoClock);
+    }
+
+    private static ThreadFactory threads(String prefix) {
+        AtomicInteger counter = new AtomicInteger();
+        return runnable -> {
+            Thread thread = new Thread(runnable, prefix + "-" + counter.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
     }
 
     /** The loaded model, or UNAVAILABLE while it is still loading or after close. */
@@ -85,23 +119,44 @@ final class HostedVersion {
         return loaded != null;
     }
 
-    /** Runs one validated request on the calling (instance) thread. */
-    InferenceResponse run(LoadedModel model, InferenceRequest request) {
-        List<InferenceResponse> responses = model.infer(List.of(request));
-        if (responses.size() != 1) {
-            throw new IllegalStateException("model " + name() + " version " + version
-                    + " returned " + responses.size() + " responses for 1 request");
+    /** Queues one request that was validated against the loaded model. */
+    CompletableFuture<InferenceResponse> submit(InferenceRequest request, RequestContext context) {
+        return group().submit(request, context);
+    }
+
+    /** Changes the instance count while serving; nothing queued or running is dropped. */
+    InstanceStatus resize(int count) {
+        group().resize(count);
+        return status();
+    }
+
+    InstanceStatus status() {
+        InstanceGroup group = group();
+        return new InstanceStatus(name(), version, group.instances(), group.batching(), group.requests(),
+                group.engineCalls(), group.queued());
+    }
+
+    private synchronized InstanceGroup group() {
+        if (instances == null) {
+            loaded();
         }
-        return responses.get(0).as(name(), version);
+        return instances;
     }
 
     void close() {
-        NamedExecutors.shutdown(executor, 10, TimeUnit.SECONDS);
-        LoadedModel toClose;
+        InstanceGroup group;
         synchronized (this) {
             closed = true;
+            group = instances;
+        }
+        if (group != null) {
+            group.close();
+        }
+        LoadedModel toClose;
+        synchronized (this) {
             toClose = loaded;
             loaded = null;
+            instances = null;
         }
         if (toClose != null) {
             try {

@@ -2,6 +2,7 @@ package dev.modelgate.server.host;
 
 import dev.modelgate.api.ServerMetadata;
 import dev.modelgate.server.service.InferenceService;
+import dev.modelgate.server.service.ModelRef;
 import dev.modelgate.server.service.ModelRepositoryControl;
 import java.nio.file.Path;
 import java.util.List;
@@ -25,6 +26,24 @@ public interface ModelHost extends InferenceService, ModelRepositoryControl, Aut
      * true for the last one, so whatever routes on readiness is current when the server says ready.
      */
     void onReadinessChange(Runnable listener);
+
+    /**
+     * The instance group of a loaded model version (without a version, of its default version).
+     *
+     * @throws dev.modelgate.api.InferenceException NOT_FOUND for an unknown model or version,
+     *     UNAVAILABLE while it is loading
+     */
+    InstanceStatus instances(ModelRef ref);
+
+    /**
+     * Changes a loaded version's instance count while it serves: new instances start at once,
+     * surplus ones leave after their current work, nothing queued is dropped. The count is not
+     * written back to {@code model.yaml}; a reload starts from the file again.
+     *
+     * @throws dev.modelgate.api.InferenceException INVALID_ARGUMENT outside [1, 256], NOT_FOUND,
+     *     UNAVAILABLE as for {@link #instances}
+     */
+    InstanceStatus resize(ModelRef ref, int instances);
 
     /** Stops taking requests, lets queued ones finish briefly, then closes models and runtimes. */
     @Override

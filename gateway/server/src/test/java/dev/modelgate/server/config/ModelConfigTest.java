@@ -3,6 +3,7 @@ package dev.modelgate.server.config;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.modelgate.api.spi.Device;
+import dev.modelgate.server.batching.BatchingConfig;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -48,7 +49,7 @@ class ModelConfigTest {
         ConfigProblems problems = new ConfigProblems();
         assertThat(ModelConfig.from(values, "iris/model.yaml ", problems)).isNull();
         assertThat(problems.list()).containsExactly(
-                "iris/model.yaml max-batch: 8 (expected: one of the keys [default-version, device,"
+                "iris/model.yaml max-batch: 8 (expected: one of the keys [batching, default-version, device,"
                         + " device-id, fallback-to-cpu, instances, options, runtime])",
                 "iris/model.yaml device: tpu (expected: cpu or gpu)",
                 "iris/model.yaml device-id: -1 (expected: an integer in [0, 1023])",
@@ -56,5 +57,42 @@ class ModelConfigTest {
                 "iris/model.yaml instances: 0 (expected: an integer in [1, 256])",
                 "iris/model.yaml default-version: latest (expected: an integer in [1, 2147483647])",
                 "iris/model.yaml options.nested: [1] (expected: a string, number or boolean)");
+    }
+
+    @Test
+    void readsTheBatchingSection() {
+        ConfigProblems problems = new ConfigProblems();
+        ModelConfig config = ModelConfig.from(Map.of("batching", Map.of("max-batch-size", 32,
+                "preferred-batch-sizes", List.of(8, 16), "max-queue-delay", 500, "max-queue-size", 100)),
+                "m ", problems);
+        assertThat(problems.list()).isEmpty();
+        assertThat(config.batching()).contains(new BatchingConfig(32, List.of(8, 16), 500, 100));
+        assertThat(ModelConfig.from(Map.of("batching", Map.of()), "m ", problems).batching())
+                .contains(new BatchingConfig(8, List.of(), 1_000, 1_024));
+        assertThat(ModelConfig.defaults().batching()).isEmpty();
+    }
+
+    @Test
+    void reportsEveryBatchingProblem() {
+        ConfigProblems problems = new ConfigProblems();
+        assertThat(ModelConfig.from(Map.of("batching", Map.of("max-batch-size", 0, "preferred-batch-sizes", "8",
+                "max-queue-delay", -1, "size", 3)), "m/model.yaml ", problems)).isNull();
+        assertThat(problems.list()).containsExactlyInAnyOrder(
+                "m/model.yaml batching.size: 3 (expected: one of the keys [max-batch-size, max-queue-delay,"
+                        + " max-queue-size, preferred-batch-sizes])",
+                "m/model.yaml batching.max-batch-size: 0 (expected: an integer in [1, 65536])",
+                "m/model.yaml batching.preferred-batch-sizes: 8 (expected: a list of integers in [1, 65536])",
+                "m/model.yaml batching.max-queue-delay: -1 (expected: an integer in [0, 60000000])");
+
+        ConfigProblems crossKey = new ConfigProblems();
+        assertThat(ModelConfig.from(Map.of("batching", Map.of("max-batch-size", 4, "preferred-batch-sizes",
+                List.of(8, 2))), "m/model.yaml ", crossKey)).isNull();
+        assertThat(crossKey.list()).containsExactly(
+                "m/model.yaml batching.preferred-batch-sizes: 8 (expected: in [1, max-batch-size 4])",
+                "m/model.yaml batching.preferred-batch-sizes: [8, 2] (expected: strictly increasing)");
+
+        ConfigProblems notAMap = new ConfigProblems();
+        assertThat(ModelConfig.from(Map.of("batching", true), "m/model.yaml ", notAMap)).isNull();
+        assertThat(notAMap.list()).containsExactly("m/model.yaml batching: true (expected: a map of settings)");
     }
 }

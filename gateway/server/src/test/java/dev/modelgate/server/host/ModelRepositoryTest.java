@@ -79,7 +79,7 @@ class ModelRepositoryTest {
                     assertThat(problems.get(6)).startsWith("e/model.yaml yaml: ");
                     assertThat(problems).containsSubsequence(
                         "a/model.yaml runtime: tensorflow (expected: one of [fake, onnx])",
-                        "b/model.yaml colour: blue (expected: one of the keys [default-version,"
+                        "b/model.yaml colour: blue (expected: one of the keys [batching, default-version,"
                                 + " device, device-id, fallback-to-cpu, instances, options, runtime])",
                         "b/model.yaml instances: 0 (expected: an integer in [1, 256])",
                         "model bad name: " + repo.resolve("bad name")

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.modelgate.api.ErrorKind;
 import dev.modelgate.api.InferenceException;
 import dev.modelgate.api.InferenceResponse;
+import dev.modelgate.server.service.QueueFullException;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
@@ -291,6 +292,12 @@ class HttpPipelineTest {
                 new InferenceException(ErrorKind.RESOURCE_EXHAUSTED, "queue: full"));
         Response busy = one(post("/v2/models/echo/infer", INFER_BODY));
         assertThat(busy).extracting(Response::status, Response::retryAfter).containsExactly(429, "1");
+
+        service.answer = (model, request) -> CompletableFuture.failedFuture(
+                new QueueFullException("batch queue: full"));
+        Response queueFull = one(post("/v2/models/echo/infer", INFER_BODY));
+        assertThat(queueFull).extracting(Response::status, Response::retryAfter).containsExactly(503, "1");
+        assertThat(queueFull.body()).contains("batch queue: full");
 
         service.answer = (model, request) -> {
             throw new RejectedExecutionException("pool full");

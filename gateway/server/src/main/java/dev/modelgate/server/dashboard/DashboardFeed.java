@@ -75,7 +75,7 @@ final class DashboardFeed {
             ObjectNode r = revisions.addObject().put("name", revision.spec().name())
                     .put("model", revision.spec().model())
                     .put("ready", revision.ready()).put("weight", revision.weight())
-                    .put("effective", revision.effectiveWeight());
+                    .put("effective", revision.effectiveWeight() / 100.0);
             rates(r, current.samples().get(key), oldest.samples().get(key), seconds);
             double desired = metrics.revisionGauge(MetricsCatalog.REPLICAS_DESIRED, service.name(),
                     revision.spec().name());

@@ -3,7 +3,9 @@ package dev.modelgate.server.metrics;
 import dev.modelgate.server.host.ModelEntry;
 import dev.modelgate.server.service.InferenceService;
 import dev.modelgate.server.traffic.ServiceControl;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.core.instrument.distribution.CountAtBucket;
 import io.micrometer.core.instrument.distribution.HistogramSnapshot;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -33,6 +35,22 @@ public final class ServerMetrics implements AutoCloseable {
     public static ServerMetrics create(ServiceControl services, RevisionCapacity capacity,
             LongSupplier nanoClock) {
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        // The exposition must pass promtool's lint: binder meters without help text get one, and
+        // the two whose names break Prometheus conventions (an abbreviated unit, a "_count" on a
+        // gauge) are dropped; process_cpu_usage and the JVM's processor count cover them.
+        registry.config()
+                .meterFilter(MeterFilter.denyNameStartsWith("process.cpu.time"))
+                .meterFilter(MeterFilter.denyNameStartsWith("system.cpu.count"))
+                .meterFilter(new MeterFilter() {
+                    @Override
+                    public Meter.Id map(Meter.Id id) {
+                        return id.getDescription() == null || id.getDescription().isBlank()
+                                ? new Meter.Id(id.getName(), io.micrometer.core.instrument.Tags.of(
+                                        id.getTagsAsIterable()), id.getBaseUnit(),
+                                        "Micrometer meter " + id.getName(), id.getType())
+                                : id;
+                    }
+                });
         return new ServerMetrics(registry, new RequestMetrics(registry, nanoClock),
                 new ServiceGauges(registry, services, capacity));
     }

@@ -63,7 +63,8 @@ public final class ServiceGauges {
                 String version = revision.spec().version() == null ? "default" : revision.spec().version();
                 Tags tags = Tags.of("service", service.name(), "revision", name);
                 weightRows.add(MultiGauge.Row.of(tags.and("kind", "configured"), revision.weight() / 100.0));
-                weightRows.add(MultiGauge.Row.of(tags.and("kind", "effective"), revision.effectiveWeight()));
+                weightRows.add(MultiGauge.Row.of(tags.and("kind", "effective"),
+                        revision.effectiveWeight() / 100.0));
                 readyRows.add(MultiGauge.Row.of(tags, revision.ready() ? 1 : 0));
                 stableRows.add(MultiGauge.Row.of(tags, name.equals(service.stable()) ? 1 : 0));
                 infoRows.add(MultiGauge.Row.of(tags.and("model", model, "version", version), 1));

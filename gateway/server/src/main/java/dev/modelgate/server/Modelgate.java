@@ -6,6 +6,9 @@ import dev.modelgate.server.admin.AdminServer;
 import dev.modelgate.server.admin.InstanceRoutes;
 import dev.modelgate.server.config.ConfigException;
 import dev.modelgate.server.config.ServerConfig;
+import dev.modelgate.server.drain.DrainingService;
+import dev.modelgate.server.remote.RemoteBackends;
+import dev.modelgate.server.traffic.RevisionStatus;
 import dev.modelgate.server.host.ModelEntry;
 import dev.modelgate.server.host.ModelHost;
 import dev.modelgate.server.host.ModelRepository;
@@ -51,10 +54,16 @@ public final class Modelgate implements AutoCloseable {
     private final GrpcServer grpc;
     private final AdminServer admin;
     private final CompletableFuture<Void> loaded;
+    private final RemoteBackends remote;
+    private final DrainingService draining;
+    private final java.util.concurrent.atomic.AtomicBoolean closed =
+            new java.util.concurrent.atomic.AtomicBoolean();
 
     private Modelgate(List<ModelEntry> models, ModelHost host, ServiceRegistry services,
             ExecutorService codec, HttpServer http, GrpcServer grpc, AdminServer admin,
-            CompletableFuture<Void> loaded) {
+            CompletableFuture<Void> loaded, RemoteBackends remote, DrainingService draining) {
+        this.remote = remote;
+        this.draining = draining;
         this.models = models;
         this.host = host;
         this.services = services;
@@ -78,8 +87,13 @@ public final class Modelgate implements AutoCloseable {
         List<ModelEntry> models = ModelRepository.scan(config.modelRepository(), runtimes.names());
         ModelHost host = ModelHost.create(serverMetadata(), models, runtimes,
                 config.queueCapacity(), nanoClock);
-        ServiceRegistry services = new ServiceRegistry(ServiceRouter.availability(host),
+        RemoteBackends remote = new RemoteBackends(Math.max(1, config.ioThreads() / 2),
+                Math.max(1, config.codecThreads() / 2), nanoClock);
+        ServiceRegistry services = new ServiceRegistry(ServiceRouter.availability(host, remote),
                 DISAGREEMENTS_KEPT);
+        remote.onReadinessChange(services::readinessChanged);
+        services.onChange(changed -> remote.sync(services.services().stream()
+                .flatMap(s -> s.revisions().stream()).map(RevisionStatus::spec).toList()));
         ServerMetrics metrics = ServerMetrics.create(services,
                 ServerMetrics.capacityOf(models, config.queueCapacity()), nanoClock);
         MeterRegistry meters = metrics.registry();
@@ -88,14 +102,17 @@ public final class Modelgate implements AutoCloseable {
         HttpServer http = null;
         GrpcServer grpc = null;
         try {
-            services.replaceAll(servicesOf(config.services(), models));
+            List<ServiceSpec> initial = servicesOf(config.services(), models);
+            remote.sync(initial.stream().flatMap(s -> s.revisions().stream()).toList());
+            services.replaceAll(initial);
             ShadowMirror mirror = new ShadowMirror(config.shadowInFlight(),
                     ServiceRouter.revisionCall(services, host, nanoClock,
                             config.requestTimeout().toNanos()),
                     meters, services::recordDisagreement, Clock.systemUTC());
-            InferenceService router = metrics.decorate(new ServiceRouter(services, host, mirror));
-            http = HttpServer.start(config, router, codec, nanoClock);
-            grpc = GrpcServer.start(config, router, nanoClock);
+            InferenceService router = metrics.decorate(new ServiceRouter(services, host, mirror, remote));
+            DrainingService draining = new DrainingService(router);
+            http = HttpServer.start(config, draining, codec, nanoClock);
+            grpc = GrpcServer.start(config, draining, nanoClock);
             Consumer<Router> observability = metrics::mount;
             observability = observability.andThen(
                     new DashboardRoutes(services, metrics, Clock.systemUTC())::mount);
@@ -103,11 +120,14 @@ public final class Modelgate implements AutoCloseable {
                     config.adminToken(), services, InstanceRoutes.of(host).andThen(observability));
             host.onReadinessChange(services::readinessChanged);
             CompletableFuture<Void> loaded = host.loadAll();
-            return new Modelgate(models, host, services, codec, http, grpc, admin, loaded);
+            return new Modelgate(models, host, services, codec, http, grpc, admin, loaded, remote,
+                    draining);
         } catch (InferenceException e) {
+            remote.close();
             stop(http, grpc, codec, host);
             throw new ConfigException("services", List.of(e.getMessage().split("; ")));
         } catch (RuntimeException e) {
+            remote.close();
             stop(http, grpc, codec, host);
             throw e;
         }
@@ -120,7 +140,12 @@ public final class Modelgate implements AutoCloseable {
      * @throws InferenceException INVALID_ARGUMENT listing every problem
      */
     public void replaceServices(List<ServiceSpec> configured) {
-        services.replaceAll(servicesOf(configured, models));
+        List<ServiceSpec> next = servicesOf(configured, models);
+        List<dev.modelgate.server.traffic.RevisionSpec> revisions = new java.util.ArrayList<>();
+        services.services().forEach(s -> s.revisions().forEach(r -> revisions.add(r.spec())));
+        next.forEach(s -> revisions.addAll(s.revisions()));
+        remote.sync(revisions);
+        services.replaceAll(next);
     }
 
     private static List<ServiceSpec> servicesOf(List<ServiceSpec> configured, List<ModelEntry> models) {
@@ -181,13 +206,39 @@ public final class Modelgate implements AutoCloseable {
         http.awaitClosed();
     }
 
+    /**
+     * Graceful drain: readiness 503 at once, no new connections or gRPC calls, every admitted
+     * request answered until {@code timeout}; then closes.
+     *
+     * @return the requests cut off by the timeout (0 when all finished)
+     */
+    public int drain(java.time.Duration timeout) {
+        long end = System.nanoTime() + timeout.toNanos();
+        draining.startDraining();
+        grpc.stopAccepting();
+        int left;
+        try {
+            left = http.drain(timeout);
+            left += draining.awaitIdle(java.time.Duration.ofNanos(Math.max(0, end - System.nanoTime())));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            left = draining.inFlight();
+        }
+        close();
+        return left;
+    }
+
     /** Stops the listener first, so no request arrives at a closing host. */
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
         admin.close();
         grpc.close();
         http.close();
         NamedExecutors.shutdown(codec, 5, TimeUnit.SECONDS);
         host.close();
+        remote.close();
     }
 }

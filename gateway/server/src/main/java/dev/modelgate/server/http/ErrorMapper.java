@@ -3,6 +3,7 @@ package dev.modelgate.server.http;
 import dev.modelgate.api.ErrorKind;
 import dev.modelgate.api.InferenceException;
 import dev.modelgate.server.json.OipJson;
+import dev.modelgate.server.service.BadGatewayException;
 import dev.modelgate.server.service.QueueFullException;
 import java.util.Map;
 import java.util.concurrent.CompletionException;
@@ -24,6 +25,9 @@ final class ErrorMapper {
         Throwable cause = unwrap(failure);
         if (cause instanceof HttpStatusException e) {
             return response(e.status(), e.getMessage(), e.headers());
+        }
+        if (cause instanceof BadGatewayException e) {
+            return response(502, e.getMessage(), Map.of());
         }
         if (cause instanceof QueueFullException e) {
             return response(503, e.getMessage(), Map.of("retry-after", "1"));

@@ -27,7 +27,7 @@ import java.util.Set;
  */
 public final class ServiceConfig {
     private static final Set<String> SERVICE_KEYS = Set.of("name", "stable", "revisions", "traffic");
-    private static final Set<String> REVISION_KEYS = Set.of("name", "model", "version");
+    private static final Set<String> REVISION_KEYS = union(Set.of("name", "model", "version"), RemoteSpec.KEYS);
 
     private ServiceConfig() {
     }
@@ -117,7 +117,14 @@ public final class ServiceConfig {
         String name = text(node, "name", at, true, problems);
         String model = text(node, "model", at, true, problems);
         String version = text(node, "version", at, false, problems);
-        return problems.size() > before ? null : new RevisionSpec(name, model, version);
+        RemoteSpec remote = RemoteSpec.read(node, at, problems);
+        return problems.size() > before ? null : new RevisionSpec(name, model, version, remote);
+    }
+
+    private static Set<String> union(Set<String> a, Set<String> b) {
+        Set<String> all = new java.util.HashSet<>(a);
+        all.addAll(b);
+        return Set.copyOf(all);
     }
 
     private static String text(JsonNode node, String key, String at, boolean required,

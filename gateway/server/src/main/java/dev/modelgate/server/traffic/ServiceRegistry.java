@@ -208,7 +208,7 @@ public final class ServiceRegistry implements ServiceControl {
     private Entry compile(ServiceSpec spec) {
         Set<String> ready = new HashSet<>();
         for (RevisionSpec revision : spec.revisions()) {
-            if (models.ready(revision.model(), revision.version())) {
+            if (models.ready(revision)) {
                 ready.add(revision.name());
             }
         }
@@ -218,7 +218,7 @@ public final class ServiceRegistry implements ServiceControl {
     private List<String> missingModels(ServiceSpec spec, String at) {
         List<String> problems = new ArrayList<>();
         for (RevisionSpec revision : spec.revisions()) {
-            if (!models.exists(revision.model(), revision.version())) {
+            if (!models.exists(revision)) {
                 problems.add(at + ".revisions." + revision.name() + ": model " + revision.model()
                         + (revision.version() == null ? "" : " version " + revision.version())
                         + " (expected: a model in the repository)");
@@ -240,7 +240,7 @@ public final class ServiceRegistry implements ServiceControl {
         ServiceSpec spec = entry.spec();
         Map<String, Double> effective = entry.routes().effectiveWeights();
         List<RevisionStatus> revisions = spec.revisions().stream()
-                .map(r -> new RevisionStatus(r, models.ready(r.model(), r.version()),
+                .map(r -> new RevisionStatus(r, models.ready(r),
                         spec.traffic().weight(r.name()), effective.getOrDefault(r.name(), 0.0)))
                 .toList();
         return new ServiceStatus(spec.name(), spec.stable(), revisions, spec.traffic());

@@ -26,11 +26,45 @@ public final class ServiceRouter implements InferenceService {
     private final ServiceRegistry services;
     private final InferenceService models;
     private final ShadowMirror mirror;
+    private final RemoteRevisions remote;
 
     public ServiceRouter(ServiceRegistry services, InferenceService models, ShadowMirror mirror) {
+        this(services, models, mirror, RemoteRevisions.NONE);
+    }
+
+    /** @param remote how revisions backed by remote replicas are reached */
+    public ServiceRouter(ServiceRegistry services, InferenceService models, ShadowMirror mirror,
+            RemoteRevisions remote) {
         this.services = services;
         this.models = models;
         this.mirror = mirror;
+        this.remote = remote;
+    }
+
+    /** The models as the registry sees them, with remote revisions answered by {@code remote}. */
+    public static ModelAvailability availability(InferenceService models, RemoteRevisions remote) {
+        ModelAvailability local = availability(models);
+        return new ModelAvailability() {
+            @Override
+            public boolean exists(String model, String version) {
+                return local.exists(model, version);
+            }
+
+            @Override
+            public boolean ready(String model, String version) {
+                return local.ready(model, version);
+            }
+
+            @Override
+            public boolean exists(RevisionSpec revision) {
+                return revision.isRemote() || local.exists(revision);
+            }
+
+            @Override
+            public boolean ready(RevisionSpec revision) {
+                return revision.isRemote() ? remote.ready(revision) : local.ready(revision);
+            }
+        };
     }
 
     /** The models as the registry sees them: a version exists when the models know it. */
@@ -91,7 +125,8 @@ public final class ServiceRouter implements InferenceService {
             return models.modelReady(ref);
         }
         if (ref.version().isPresent()) {
-            return models.modelReady(modelOf(services.revision(ref.name(), ref.version().get())));
+            RevisionSpec revision = services.revision(ref.name(), ref.version().get());
+            return revision.isRemote() ? remote.ready(revision) : models.modelReady(modelOf(revision));
         }
         return services.service(ref.name()).revisions().stream()
                 .anyMatch(r -> r.ready() && r.effectiveWeight() > 0);
@@ -113,7 +148,9 @@ public final class ServiceRouter implements InferenceService {
         }
         RevisionSpec revision = services.revision(decision.service(), decision.revision());
         context.record().routed(decision.service(), decision.revision());
-        CompletableFuture<InferenceResponse> answer = models.infer(modelOf(revision), request, context)
+        CompletableFuture<InferenceResponse> answer = (revision.isRemote()
+                ? remote.infer(revision, request, context)
+                : models.infer(modelOf(revision), request, context))
                 .thenApply(response -> response.as(decision.service(), decision.revision()));
         if (decision.shadowRevision() != null) {
             answer.thenAccept(primary -> mirror.mirror(decision.service(), decision.revision(),

@@ -1,0 +1,93 @@
+package dev.modelgate.server.remote;
+
+import dev.modelgate.api.InferenceRequest;
+import dev.modelgate.api.InferenceResponse;
+import dev.modelgate.server.service.NamedExecutors;
+import dev.modelgate.server.service.RequestContext;
+import dev.modelgate.server.traffic.RemoteRevisions;
+import dev.modelgate.server.traffic.RemoteSpec;
+import dev.modelgate.server.traffic.RevisionSpec;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+
+/**
+ * The gateway's remote backends: one {@link RemoteBackend} per distinct {@link RemoteSpec} among
+ * the services' revisions, created when a spec first appears and closed when no revision names it
+ * any more ({@link #sync}). Owns the client event loops and the decode executor.
+ */
+public final class RemoteBackends implements RemoteRevisions, AutoCloseable {
+    private final EventLoopGroup group;
+    private final ExecutorService codec;
+    private final LongSupplier clock;
+    private final Map<RemoteSpec, RemoteBackend> backends = new ConcurrentHashMap<>();
+    private volatile Runnable readinessListener = () -> { };
+
+    public RemoteBackends(int ioThreads, int codecThreads, LongSupplier clock) {
+        this.group = new MultiThreadIoEventLoopGroup(ioThreads,
+                new DefaultThreadFactory("modelgate-remote-io", true), NioIoHandler.newFactory());
+        this.codec = NamedExecutors.bounded("modelgate-remote-codec", codecThreads, 4096);
+        this.clock = clock;
+    }
+
+    /** Called when a backend's readiness flips (the registry recompiles its routing). */
+    public void onReadinessChange(Runnable listener) {
+        this.readinessListener = listener;
+    }
+
+    /** Creates backends for new remote specs and closes those no service names any more. */
+    public synchronized void sync(List<RevisionSpec> revisions) {
+        Set<RemoteSpec> wanted = new HashSet<>();
+        for (RevisionSpec revision : revisions) {
+            if (revision.isRemote()) {
+                wanted.add(revision.remote());
+            }
+        }
+        for (RemoteSpec spec : wanted) {
+            backends.computeIfAbsent(spec, s -> new RemoteBackend(s, group, codec, clock,
+                    () -> readinessListener.run()));
+        }
+        backends.keySet().removeIf(spec -> {
+            if (!wanted.contains(spec)) {
+                backends.get(spec).close();
+                return true;
+            }
+            return false;
+        });
+    }
+
+    @Override
+    public CompletableFuture<InferenceResponse> infer(RevisionSpec revision,
+            InferenceRequest request, RequestContext context) {
+        RemoteBackend backend = backends.get(revision.remote());
+        if (backend == null) {
+            return CompletableFuture.failedFuture(dev.modelgate.api.InferenceException.unavailable(
+                    "revision " + revision.name() + ": replicas not set up yet (expected: ready; retry later)"));
+        }
+        return backend.infer(revision.model(), revision.version(), request, context);
+    }
+
+    @Override
+    public boolean ready(RevisionSpec revision) {
+        RemoteBackend backend = backends.get(revision.remote());
+        return backend != null && backend.ready();
+    }
+
+    @Override
+    public synchronized void close() {
+        backends.values().forEach(RemoteBackend::close);
+        backends.clear();
+        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        codec.shutdownNow();
+    }
+}

@@ -1,0 +1,187 @@
+package dev.modelgate.server.remote;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.pool.AbstractChannelPoolHandler;
+import io.netty.channel.pool.ChannelPool;
+import io.netty.channel.pool.SimpleChannelPool;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.codec.http.DefaultFullHttpRequest;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.util.AttributeKey;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * HTTP/1.1 to one replica over a pool of keep-alive connections (one request per connection at a
+ * time; the pool grows with concurrency, which admission bounds). Failures are classified for the
+ * retry policy: {@link NotSent} when the request never left (connect refused, the connection reset
+ * before the request was written: safe to retry), {@link Broken} when it left and the connection
+ * died before the answer (not safe: the replica may have done the work).
+ */
+final class ReplicaClient implements AutoCloseable {
+    private static final AttributeKey<Exchange> EXCHANGE = AttributeKey.valueOf("modelgate.exchange");
+    private static final int MAX_ANSWER = 64 << 20;
+    private static final int CONNECT_TIMEOUT_MILLIS = 1000;
+
+    /** A replica's answer: its status and body. */
+    record Answer(int status, byte[] body) {
+    }
+
+    /** The request never reached the replica. */
+    static final class NotSent extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        NotSent(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    /** The request was sent; the connection died before the answer came. */
+    static final class Broken extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        Broken(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    /** One request on one connection. */
+    private static final class Exchange {
+        final CompletableFuture<Answer> answer;
+        volatile boolean written;
+
+        Exchange(CompletableFuture<Answer> answer) {
+            this.answer = answer;
+        }
+    }
+
+    private final URI uri;
+    private final String hostHeader;
+    private final ChannelPool pool;
+
+    ReplicaClient(EventLoopGroup group, URI uri) {
+        this.uri = uri;
+        this.hostHeader = uri.getHost() + ":" + uri.getPort();
+        Bootstrap bootstrap = new Bootstrap().group(group).channel(NioSocketChannel.class)
+                .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, CONNECT_TIMEOUT_MILLIS)
+                .remoteAddress(new InetSocketAddress(uri.getHost(), uri.getPort()));
+        this.pool = new SimpleChannelPool(bootstrap, new AbstractChannelPoolHandler() {
+            @Override
+            public void channelCreated(Channel channel) {
+                channel.pipeline()
+                        .addLast("http", new HttpClientCodec())
+                        .addLast("aggregate", new HttpObjectAggregator(MAX_ANSWER))
+                        .addLast("answer", new AnswerHandler());
+            }
+        });
+    }
+
+    /**
+     * Sends one request. The returned future may be completed exceptionally by the caller (a
+     * deadline); the connection is then closed, since its answer would arrive for nobody.
+     */
+    CompletableFuture<Answer> send(HttpMethod method, String path, byte[] body) {
+        CompletableFuture<Answer> answer = new CompletableFuture<>();
+        pool.acquire().addListener(acquired -> {
+            if (!acquired.isSuccess()) {
+                answer.completeExceptionally(new NotSent(this + ": connect failed ("
+                        + acquired.cause().getMessage() + ")"));
+                return;
+            }
+            Channel channel = (Channel) acquired.getNow();
+            if (answer.isDone()) {
+                pool.release(channel);
+                return;
+            }
+            Exchange exchange = new Exchange(answer);
+            channel.attr(EXCHANGE).set(exchange);
+            answer.whenComplete((ok, failure) -> channel.eventLoop().execute(() -> {
+                channel.attr(EXCHANGE).compareAndSet(exchange, null);
+                if (failure != null || (ok != null && ok.status() < 0)) {
+                    channel.close();
+                }
+                pool.release(channel);
+            }));
+            FullHttpRequest request = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, method, path,
+                    Unpooled.wrappedBuffer(body));
+            request.headers().set(HttpHeaderNames.HOST, hostHeader)
+                    .set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON)
+                    .setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
+            channel.writeAndFlush(request).addListener(written -> {
+                if (written.isSuccess()) {
+                    exchange.written = true;
+                } else {
+                    answer.completeExceptionally(new NotSent(this + ": connection reset before the"
+                            + " request was written (" + written.cause().getMessage() + ")"));
+                }
+            });
+        });
+        return answer;
+    }
+
+    /** Completes the connection's exchange with the answer; keep-alive decides reuse. */
+    private static final class AnswerHandler extends SimpleChannelInboundHandler<FullHttpResponse> {
+        @Override
+        protected void channelRead0(ChannelHandlerContext ctx, FullHttpResponse response) {
+            Exchange exchange = ctx.channel().attr(EXCHANGE).getAndSet(null);
+            if (exchange == null) {
+                ctx.close();
+                return;
+            }
+            if (response.decoderResult().isFailure()) {
+                exchange.answer.complete(new Answer(-1, new byte[0]));
+                return;
+            }
+            if (!HttpUtil.isKeepAlive(response)) {
+                ctx.close();
+            }
+            exchange.answer.complete(new Answer(response.status().code(),
+                    ByteBufUtil.getBytes(response.content())));
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+            Exchange exchange = ctx.channel().attr(EXCHANGE).getAndSet(null);
+            if (exchange != null) {
+                exchange.answer.completeExceptionally(exchange.written
+                        ? new Broken("connection to " + ctx.channel().remoteAddress()
+                                + " closed before the answer")
+                        : new NotSent("connection to " + ctx.channel().remoteAddress()
+                                + " closed before the request was written"));
+            }
+            super.channelInactive(ctx);
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            ctx.close();
+        }
+    }
+
+    @Override
+    public void close() {
+        pool.close();
+    }
+
+    @Override
+    public String toString() {
+        return "replica " + uri.getHost() + ":" + uri.getPort();
+    }
+}

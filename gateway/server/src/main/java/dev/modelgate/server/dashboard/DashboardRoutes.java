@@ -16,7 +16,9 @@ import org.slf4j.LoggerFactory;
  * The built-in dashboard on the admin port: {@code /dashboard} serves the page and its assets from
  * the class path (no CDN; the page works offline), {@code /dashboard/events} streams one frame per
  * second as server-sent events, and {@code /dashboard/snapshot} answers the latest frame as JSON.
- * One timer samples for every viewer, and only while someone watches.
+ * One timer samples once a second for every viewer; it starts with the first request to the
+ * dashboard and then keeps sampling (a few map reads), so a returning viewer's first frame already
+ * has rates and quantiles.
  */
 public final class DashboardRoutes {
     private static final Logger LOG = LoggerFactory.getLogger(DashboardRoutes.class);
@@ -24,18 +26,22 @@ public final class DashboardRoutes {
 
     private final DashboardFeed feed;
     private final Set<HttpServerResponse> viewers = ConcurrentHashMap.newKeySet();
+    private final java.util.concurrent.atomic.AtomicBoolean started =
+            new java.util.concurrent.atomic.AtomicBoolean();
     private volatile String latest = "{\"services\":[]}";
-    private long timer = -1;
 
     public DashboardRoutes(ServiceControl services, ServerMetrics metrics, Clock clock) {
         this.feed = new DashboardFeed(services, metrics, clock);
     }
 
     public void mount(Router router) {
-        router.get("/dashboard").handler(ctx -> ctx.reroute("/dashboard/index.html"));
+        router.get("/dashboard").handler(ctx -> {
+            startTimer(ctx.vertx());
+            ctx.reroute("/dashboard/index.html");
+        });
         router.get("/dashboard/").handler(ctx -> ctx.reroute("/dashboard/index.html"));
         router.get("/dashboard/snapshot").handler(ctx -> {
-            latest = feed.tick().toString();
+            startTimer(ctx.vertx());
             ctx.response().putHeader("Content-Type", "application/json").end(latest);
         });
         router.get("/dashboard/events").handler(ctx -> {
@@ -46,22 +52,18 @@ public final class DashboardRoutes {
             viewers.add(response);
             response.closeHandler(v -> viewers.remove(response));
             response.exceptionHandler(e -> viewers.remove(response));
-            ensureTimer(ctx.vertx());
+            startTimer(ctx.vertx());
             push(response, latest);
         });
         router.get("/dashboard/*").handler(StaticHandler.create("dashboard")
                 .setCachingEnabled(false).setDirectoryListing(false));
     }
 
-    private synchronized void ensureTimer(Vertx vertx) {
-        if (timer >= 0) {
+    private void startTimer(Vertx vertx) {
+        if (!started.compareAndSet(false, true)) {
             return;
         }
-        timer = vertx.setPeriodic(PERIOD_MS, id -> {
-            if (viewers.isEmpty()) {
-                cancel(vertx, id);
-                return;
-            }
+        vertx.setPeriodic(PERIOD_MS, id -> {
             try {
                 latest = feed.tick().toString();
             } catch (RuntimeException e) {
@@ -70,11 +72,6 @@ public final class DashboardRoutes {
             }
             viewers.forEach(viewer -> push(viewer, latest));
         });
-    }
-
-    private synchronized void cancel(Vertx vertx, long id) {
-        vertx.cancelTimer(id);
-        timer = -1;
     }
 
     private void push(HttpServerResponse viewer, String frame) {

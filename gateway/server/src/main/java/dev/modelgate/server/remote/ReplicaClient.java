@@ -31,11 +31,13 @@ import java.util.concurrent.CompletableFuture;
  * HTTP/1.1 to one replica over a pool of keep-alive connections (one request per connection at a
  * time; the pool grows with concurrency, which admission bounds). Failures are classified for the
  * retry policy: {@link NotSent} when the request never left (connect refused, the connection reset
- * before the request was written: safe to retry), {@link Broken} when it left and the connection
- * died before the answer (not safe: the replica may have done the work).
+ * before the request was written, or a reused keep-alive connection that the replica had closed
+ * and that carried no answer: safe to retry), {@link Broken} when it left on a fresh connection
+ * and the connection died before the answer (not safe: the replica may have done the work).
  */
 final class ReplicaClient implements AutoCloseable {
     private static final AttributeKey<Exchange> EXCHANGE = AttributeKey.valueOf("modelgate.exchange");
+    private static final AttributeKey<Boolean> USED = AttributeKey.valueOf("modelgate.used");
     private static final int MAX_ANSWER = 64 << 20;
     private static final int CONNECT_TIMEOUT_MILLIS = 1000;
 
@@ -64,10 +66,13 @@ final class ReplicaClient implements AutoCloseable {
     /** One request on one connection. */
     private static final class Exchange {
         final CompletableFuture<Answer> answer;
+        /** Whether the connection had carried an earlier exchange (a pooled keep-alive one). */
+        final boolean reused;
         volatile boolean written;
 
-        Exchange(CompletableFuture<Answer> answer) {
+        Exchange(CompletableFuture<Answer> answer, boolean reused) {
             this.answer = answer;
+            this.reused = reused;
         }
     }
 
@@ -110,7 +115,7 @@ final class ReplicaClient implements AutoCloseable {
                 pool.release(channel);
                 return;
             }
-            Exchange exchange = new Exchange(answer);
+            Exchange exchange = new Exchange(answer, channel.attr(USED).getAndSet(Boolean.TRUE) != null);
             channel.attr(EXCHANGE).set(exchange);
             answer.whenComplete((ok, failure) -> channel.eventLoop().execute(() -> {
                 channel.attr(EXCHANGE).compareAndSet(exchange, null);
@@ -160,11 +165,16 @@ final class ReplicaClient implements AutoCloseable {
         public void channelInactive(ChannelHandlerContext ctx) throws Exception {
             Exchange exchange = ctx.channel().attr(EXCHANGE).getAndSet(null);
             if (exchange != null) {
-                exchange.answer.completeExceptionally(exchange.written
+                // A pooled connection the replica closed while idle looks writable until its FIN
+                // is read; like Go's and OkHttp's clients, a request that met such a stale
+                // connection and got no byte back counts as never sent.
+                exchange.answer.completeExceptionally(exchange.written && !exchange.reused
                         ? new Broken("connection to " + ctx.channel().remoteAddress()
                                 + " closed before the answer")
                         : new NotSent("connection to " + ctx.channel().remoteAddress()
-                                + " closed before the request was written"));
+                                + " closed before " + (exchange.written
+                                        ? "any answer on a reused keep-alive connection"
+                                        : "the request was written")));
             }
             super.channelInactive(ctx);
         }

@@ -90,11 +90,9 @@ public final class ServiceRoutes {
      */
     public TrafficDecision route(RequestRoutingKeys request) {
         String key = routingKey(request);
-        String shadow = shadowFor(key);
         for (HeaderRule.CompiledRule rule : rules) {
             if (rule.matches(request.headers()) && ready.contains(rule.rule().revision())) {
-                return new TrafficDecision(service, rule.rule().revision(),
-                        TrafficDecision.Reason.RULE, shadow);
+                return decision(rule.rule().revision(), TrafficDecision.Reason.RULE, key);
             }
         }
         if (revisions.length == 0) {
@@ -102,8 +100,7 @@ public final class ServiceRoutes {
                     + ": no ready revision with traffic (weights " + policy.weights() + ", ready "
                     + ready + ")");
         }
-        return new TrafficDecision(service, pick(RoutingHash.of(key)), TrafficDecision.Reason.WEIGHT,
-                shadow);
+        return decision(pick(RoutingHash.of(key)), TrafficDecision.Reason.WEIGHT, key);
     }
 
     /** Routes to a revision the client named, whatever its weight; it must exist and be ready. */
@@ -116,8 +113,13 @@ public final class ServiceRoutes {
             throw InferenceException.unavailable("revision " + revision + " of service " + service
                     + ": not ready");
         }
-        return new TrafficDecision(service, revision, TrafficDecision.Reason.EXPLICIT,
-                shadowFor(routingKey(request)));
+        return decision(revision, TrafficDecision.Reason.EXPLICIT, routingKey(request));
+    }
+
+    /** A decision with its shadow, which is never the revision that answers. */
+    private TrafficDecision decision(String revision, TrafficDecision.Reason reason, String key) {
+        String shadow = shadowFor(key);
+        return new TrafficDecision(service, revision, reason, revision.equals(shadow) ? null : shadow);
     }
 
     String pick(long keyHash) {

@@ -103,7 +103,9 @@ class BatchedHostTest {
         InstanceStatus status = host.instances(ModelRef.of("toy", "1"));
         assertThat(status.batching()).isTrue();
         assertThat(status.requests()).isEqualTo(9);
-        assertThat(status.engineCalls()).isLessThan(9).isGreaterThanOrEqualTo(2);
+        // the first request may run alone while the others queue behind it, or all nine may queue
+        // before the instance wakes: either way the waiting ones share one engine call
+        assertThat(status.engineCalls()).isBetween(1L, 2L);
     }
 
     @Test

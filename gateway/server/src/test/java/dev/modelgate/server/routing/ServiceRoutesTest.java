@@ -153,6 +153,16 @@ class ServiceRoutesTest {
     }
 
     @Test
+    void theShadowRevisionIsNeverMirroredToItself() {
+        TrafficPolicy policy = policy(ordered("v1", 50, "v2", 50)).withShadow(new ShadowPolicy("v2", 100));
+        ServiceRoutes routes = ServiceRoutes.of("s", policy, Set.of("v1", "v2"));
+        for (int i = 0; i < 200; i++) {
+            TrafficDecision decision = routes.route(RequestRoutingKeys.of(Map.of(), "k" + i));
+            assertThat(decision.shadowRevision()).isEqualTo(decision.revision().equals("v2") ? null : "v2");
+        }
+    }
+
+    @Test
     void policyProblemsAreAllReported() {
         TrafficPolicy bad = policy(ordered("v1", 80, "v3", 30))
                 .withRules(List.of(HeaderRule.exact("x", "y", "v9")))

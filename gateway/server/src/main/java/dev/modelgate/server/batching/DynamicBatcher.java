@@ -7,6 +7,7 @@ import dev.modelgate.api.InferenceResponse;
 import dev.modelgate.api.RequestValidator;
 import dev.modelgate.api.TensorMetadata;
 import dev.modelgate.api.spi.LoadedModel;
+import dev.modelgate.server.service.RequestRecord;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -89,6 +90,16 @@ public final class DynamicBatcher implements AutoCloseable {
      * the batcher's clock; {@link Long#MAX_VALUE} for none) passes before it runs.
      */
     public CompletableFuture<InferenceResponse> submit(InferenceRequest request, long deadlineNanos) {
+        return submit(request, deadlineNanos, null);
+    }
+
+    /**
+     * As {@link #submit(InferenceRequest, long)}, and once the request's batch ran, its queue time,
+     * the batch's compute time and the batch size go to {@code record} (before the future
+     * completes, so whoever waits on it reads them); {@code null} records nothing.
+     */
+    public CompletableFuture<InferenceResponse> submit(InferenceRequest request, long deadlineNanos,
+            RequestRecord record) {
         CompletableFuture<InferenceResponse> future = new CompletableFuture<>();
         try {
             RequestValidator.validate(model.metadata(), request);
@@ -99,7 +110,7 @@ public final class DynamicBatcher implements AutoCloseable {
                 if (closed) {
                     throw InferenceException.unavailable("batcher for model " + model.metadata().name() + ": closed");
                 }
-                queue.add(new Pending(request, BatchQueue.key(request), now, deadline, future));
+                queue.add(new Pending(request, BatchQueue.key(request), now, deadline, future, record));
                 changed.signal();
             } finally {
                 lock.unlock();
@@ -242,6 +253,7 @@ public final class DynamicBatcher implements AutoCloseable {
 
     private void runIsolated(List<Pending> batch) {
         List<InferenceResponse> responses;
+        long started = clock.getAsLong();
         try {
             lock.lock();
             try {
@@ -256,6 +268,7 @@ public final class DynamicBatcher implements AutoCloseable {
             }
         } catch (RuntimeException e) {
             if (batch.size() == 1) {
+                ran(batch, started);
                 batch.get(0).future().completeExceptionally(e instanceof InferenceException
                         ? e : InferenceException.internal("model " + model.metadata().name() + ": inference failed", e));
                 return;
@@ -265,8 +278,19 @@ public final class DynamicBatcher implements AutoCloseable {
             runIsolated(batch.subList(half, batch.size()));
             return;
         }
+        ran(batch, started);
         for (int i = 0; i < batch.size(); i++) {
             batch.get(i).future().complete(responses.get(i));
+        }
+    }
+
+    /** Tells each request's record how long it queued and how long its batch computed. */
+    private void ran(List<Pending> batch, long started) {
+        long computed = clock.getAsLong() - started;
+        for (Pending p : batch) {
+            if (p.record() != null) {
+                p.record().ran(started - p.arrivalNanos(), computed, batch.size());
+            }
         }
     }
 

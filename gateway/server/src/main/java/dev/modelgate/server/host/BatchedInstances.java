@@ -32,7 +32,7 @@ final class BatchedInstances implements InstanceGroup {
 
     @Override
     public CompletableFuture<InferenceResponse> submit(InferenceRequest request, RequestContext context) {
-        return batcher.submit(request, context.deadlineNanos()).whenComplete((r, e) -> requests.incrementAndGet())
+        return batcher.submit(request, context.deadlineNanos(), context.record()).whenComplete((r, e) -> requests.incrementAndGet())
                 .thenApply(response -> response.as(name, version));
     }
 

@@ -43,8 +43,9 @@ final class ThreadInstances implements InstanceGroup {
     @Override
     public CompletableFuture<InferenceResponse> submit(InferenceRequest request, RequestContext context) {
         CompletableFuture<InferenceResponse> result = new CompletableFuture<>();
+        long queued = nanoClock.getAsLong();
         try {
-            executor.execute(() -> run(request, context, result));
+            executor.execute(() -> run(request, context, queued, result));
         } catch (RejectedExecutionException e) {
             result.completeExceptionally(new QueueFullException("model " + name + " version " + version
                     + " queue: full (expected: fewer requests in flight; retry later)"));
@@ -52,7 +53,8 @@ final class ThreadInstances implements InstanceGroup {
         return result;
     }
 
-    private void run(InferenceRequest request, RequestContext context, CompletableFuture<InferenceResponse> result) {
+    private void run(InferenceRequest request, RequestContext context, long queued,
+            CompletableFuture<InferenceResponse> result) {
         requests.incrementAndGet();
         long now = nanoClock.getAsLong();
         if (context.expired(now)) {
@@ -63,7 +65,13 @@ final class ThreadInstances implements InstanceGroup {
             return;
         }
         try {
-            List<InferenceResponse> responses = model.infer(List.of(request));
+            List<InferenceResponse> responses;
+            try {
+                responses = model.infer(List.of(request));
+            } finally {
+                // Before the future completes, so the metrics reading the record see it.
+                context.record().ran(now - queued, nanoClock.getAsLong() - now, 1);
+            }
             if (responses.size() != 1) {
                 throw new IllegalStateException("model " + name + " version " + version + " returned "
                         + responses.size() + " responses for 1 request");

@@ -95,7 +95,8 @@ public final class Modelgate implements AutoCloseable {
         services.onChange(changed -> remote.sync(services.services().stream()
                 .flatMap(s -> s.revisions().stream()).map(RevisionStatus::spec).toList()));
         ServerMetrics metrics = ServerMetrics.create(services,
-                ServerMetrics.capacityOf(models, config.queueCapacity()), nanoClock);
+                ServerMetrics.capacityOf(models, config.queueCapacity(), host), nanoClock);
+        host.onLoad(metrics.modelLoads());
         MeterRegistry meters = metrics.registry();
         ExecutorService codec = NamedExecutors.bounded("modelgate-codec", config.codecThreads(),
                 CODEC_QUEUE);

@@ -53,6 +53,7 @@ final class DefaultModelHost implements ModelHost {
     private final Function<String, ModelEntry> rescan;
     private final Path repository;
     private final List<Runnable> readinessListeners = new CopyOnWriteArrayList<>();
+    private final List<LoadObserver> loadObservers = new CopyOnWriteArrayList<>();
     private final Map<String, String> failures = new ConcurrentHashMap<>();
     private final ExecutorService control = NamedExecutors.bounded("model-repository", 1, 256);
     private volatile Map<String, Served> table;
@@ -121,15 +122,28 @@ final class DefaultModelHost implements ModelHost {
     }
 
     private void loadOne(HostedVersion version, String runtime) {
-        version.load(runtimes.runtime(runtime));
-        if (warmUp) {
-            WarmUp.run(version.name(), version.version(), version.loaded());
+        long start = nanoClock.getAsLong();
+        try {
+            version.load(runtimes.runtime(runtime));
+            if (warmUp) {
+                WarmUp.run(version.name(), version.version(), version.loaded());
+            }
+        } catch (RuntimeException e) {
+            loadObservers.forEach(o -> o.failed(version.name(), version.version()));
+            throw e;
         }
+        long took = nanoClock.getAsLong() - start;
+        loadObservers.forEach(o -> o.loaded(version.name(), version.version(), took));
     }
 
     @Override
     public void onReadinessChange(Runnable listener) {
         readinessListeners.add(listener);
+    }
+
+    @Override
+    public void onLoad(LoadObserver observer) {
+        loadObservers.add(observer);
     }
 
     @Override

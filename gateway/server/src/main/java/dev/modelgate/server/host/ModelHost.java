@@ -27,6 +27,9 @@ public interface ModelHost extends InferenceService, ModelRepositoryControl, Aut
      */
     void onReadinessChange(Runnable listener);
 
+    /** Tells {@code observer} about every load from now on, its time or its failure. */
+    void onLoad(LoadObserver observer);
+
     /**
      * The instance group of a loaded model version (without a version, of its default version).
      *

@@ -61,10 +61,11 @@ public final class MetricsCatalog {
             Type.GAUGE, "revisions", List.of("service", "revision", "model", "version"),
             "Always 1: which model version serves a revision (join model-level series to revisions)");
     public static final MetricSpec REPLICAS_DESIRED = new MetricSpec("modelgate.replicas.desired",
-            Type.GAUGE, "replicas", REVISION, "Instances a revision's model is configured to run");
+            Type.GAUGE, "replicas", REVISION,
+            "Instances a revision's model is asked to run (model.yaml, or the last instances change)");
     public static final MetricSpec REPLICAS_READY = new MetricSpec("modelgate.replicas.ready",
             Type.GAUGE, "replicas", REVISION,
-            "Instances of a revision's model loaded and able to serve");
+            "Instances of a revision's model loaded and able to serve, as the host reports them");
     public static final MetricSpec QUEUE_DEPTH = new MetricSpec("modelgate.queue.depth",
             Type.GAUGE, "requests", REVISION,
             "Requests routed to a revision that wait for an instance");
@@ -73,7 +74,7 @@ public final class MetricsCatalog {
             "Requests a revision's queue may hold before it rejects (queue-capacity)");
     public static final MetricSpec MODEL_LOAD_DURATION = new MetricSpec(
             "modelgate.model.load.duration", Type.HISTOGRAM, "seconds", MODEL,
-            "Time to load a model version, successful loads");
+            "Time to load a model version (with its warm-up when configured), successful loads");
     public static final MetricSpec MODEL_LOAD_FAILURES = new MetricSpec(
             "modelgate.model.load.failures", Type.COUNTER, "loads", MODEL,
             "Model version loads that failed");

@@ -1,6 +1,10 @@
 package dev.modelgate.server.metrics;
 
+import dev.modelgate.server.host.InstanceStatus;
+import dev.modelgate.server.host.LoadObserver;
 import dev.modelgate.server.host.ModelEntry;
+import dev.modelgate.server.host.ModelHost;
+import dev.modelgate.server.service.ModelRef;
 import dev.modelgate.server.service.InferenceService;
 import dev.modelgate.server.traffic.ServiceControl;
 import io.micrometer.core.instrument.Meter;
@@ -23,6 +27,7 @@ public final class ServerMetrics implements AutoCloseable {
     private final RequestMetrics requests;
     private final ServiceGauges gauges;
     private final MetricsEndpoint endpoint;
+    private final ModelLoadMeters loads;
 
     private ServerMetrics(PrometheusMeterRegistry registry, RequestMetrics requests,
             ServiceGauges gauges) {
@@ -30,6 +35,7 @@ public final class ServerMetrics implements AutoCloseable {
         this.requests = requests;
         this.gauges = gauges;
         this.endpoint = new MetricsEndpoint(registry, gauges);
+        this.loads = new ModelLoadMeters(registry);
     }
 
     public static ServerMetrics create(ServiceControl services, RevisionCapacity capacity,
@@ -55,30 +61,57 @@ public final class ServerMetrics implements AutoCloseable {
                 new ServiceGauges(registry, services, capacity));
     }
 
-    /** Capacity from the repository's model configs: instances and the queue-capacity setting. */
-    public static RevisionCapacity capacityOf(List<ModelEntry> models, int queueCapacity) {
+    /**
+     * Capacity as the host sees it now: the instances a loaded version runs (after any resize),
+     * ready only once loaded, and its queue depth; the configured instances while it loads. A
+     * revision the host does not serve (remote, or unknown) reads as 0 ready and no queue.
+     */
+    public static RevisionCapacity capacityOf(List<ModelEntry> models, int queueCapacity,
+            ModelHost host) {
         return new RevisionCapacity() {
             @Override
             public int desiredReplicas(String model, String version) {
-                return models.stream().filter(m -> m.name().equals(model)).findFirst()
-                        .map(m -> m.config().instances()).orElse(0);
+                InstanceStatus status = status(model, version);
+                return status != null ? status.instances() : configured(model);
             }
 
             @Override
             public int readyReplicas(String model, String version) {
-                return desiredReplicas(model, version);
+                InstanceStatus status = status(model, version);
+                return status == null ? 0 : status.instances();
             }
 
             @Override
             public int queued(String model, String version) {
-                return -1;
+                InstanceStatus status = status(model, version);
+                return status == null ? -1 : status.queued();
             }
 
             @Override
             public int queueCapacity(String model, String version) {
                 return queueCapacity;
             }
+
+            private int configured(String model) {
+                return models.stream().filter(m -> m.name().equals(model)).findFirst()
+                        .map(m -> m.config().instances()).orElse(0);
+            }
+
+            /** The loaded version's instance group, or null when not loaded or not hosted. */
+            private InstanceStatus status(String model, String version) {
+                ModelRef ref = ModelRef.of(model, version);
+                try {
+                    return host.modelReady(ref) ? host.instances(ref) : null;
+                } catch (RuntimeException notHostedOrLoading) {
+                    return null;
+                }
+            }
         };
+    }
+
+    /** Records model load times and failures; give it to the host's {@code onLoad}. */
+    public LoadObserver modelLoads() {
+        return loads;
     }
 
     public MeterRegistry registry() {

@@ -112,7 +112,7 @@ public final class Modelgate implements AutoCloseable {
                     meters, services::recordDisagreement, Clock.systemUTC());
             InferenceService router = metrics.decorate(new ServiceRouter(services, host, mirror, remote));
             DrainingService draining = new DrainingService(router);
-            http = HttpServer.start(config, draining, codec, nanoClock);
+            http = HttpServer.start(config, draining, null, codec, nanoClock, metrics.unrouted());
             grpc = GrpcServer.start(config, draining, nanoClock);
             Consumer<Router> observability = metrics::mount;
             observability = observability.andThen(

@@ -32,11 +32,17 @@ import java.util.Set;
  * @param grpcPort the gRPC port (default 8081, or 0 when httpPort is 0); 0 picks a free one
  * @param grpcMaxMessageSize the largest inbound gRPC message, in bytes (gRPC's own 4 MiB default is
  *     too small for tensors)
+ * @param accessLog the access log format of logger {@code modelgate.access} ({@code access-log}:
+ *     json, text or off; default text)
  */
 public record ServerConfig(int httpPort, String bindAddress, int maxRequestSize,
         Path modelRepository, Duration requestTimeout, Duration idleTimeout, int ioThreads,
         int codecThreads, int queueCapacity, int adminPort, String adminToken,
-        List<ServiceSpec> services, int shadowInFlight, int grpcPort, int grpcMaxMessageSize) {
+        List<ServiceSpec> services, int shadowInFlight, int grpcPort, int grpcMaxMessageSize,
+        AccessLog accessLog) {
+
+    /** How each answered request is logged: one JSON object, one key=value line, or not at all. */
+    public enum AccessLog { JSON, TEXT, OFF }
 
     public static final int DEFAULT_HTTP_PORT = 8080;
     public static final int DEFAULT_GRPC_PORT = 8081;
@@ -49,7 +55,7 @@ public record ServerConfig(int httpPort, String bindAddress, int maxRequestSize,
     static final Set<String> KEYS = Set.of("http-port", "bind-address", "max-request-size",
             "model-repository", "request-timeout", "idle-timeout", "io-threads", "codec-threads",
             "queue-capacity", "admin-port", "admin-token-file", "services", "shadow-in-flight",
-            "grpc-port", "grpc-max-message-size");
+            "grpc-port", "grpc-max-message-size", "access-log");
 
     public ServerConfig {
         Objects.requireNonNull(bindAddress, "bindAddress");
@@ -57,6 +63,7 @@ public record ServerConfig(int httpPort, String bindAddress, int maxRequestSize,
         Objects.requireNonNull(requestTimeout, "requestTimeout");
         Objects.requireNonNull(idleTimeout, "idleTimeout");
         services = List.copyOf(services);
+        Objects.requireNonNull(accessLog, "accessLog");
     }
 
     /**
@@ -87,6 +94,7 @@ public record ServerConfig(int httpPort, String bindAddress, int maxRequestSize,
         int adminPort = in.integer("admin-port", DEFAULT_ADMIN_PORT, 0, 65_535);
         int shadowInFlight = in.integer("shadow-in-flight", 64, 1, 1 << 16);
         String token = token(in, baseDir, problems);
+        AccessLog accessLog = accessLog(in.string("access-log", "text"), problems);
         List<String> serviceProblems = new ArrayList<>();
         List<ServiceSpec> services = ServiceConfig.read(
                 YAML_TREE.valueToTree(values.get("services")), serviceProblems);
@@ -98,7 +106,18 @@ public record ServerConfig(int httpPort, String bindAddress, int maxRequestSize,
         }
         problems.throwIfAny(source);
         return new ServerConfig(port, bind, (int) maxSize, repository, timeout, idle, io, codec,
-                queue, adminPort, token, services, shadowInFlight, grpcPort, (int) grpcMax);
+                queue, adminPort, token, services, shadowInFlight, grpcPort, (int) grpcMax,
+                accessLog);
+    }
+
+    private static AccessLog accessLog(String value, ConfigProblems problems) {
+        for (AccessLog format : AccessLog.values()) {
+            if (format.name().equalsIgnoreCase(value)) {
+                return format;
+            }
+        }
+        problems.add("access-log", value, "json, text or off");
+        return AccessLog.TEXT;
     }
 
     private static String token(ConfigValues in, Path baseDir, ConfigProblems problems) {
@@ -138,6 +157,6 @@ public record ServerConfig(int httpPort, String bindAddress, int maxRequestSize,
     public ServerConfig withHttpPort(int port) {
         return new ServerConfig(port, bindAddress, maxRequestSize, modelRepository, requestTimeout,
                 idleTimeout, ioThreads, codecThreads, queueCapacity, adminPort, adminToken, services,
-                shadowInFlight, grpcPort, grpcMaxMessageSize);
+                shadowInFlight, grpcPort, grpcMaxMessageSize, accessLog);
     }
 }

@@ -1,6 +1,7 @@
 package dev.modelgate.server.grpc;
 
 import dev.modelgate.server.service.RequestContext;
+import dev.modelgate.server.service.Traceparent;
 import io.grpc.Context;
 import io.grpc.Contexts;
 import io.grpc.Deadline;
@@ -73,6 +74,8 @@ final class CallBinding implements ServerInterceptor {
                 out.merge(bound.responseHeaders);
                 out.put(Metadata.Key.of(REQUEST_ID, Metadata.ASCII_STRING_MARSHALLER),
                         bound.context.requestId());
+                out.put(Metadata.Key.of(Traceparent.HEADER, Metadata.ASCII_STRING_MARSHALLER),
+                        bound.context.record().traceparent());
                 super.sendHeaders(out);
             }
         };
@@ -92,12 +95,15 @@ final class CallBinding implements ServerInterceptor {
                 headers.put(key.toLowerCase(Locale.ROOT), String.join(",", values));
             }
         }
+        String traceparent = Traceparent.accept(headers.get(Traceparent.HEADER));
+        headers.put(Traceparent.HEADER, traceparent);
         long start = nanoClock.getAsLong();
         long budget = deadline == null ? timeoutNanos
                 : Math.min(timeoutNanos, Math.max(0, deadline.timeRemaining(TimeUnit.NANOSECONDS)));
         RequestContext context = new RequestContext(requestId(headers.get(REQUEST_ID)), headers,
                 start, start + budget);
         context.record().protocol(dev.modelgate.server.service.RequestRecord.Protocol.GRPC);
+        context.record().traceparent(traceparent);
         return context;
     }
 

@@ -3,6 +3,9 @@ package dev.modelgate.server.http;
 import dev.modelgate.api.ErrorKind;
 import dev.modelgate.api.InferenceException;
 import dev.modelgate.server.service.RequestContext;
+import dev.modelgate.server.service.RequestObserver;
+import dev.modelgate.server.service.RequestRecord;
+import dev.modelgate.server.service.Traceparent;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
@@ -44,10 +47,12 @@ final class DispatchHandler extends SimpleChannelInboundHandler<FullHttpRequest>
     private final ErrorMapper errors;
     private final long timeoutNanos;
     private final LongSupplier nanoClock;
+    private final RequestObserver observer;
     private final ArrayDeque<Pending> pending = new ArrayDeque<>();
 
     DispatchHandler(RouteTable<RestEndpoint> routes, ErrorMapper errors, long timeoutNanos,
-            LongSupplier nanoClock) {
+            LongSupplier nanoClock, RequestObserver observer) {
+        this.observer = observer;
         this.routes = routes;
         this.errors = errors;
         this.timeoutNanos = timeoutNanos;
@@ -56,20 +61,24 @@ final class DispatchHandler extends SimpleChannelInboundHandler<FullHttpRequest>
 
     /** One request awaiting its turn to be written. */
     private static final class Pending {
+        final RequestContext context;
         final String requestId;
+        final long requestBytes;
         RestResponse response;
         boolean close;
         ScheduledFuture<?> timer;
 
-        Pending(String requestId) {
-            this.requestId = requestId;
+        Pending(RequestContext context, long requestBytes) {
+            this.context = context;
+            this.requestId = context.requestId();
+            this.requestBytes = requestBytes;
         }
     }
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
         RequestContext context = bind(request);
-        Pending slot = new Pending(context.requestId());
+        Pending slot = new Pending(context, request.content().readableBytes());
         pending.add(slot);
         if (request.decoderResult().isFailure()) {
             slot.close = true;
@@ -99,9 +108,29 @@ final class DispatchHandler extends SimpleChannelInboundHandler<FullHttpRequest>
         Map<String, String> headers = new HashMap<>();
         request.headers().forEach(h -> headers.merge(h.getKey().toLowerCase(Locale.ROOT),
                 h.getValue(), (a, b) -> a + "," + b));
+        // Replicas and gRPC peers get the validated trace parent, never a malformed one.
+        String traceparent = Traceparent.accept(headers.get(Traceparent.HEADER));
+        headers.put(Traceparent.HEADER, traceparent);
         long start = nanoClock.getAsLong();
-        return new RequestContext(RequestIds.accept(headers.get(REQUEST_ID)), headers, start,
-                start + timeoutNanos);
+        RequestContext context = new RequestContext(RequestIds.accept(headers.get(REQUEST_ID)),
+                headers, start, start + timeoutNanos);
+        context.record().protocol(protocolOf(request.uri())).traceparent(traceparent);
+        return context;
+    }
+
+    /** KServe V1 paths are their own protocol in the metrics; every other path is OIP REST. */
+    static RequestRecord.Protocol protocolOf(String uri) {
+        return uri.startsWith("/v1/") ? RequestRecord.Protocol.V1 : RequestRecord.Protocol.REST;
+    }
+
+    /** Tells the observer; a failing observer must not break the connection. */
+    static void observe(RequestObserver observer, RequestContext context, int status,
+            long requestBytes, long responseBytes) {
+        try {
+            observer.answered(context, status, requestBytes, responseBytes);
+        } catch (RuntimeException e) {
+            log.warn("Request observer failed for request {}", context.requestId(), e);
+        }
     }
 
     private CompletableFuture<RestResponse> route(FullHttpRequest request, RequestContext context) {
@@ -138,6 +167,9 @@ final class DispatchHandler extends SimpleChannelInboundHandler<FullHttpRequest>
         while (!pending.isEmpty() && pending.peek().response != null) {
             Pending head = pending.poll();
             FullHttpResponse out = toNetty(head.response, head.requestId);
+            out.headers().set(Traceparent.HEADER, head.context.record().traceparent());
+            observe(observer, head.context, head.response.status(), head.requestBytes,
+                    head.response.body().length);
             if (head.close) {
                 out.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
                 ctx.writeAndFlush(out).addListener(ChannelFutureListener.CLOSE);

@@ -3,7 +3,9 @@ package dev.modelgate.server.http;
 import dev.modelgate.server.config.ConfigException;
 import dev.modelgate.server.config.ServerConfig;
 import dev.modelgate.server.service.InferenceService;
+import dev.modelgate.server.access.AccessLog;
 import dev.modelgate.server.service.ModelRepositoryControl;
+import dev.modelgate.server.service.RequestObserver;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
@@ -53,11 +55,22 @@ public final class HttpServer implements AutoCloseable {
      */
     public static HttpServer start(ServerConfig config, InferenceService service,
             ModelRepositoryControl repository, Executor codec, LongSupplier nanoClock) {
+        return start(config, service, repository, codec, nanoClock, RequestObserver.none());
+    }
+
+    /**
+     * As {@link #start(ServerConfig, InferenceService, ModelRepositoryControl, Executor,
+     * LongSupplier)}, telling {@code observer} (and the configured access log) about every answer.
+     */
+    public static HttpServer start(ServerConfig config, InferenceService service,
+            ModelRepositoryControl repository, Executor codec, LongSupplier nanoClock,
+            RequestObserver observer) {
         ErrorMapper errors = new ErrorMapper();
         ConnectionDrain drain = new ConnectionDrain();
         HttpServerInitializer initializer = new HttpServerInitializer(
                 new OipRestService(service, codec, repository).routes(), errors, config.maxRequestSize(),
-                config.idleTimeout().toNanos(), config.requestTimeout().toNanos(), nanoClock, drain);
+                config.idleTimeout().toNanos(), config.requestTimeout().toNanos(), nanoClock, drain,
+                observer.andThen(AccessLog.of(config.accessLog(), nanoClock)));
         EventLoopGroup acceptor = new MultiThreadIoEventLoopGroup(1,
                 new DefaultThreadFactory("modelgate-http-accept"), NioIoHandler.newFactory());
         EventLoopGroup workers = new MultiThreadIoEventLoopGroup(config.ioThreads(),

@@ -1,5 +1,6 @@
 package dev.modelgate.server.http;
 
+import dev.modelgate.server.service.RequestObserver;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.handler.codec.http.HttpServerCodec;
@@ -19,7 +20,8 @@ import java.util.function.LongSupplier;
  *       nothing is outstanding (only when the server has a {@link ConnectionDrain});
  *   <li>{@code keep-alive}: keeps or closes the connection per request and protocol version;
  *   <li>{@code aggregate}: one full request, at most max-request-size bytes, else 413;
- *   <li>{@code dispatch}: bind, route, run off the event loop, map errors, write in order.
+ *   <li>{@code dispatch}: bind (request id, trace parent, protocol), route, run off the event
+ *       loop, map errors, write in order, tell the observer (access log, metrics).
  * </ol>
  */
 final class HttpServerInitializer extends ChannelInitializer<Channel> {
@@ -30,15 +32,20 @@ final class HttpServerInitializer extends ChannelInitializer<Channel> {
     private final long timeoutNanos;
     private final LongSupplier nanoClock;
     private final ConnectionDrain drain;
+    private final RequestObserver observer;
 
     HttpServerInitializer(RouteTable<RestEndpoint> routes, ErrorMapper errors, int maxRequestSize,
             long idleNanos, long timeoutNanos, LongSupplier nanoClock) {
-        this(routes, errors, maxRequestSize, idleNanos, timeoutNanos, nanoClock, null);
+        this(routes, errors, maxRequestSize, idleNanos, timeoutNanos, nanoClock, null,
+                RequestObserver.none());
     }
 
+    /** @param observer told about every answer written (access log, metrics of early failures) */
     HttpServerInitializer(RouteTable<RestEndpoint> routes, ErrorMapper errors, int maxRequestSize,
-            long idleNanos, long timeoutNanos, LongSupplier nanoClock, ConnectionDrain drain) {
+            long idleNanos, long timeoutNanos, LongSupplier nanoClock, ConnectionDrain drain,
+            RequestObserver observer) {
         this.drain = drain;
+        this.observer = observer;
         this.routes = routes;
         this.errors = errors;
         this.maxRequestSize = maxRequestSize;
@@ -57,7 +64,9 @@ final class HttpServerInitializer extends ChannelInitializer<Channel> {
         }
         channel.pipeline()
                 .addLast("keep-alive", new HttpServerKeepAliveHandler())
-                .addLast("aggregate", new LimitedAggregator(maxRequestSize, errors))
-                .addLast("dispatch", new DispatchHandler(routes, errors, timeoutNanos, nanoClock));
+                .addLast("aggregate", new LimitedAggregator(maxRequestSize, errors, observer,
+                        nanoClock))
+                .addLast("dispatch", new DispatchHandler(routes, errors, timeoutNanos, nanoClock,
+                        observer));
     }
 }

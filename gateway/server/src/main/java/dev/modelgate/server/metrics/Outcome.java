@@ -29,6 +29,17 @@ enum Outcome {
         this.rejectReason = rejectReason;
     }
 
+    /** The outcome of an answer known only by its HTTP status (it never reached a model). */
+    static Outcome ofStatus(int status) {
+        return switch (status) {
+            case 404 -> NOT_FOUND;
+            case 429 -> RATE_LIMITED;
+            case 503 -> UNAVAILABLE;
+            case 504 -> TIMEOUT;
+            default -> status < 400 ? OK : status < 500 ? INVALID : ERROR;
+        };
+    }
+
     static Outcome of(Throwable failure) {
         if (failure == null) {
             return OK;

@@ -7,6 +7,7 @@ import dev.modelgate.api.ServerMetadata;
 import dev.modelgate.server.service.InferenceService;
 import dev.modelgate.server.service.ModelRef;
 import dev.modelgate.server.service.RequestContext;
+import dev.modelgate.server.service.RequestObserver;
 import dev.modelgate.server.service.RequestRecord;
 import dev.modelgate.server.service.RequestRecord.Protocol;
 import io.micrometer.core.instrument.Gauge;
@@ -54,6 +55,21 @@ public final class RequestMetrics {
     /** {@code service} with every {@code infer} call measured. */
     public InferenceService decorate(InferenceService service) {
         return new Metered(service);
+    }
+
+    /**
+     * Counts the client errors (4xx) of requests that never reached an inference service: bad
+     * JSON, unknown paths, bodies too large. They carry no service or revision the server knows,
+     * so they go to {@code service="unknown"}, however many distinct paths clients try.
+     */
+    public RequestObserver unrouted() {
+        return (context, status, requestBytes, responseBytes) -> {
+            if (status >= 400 && status < 500 && context.record().measure()) {
+                unknown.requests(context.record().protocol(), Outcome.ofStatus(status)).increment();
+                unknown.latency.record(nanoClock.getAsLong() - context.startNanos(),
+                        TimeUnit.NANOSECONDS);
+            }
+        };
     }
 
     /** The meters of every (service, revision) seen so far (the dashboard reads them). */
@@ -130,6 +146,7 @@ public final class RequestMetrics {
         @Override
         public CompletableFuture<InferenceResponse> infer(ModelRef model, InferenceRequest request,
                 RequestContext context) {
+            context.record().measure();
             AtomicInteger flying = inFlight[context.record().protocol().ordinal()];
             flying.incrementAndGet();
             CompletableFuture<InferenceResponse> answer;

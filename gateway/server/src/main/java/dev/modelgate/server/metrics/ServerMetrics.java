@@ -123,6 +123,11 @@ public final class ServerMetrics implements AutoCloseable {
         return requests.decorate(service);
     }
 
+    /** Counts requests that failed before reaching a service; give it to the transports. */
+    public dev.modelgate.server.service.RequestObserver unrouted() {
+        return requests.unrouted();
+    }
+
     /** Mounts {@code GET /metrics}. */
     public void mount(Router router) {
         endpoint.mount(router);

@@ -1,5 +1,7 @@
 package dev.modelgate.server.service;
 
+import java.util.concurrent.atomic.AtomicBoolean;
+
 /**
  * What the request path learns about one request while serving it, for metrics and the access
  * log: the protocol (set at bind), the service and revision that took it (set by the router), the
@@ -31,6 +33,7 @@ public final class RequestRecord {
     private long computeNanos = -1;
     private int batchSize;
     private String traceparent;
+    private final AtomicBoolean measured = new AtomicBoolean();
 
     public Protocol protocol() {
         return protocol;
@@ -75,6 +78,15 @@ public final class RequestRecord {
     /** The size of the batch it ran in, or 0 when it never ran. */
     public int batchSize() {
         return batchSize;
+    }
+
+    /**
+     * Claims the request for the metrics: true the first time only. The inference metrics claim
+     * it when the request reaches the service; an answer written for an unclaimed request (it
+     * failed before: bad body, unknown path) is then counted by the transport's observer.
+     */
+    public boolean measure() {
+        return !measured.get() && measured.compareAndSet(false, true);
     }
 
     public String traceparent() {

@@ -42,11 +42,12 @@ class ServerConfigTest {
                 shadow-in-flight: 8
                 grpc-port: 0
                 grpc-max-message-size: 32MiB
+                access-log: json
                 """);
         ServerConfig config = ServerConfig.from(YamlFiles.read(file), dir, "test");
         assertThat(config).isEqualTo(new ServerConfig(0, "127.0.0.1", 1 << 20,
                 dir.resolve("models"), Duration.ofMillis(500), Duration.ofMinutes(2), 2, 3, 16,
-                9092, null, java.util.List.of(), 8, 0, 32 << 20));
+                9092, null, java.util.List.of(), 8, 0, 32 << 20, ServerConfig.AccessLog.JSON));
     }
 
     @Test
@@ -69,11 +70,12 @@ class ServerConfigTest {
         values.put("io-threads", "two");
         values.put("queue-capacity", 0);
         values.put("model-repositry", "typo");
+        values.put("access-log", "xml");
         values.put("services", java.util.List.of(Map.of("name", "iris", "traffic", Map.of())));
         assertThatThrownBy(() -> ServerConfig.from(values, dir, "server.yaml"))
                 .isInstanceOf(ConfigException.class)
                 .satisfies(e -> assertThat(((ConfigException) e).problems().get(0)).startsWith(
-                        "model-repositry: typo (expected: one of the keys [admin-port, admin-token-file,"
+                        "model-repositry: typo (expected: one of the keys [access-log, admin-port, admin-token-file,"
                                 + " bind-address, codec-threads,"))
                 .satisfies(e -> assertThat(((ConfigException) e).problems()).element(0).isNotNull())
                 .satisfies(e -> assertThat(rest(((ConfigException) e).problems())).containsExactly(
@@ -83,6 +85,7 @@ class ServerConfigTest {
                         "idle-timeout: 0s (expected: a positive duration such as 30s, 500ms or 2m)",
                         "io-threads: two (expected: an integer in [1, 1024])",
                         "queue-capacity: 0 (expected: an integer in [1, 1048576])",
+                        "access-log: xml (expected: json, text or off)",
                         "services[0].revisions: null (expected: a non-empty list)",
                         "services[0].traffic.weights: null (expected: revision to percent)",
                         "model-repository: null (expected: a model directory, from --model-repository"

@@ -107,7 +107,7 @@ public final class Modelgate implements AutoCloseable {
             remote.sync(initial.stream().flatMap(s -> s.revisions().stream()).toList());
             services.replaceAll(initial);
             ShadowMirror mirror = new ShadowMirror(config.shadowInFlight(),
-                    ServiceRouter.revisionCall(services, host, nanoClock,
+                    ServiceRouter.revisionCall(services, host, remote, nanoClock,
                             config.requestTimeout().toNanos()),
                     meters, services::recordDisagreement, Clock.systemUTC());
             InferenceService router = metrics.decorate(new ServiceRouter(services, host, mirror, remote));

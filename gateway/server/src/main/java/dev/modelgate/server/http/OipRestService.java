@@ -7,6 +7,8 @@ import dev.modelgate.server.json.OipJson;
 import dev.modelgate.server.service.InferenceService;
 import dev.modelgate.server.service.ModelRef;
 import dev.modelgate.server.service.ModelRepositoryControl;
+import dev.modelgate.server.service.RawBody;
+import dev.modelgate.server.service.RequestContext;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -90,13 +92,30 @@ final class OipRestService {
         String header = request.context().header(HEADER_LENGTH);
         int jsonLength = jsonLength(header, body.length);
         ModelRef model = request.model();
+        // Decoded to validate and route; the bytes travel too, for a backend that relays them.
+        RawBody raw = new RawBody(body, request.context().header("content-type"),
+                header == null ? -1 : jsonLength);
+        RequestContext context = request.context().withRawBody(raw);
         return CompletableFuture
                 .supplyAsync(() -> header == null
                         ? OipJson.readInferenceRequest(body)
                         : OipJson.readInferenceRequest(body, jsonLength), codec)
                 .thenCompose((InferenceRequest decoded) ->
-                        service.infer(model, decoded, request.context())
-                                .thenApplyAsync(response -> respond(decoded, response), codec));
+                        service.infer(model, decoded, context)
+                                .thenApplyAsync(response -> raw.answer() != null
+                                        ? relayed(raw, response)
+                                        : respond(decoded, response), codec));
+    }
+
+    /** A backend's answer bytes, already named after the service, as they came. */
+    private static RestResponse relayed(RawBody raw, InferenceResponse response) {
+        Map<String, String> headers = answeredBy(response);
+        if (raw.answerJsonLength() >= 0) {
+            headers = new HashMap<>(headers);
+            headers.put("content-type", "application/octet-stream");
+            headers.put(HEADER_LENGTH, Integer.toString(raw.answerJsonLength()));
+        }
+        return new RestResponse(200, raw.answer(), headers);
     }
 
     /**

@@ -4,9 +4,13 @@ import dev.modelgate.api.ErrorKind;
 import dev.modelgate.api.InferenceException;
 import dev.modelgate.api.InferenceRequest;
 import dev.modelgate.api.InferenceResponse;
+import dev.modelgate.api.ModelMetadata;
 import dev.modelgate.server.service.BadGatewayException;
+import dev.modelgate.server.json.AnswerNames;
+import dev.modelgate.server.service.RawBody;
 import dev.modelgate.server.service.RequestContext;
 import dev.modelgate.server.traffic.RemoteSpec;
+import dev.modelgate.server.traffic.RevisionSpec;
 import io.netty.channel.EventLoopGroup;
 import io.netty.handler.codec.http.HttpMethod;
 import java.net.URLEncoder;
@@ -32,6 +36,7 @@ import java.util.function.LongSupplier;
 final class RemoteBackend implements AutoCloseable {
     private static final String CLIENT_HEADER = "x-client-id";
     private static final String TIMEOUT_PARAMETER = "timeout";
+    private static final long METADATA_TTL_NANOS = TimeUnit.SECONDS.toNanos(5);
 
     private final RemoteSpec spec;
     private final List<Replica> replicas = new ArrayList<>();
@@ -45,6 +50,7 @@ final class RemoteBackend implements AutoCloseable {
     private final LongSupplier clock;
     private final Runnable readinessListener;
     private final ScheduledFuture<?> healthChecks;
+    private final MetadataCache metadata;
     private volatile boolean lastReady;
 
     RemoteBackend(RemoteSpec spec, EventLoopGroup group, Executor codec, LongSupplier clock,
@@ -62,6 +68,7 @@ final class RemoteBackend implements AutoCloseable {
         this.admission = new Admission(spec.maxInFlight(), spec.maxQueue());
         this.budget = new RetryBudget(spec.retryBudget());
         this.rateLimiter = spec.rateLimit() > 0 ? new RateLimiter(spec.rateLimit()) : null;
+        this.metadata = new MetadataCache(this::get, clock, METADATA_TTL_NANOS);
         long interval = spec.healthInterval().toNanos();
         this.healthChecks = group.scheduleWithFixedDelay(this::checkHealth, 0, interval,
                 TimeUnit.NANOSECONDS);
@@ -80,8 +87,28 @@ final class RemoteBackend implements AutoCloseable {
         boolean ready = ready();
         if (ready != lastReady) {
             lastReady = ready;
+            if (ready) {
+                metadata.refreshAll();
+            }
             readinessListener.run();
         }
+    }
+
+    /** A model version's metadata as a replica reports it (cached; never waits). */
+    ModelMetadata metadata(String model, String version) {
+        return metadata.metadata(model, version);
+    }
+
+    /** A GET to one available replica, for metadata. */
+    private CompletableFuture<ReplicaClient.Answer> get(String path) {
+        long now = clock.getAsLong();
+        List<Replica> candidates = replicas.stream().filter(r -> r.available(now)).toList();
+        if (candidates.isEmpty()) {
+            return CompletableFuture.failedFuture(new ReplicaClient.NotSent("no replica available"));
+        }
+        Replica replica = balancer.pick(candidates);
+        return clients.get(replicas.indexOf(replica)).send(HttpMethod.GET, path, new byte[0])
+                .orTimeout(Math.max(1, spec.healthInterval().toMillis()) * 5, TimeUnit.MILLISECONDS);
     }
 
     private void checkHealth() {
@@ -96,8 +123,13 @@ final class RemoteBackend implements AutoCloseable {
         }
     }
 
-    CompletableFuture<InferenceResponse> infer(String model, String version,
+    /**
+     * @param service the name a relayed answer is given (its version: the revision's name)
+     */
+    CompletableFuture<InferenceResponse> infer(String service, RevisionSpec revision,
             InferenceRequest request, RequestContext context) {
+        String model = revision.model();
+        String version = revision.version();
         long now = clock.getAsLong();
         if (rateLimiter != null) {
             String client = context.header(CLIENT_HEADER);
@@ -108,9 +140,10 @@ final class RemoteBackend implements AutoCloseable {
             }
         }
         long deadline = deadline(request, context, now);
+        RawBody raw = context.rawBody();
         byte[] body;
         try {
-            body = RemoteJson.request(request);
+            body = raw != null ? raw.body() : RemoteJson.request(request);
         } catch (InferenceException e) {
             return CompletableFuture.failedFuture(e);
         }
@@ -123,7 +156,8 @@ final class RemoteBackend implements AutoCloseable {
         budget.request(now);
         String path = "/v2/models/" + encode(model) + (version == null ? "" : "/versions/"
                 + encode(version)) + "/infer";
-        Call call = new Call(path, body, deadline, slot);
+        Call call = new Call(path, body, raw, new InferenceResponse(service, revision.name(),
+                request.id(), java.util.Map.of(), List.of()), deadline, slot);
         slot.thenRun(() -> call.attempt(null));
         return call.result;
     }
@@ -146,14 +180,21 @@ final class RemoteBackend implements AutoCloseable {
         final CompletableFuture<InferenceResponse> result = new CompletableFuture<>();
         final String path;
         final byte[] body;
+        /** The client's body, forwarded as is; the answer's bytes go back through it. */
+        final RawBody raw;
+        /** What a relayed answer completes with: names and id, its outputs stay in bytes. */
+        final InferenceResponse relayed;
         final CompletableFuture<Void> slot;
         final Set<Replica> tried = new HashSet<>();
         volatile CompletableFuture<ReplicaClient.Answer> current;
         int retries;
 
-        Call(String path, byte[] body, long deadline, CompletableFuture<Void> slot) {
+        Call(String path, byte[] body, RawBody raw, InferenceResponse relayed, long deadline,
+                CompletableFuture<Void> slot) {
             this.path = path;
             this.body = body;
+            this.raw = raw;
+            this.relayed = relayed;
             this.slot = slot;
             long left = deadline - clock.getAsLong();
             ScheduledFuture<?> timer = group.schedule(this::expire, Math.max(0, left),
@@ -199,7 +240,8 @@ final class RemoteBackend implements AutoCloseable {
             tried.add(replica);
             replica.started();
             CompletableFuture<ReplicaClient.Answer> attempt =
-                    clients.get(replicas.indexOf(replica)).send(HttpMethod.POST, path, body);
+                    clients.get(replicas.indexOf(replica)).send(HttpMethod.POST, path, body,
+                            raw == null ? null : raw.contentType(), raw == null ? -1 : raw.jsonLength());
             current = attempt;
             attempt.whenComplete((answer, failure) -> {
                 replica.finished();
@@ -238,6 +280,10 @@ final class RemoteBackend implements AutoCloseable {
                 retryOrFail("replica " + replica + ": 503 " + RemoteJson.error(answer.body()));
                 return;
             }
+            if (status == 200 && raw != null) {
+                codec.execute(() -> relay(replica, answer));
+                return;
+            }
             if (status == 200) {
                 codec.execute(() -> decode(replica, answer.body()));
                 return;
@@ -251,6 +297,19 @@ final class RemoteBackend implements AutoCloseable {
                 case 504 -> new InferenceException(ErrorKind.DEADLINE_EXCEEDED, message);
                 default -> new BadGatewayException(message);
             });
+        }
+
+        /** The answer as it came, renamed for the client; only its top-level names are read. */
+        private void relay(Replica replica, ReplicaClient.Answer answer) {
+            try {
+                AnswerNames.Renamed renamed = AnswerNames.rename(answer.body(), answer.jsonLength(),
+                        relayed.modelName(), relayed.modelVersion());
+                raw.answered(renamed.body(), renamed.jsonLength());
+                result.complete(relayed);
+            } catch (IllegalArgumentException e) {
+                result.completeExceptionally(new BadGatewayException("replica " + replica
+                        + ": malformed answer (" + e.getMessage() + ")"));
+            }
         }
 
         private void decode(Replica replica, byte[] body) {

@@ -67,14 +67,24 @@ public final class RemoteBackends implements RemoteRevisions, AutoCloseable {
     }
 
     @Override
-    public CompletableFuture<InferenceResponse> infer(RevisionSpec revision,
+    public CompletableFuture<InferenceResponse> infer(String service, RevisionSpec revision,
             InferenceRequest request, RequestContext context) {
         RemoteBackend backend = backends.get(revision.remote());
         if (backend == null) {
             return CompletableFuture.failedFuture(dev.modelgate.api.InferenceException.unavailable(
                     "revision " + revision.name() + ": replicas not set up yet (expected: ready; retry later)"));
         }
-        return backend.infer(revision.model(), revision.version(), request, context);
+        return backend.infer(service, revision, request, context);
+    }
+
+    @Override
+    public dev.modelgate.api.ModelMetadata metadata(RevisionSpec revision) {
+        RemoteBackend backend = backends.get(revision.remote());
+        if (backend == null) {
+            throw dev.modelgate.api.InferenceException.unavailable("revision " + revision.name()
+                    + ": replicas not set up yet (expected: ready; retry later)");
+        }
+        return backend.metadata(revision.model(), revision.version());
     }
 
     @Override

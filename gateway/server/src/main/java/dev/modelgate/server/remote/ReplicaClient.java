@@ -41,9 +41,17 @@ final class ReplicaClient implements AutoCloseable {
     private static final int MAX_ANSWER = 64 << 20;
     private static final int CONNECT_TIMEOUT_MILLIS = 1000;
 
-    /** A replica's answer: its status and body. */
-    record Answer(int status, byte[] body) {
+    /**
+     * A replica's answer: its status, body and the binary tensor data extension's JSON length
+     * ({@code Inference-Header-Content-Length}), -1 when the body is all JSON.
+     */
+    record Answer(int status, byte[] body, int jsonLength) {
+        Answer(int status, byte[] body) {
+            this(status, body, -1);
+        }
     }
+
+    static final String HEADER_LENGTH = "inference-header-content-length";
 
     /** The request never reached the replica. */
     static final class NotSent extends RuntimeException {
@@ -103,6 +111,15 @@ final class ReplicaClient implements AutoCloseable {
      * deadline); the connection is then closed, since its answer would arrive for nobody.
      */
     CompletableFuture<Answer> send(HttpMethod method, String path, byte[] body) {
+        return send(method, path, body, null, -1);
+    }
+
+    /**
+     * @param contentType the body's content type, or {@code null} for JSON
+     * @param jsonLength the binary tensor data extension's JSON length, or -1 for a JSON body
+     */
+    CompletableFuture<Answer> send(HttpMethod method, String path, byte[] body, String contentType,
+            int jsonLength) {
         CompletableFuture<Answer> answer = new CompletableFuture<>();
         pool.acquire().addListener(acquired -> {
             if (!acquired.isSuccess()) {
@@ -127,8 +144,12 @@ final class ReplicaClient implements AutoCloseable {
             FullHttpRequest request = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, method, path,
                     Unpooled.wrappedBuffer(body));
             request.headers().set(HttpHeaderNames.HOST, hostHeader)
-                    .set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON)
+                    .set(HttpHeaderNames.CONTENT_TYPE, contentType != null ? contentType
+                            : HttpHeaderValues.APPLICATION_JSON)
                     .setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
+            if (jsonLength >= 0) {
+                request.headers().setInt(HEADER_LENGTH, jsonLength);
+            }
             channel.writeAndFlush(request).addListener(written -> {
                 if (written.isSuccess()) {
                     exchange.written = true;
@@ -158,7 +179,8 @@ final class ReplicaClient implements AutoCloseable {
                 ctx.close();
             }
             exchange.answer.complete(new Answer(response.status().code(),
-                    ByteBufUtil.getBytes(response.content())));
+                    ByteBufUtil.getBytes(response.content()),
+                    response.headers().getInt(HEADER_LENGTH, -1)));
         }
 
         @Override

@@ -116,7 +116,9 @@ public final class ServiceRouter implements InferenceService {
         RevisionSpec revision = services.revision(ref.name(), ref.version().orElse(status.stable()));
         List<String> revisions = ref.version().map(List::of).orElseGet(() ->
                 status.revisions().stream().map(r -> r.spec().name()).toList());
-        return models.metadata(modelOf(revision)).as(ref.name(), revisions);
+        ModelMetadata metadata = revision.isRemote() ? remote.metadata(revision)
+                : models.metadata(modelOf(revision));
+        return metadata.as(ref.name(), revisions);
     }
 
     @Override
@@ -148,9 +150,12 @@ public final class ServiceRouter implements InferenceService {
         }
         RevisionSpec revision = services.revision(decision.service(), decision.revision());
         context.record().routed(decision.service(), decision.revision());
+        // A shadow compares decoded answers, so a shadowed request is never relayed as bytes.
+        RequestContext forwarded = decision.shadowRevision() == null ? context
+                : context.withRawBody(null);
         CompletableFuture<InferenceResponse> answer = (revision.isRemote()
-                ? remote.infer(revision, request, context)
-                : models.infer(modelOf(revision), request, context))
+                ? remote.infer(decision.service(), revision, request, forwarded)
+                : models.infer(modelOf(revision), request, forwarded))
                 .thenApply(response -> response.as(decision.service(), decision.revision()));
         if (decision.shadowRevision() != null) {
             answer.thenAccept(primary -> mirror.mirror(decision.service(), decision.revision(),
@@ -165,12 +170,21 @@ public final class ServiceRouter implements InferenceService {
      */
     public static ShadowMirror.RevisionCall revisionCall(ServiceRegistry services,
             InferenceService models, java.util.function.LongSupplier nanoClock, long timeoutNanos) {
+        return revisionCall(services, models, RemoteRevisions.NONE, nanoClock, timeoutNanos);
+    }
+
+    /** As above, with remote revisions reached through their backends (admission, deadline...). */
+    public static ShadowMirror.RevisionCall revisionCall(ServiceRegistry services,
+            InferenceService models, RemoteRevisions remote, java.util.function.LongSupplier nanoClock,
+            long timeoutNanos) {
         return (service, revision, request) -> {
             long now = nanoClock.getAsLong();
             RequestContext context = new RequestContext("shadow", java.util.Map.of(), now,
                     now + timeoutNanos);
             try {
-                return models.infer(modelOf(services.revision(service, revision)), request, context)
+                RevisionSpec spec = services.revision(service, revision);
+                return (spec.isRemote() ? remote.infer(service, spec, request, context)
+                        : models.infer(modelOf(spec), request, context))
                         .thenApply(response -> response.as(service, revision));
             } catch (InferenceException e) {
                 return CompletableFuture.failedFuture(e);

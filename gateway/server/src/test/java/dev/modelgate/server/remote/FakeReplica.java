@@ -25,6 +25,13 @@ final class FakeReplica implements AutoCloseable {
     final AtomicInteger inFlight = new AtomicInteger();
     volatile Mode mode;
     volatile long delayMillis;
+    /** What the last infer call carried: body, content type, Inference-Header-Content-Length. */
+    volatile byte[] lastBody;
+    volatile String lastContentType;
+    volatile String lastHeaderLength;
+    /** The OK answer, and its Inference-Header-Content-Length (null: a JSON answer). */
+    volatile byte[] answer = ANSWER.getBytes(StandardCharsets.UTF_8);
+    volatile String answerHeaderLength;
 
     FakeReplica(Mode mode, long delayMillis) throws IOException {
         this.mode = mode;
@@ -41,7 +48,9 @@ final class FakeReplica implements AutoCloseable {
     }
 
     private void infer(HttpExchange exchange) throws IOException {
-        exchange.getRequestBody().readAllBytes();
+        lastBody = exchange.getRequestBody().readAllBytes();
+        lastContentType = exchange.getRequestHeaders().getFirst("Content-Type");
+        lastHeaderLength = exchange.getRequestHeaders().getFirst("Inference-Header-Content-Length");
         hits.incrementAndGet();
         inFlight.incrementAndGet();
         try {
@@ -49,7 +58,13 @@ final class FakeReplica implements AutoCloseable {
             switch (mode) {
                 case GARBAGE -> answer(exchange, 200, "<html>surprise</html>");
                 case UNAVAILABLE -> answer(exchange, 503, "{\"error\":\"busy\"}");
-                default -> answer(exchange, 200, ANSWER);
+                default -> {
+                    if (answerHeaderLength != null) {
+                        exchange.getResponseHeaders().set("Inference-Header-Content-Length",
+                                answerHeaderLength);
+                    }
+                    answer(exchange, 200, answer);
+                }
             }
         } finally {
             inFlight.decrementAndGet();
@@ -65,7 +80,10 @@ final class FakeReplica implements AutoCloseable {
     }
 
     private static void answer(HttpExchange exchange, int status, String body) throws IOException {
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        answer(exchange, status, body.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static void answer(HttpExchange exchange, int status, byte[] bytes) throws IOException {
         exchange.getResponseHeaders().set("Content-Type", "application/json");
         exchange.sendResponseHeaders(status, bytes.length);
         exchange.getResponseBody().write(bytes);

@@ -29,9 +29,18 @@ class LoadtestsArchitectureTest {
                 .check(CLASSES);
     }
 
+    /** Only the JMH benchmarks may see gateway internals (they measure its hot paths). */
     @Test
     void drivesTheGatewayOnlyOverHttp() {
-        noClasses().should().dependOnClassesThat().resideInAnyPackage("dev.modelgate.server..",
-                "dev.modelgate.runtime..").check(CLASSES);
+        noClasses().that().resideOutsideOfPackage("dev.modelgate.loadtests.jmh..")
+                .should().dependOnClassesThat().resideInAnyPackage("dev.modelgate.server..",
+                        "dev.modelgate.runtime..").check(CLASSES);
+    }
+
+    @Test
+    void theLoadGeneratorDoesNotUseTheBenchmarks() {
+        noClasses().that().resideOutsideOfPackage("dev.modelgate.loadtests.jmh..")
+                .should().dependOnClassesThat().resideInAPackage("dev.modelgate.loadtests.jmh..")
+                .check(CLASSES);
     }
 }

@@ -42,6 +42,10 @@ final class ServeCommand implements Callable<Integer> {
             description = "A file holding the bearer token admin calls must carry.")
     Path adminTokenFile;
 
+    @Option(names = "--drain-timeout", paramLabel = "SECONDS",
+            description = "On SIGTERM, how long admitted requests may take to finish (default 30).")
+    Integer drainSeconds;
+
     @Override
     public Integer call() {
         Path cwd = Path.of("").toAbsolutePath();
@@ -79,6 +83,9 @@ final class ServeCommand implements Callable<Integer> {
         }
         if (adminPort != null) {
             values.put("admin-port", adminPort);
+        }
+        if (drainSeconds != null) {
+            values.put("drain-timeout", drainSeconds + "s");
         }
         if (adminTokenFile != null) {
             values.put("admin-token-file", cwd.resolve(adminTokenFile).toString());

@@ -24,8 +24,6 @@ final class Serving {
     static final int CONFIG_ERROR = 2;
     static final int LOAD_ERROR = 1;
     private static final Duration WATCH_INTERVAL = Duration.ofSeconds(1);
-    /** On SIGTERM, how long admitted requests may take to finish before the server closes. */
-    private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(30);
     private static final Logger log = LoggerFactory.getLogger(Serving.class);
 
     private Serving() {
@@ -57,7 +55,7 @@ final class Serving {
         }, "modelgate-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         Termination.onSignal(() -> {
-            int left = server.drain(DRAIN_TIMEOUT);
+            int left = server.drain(config.drainTimeout());
             log.info("Modelgate drained ({} request(s) cut off)", left);
         });
         try {

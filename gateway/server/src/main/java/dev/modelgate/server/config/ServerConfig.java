@@ -34,12 +34,14 @@ import java.util.Set;
  *     too small for tensors)
  * @param accessLog the access log format of logger {@code modelgate.access} ({@code access-log}:
  *     json, text or off; default text)
+ * @param drainTimeout on SIGTERM, how long admitted requests may take to finish before the server
+ *     closes ({@code drain-timeout}, default 30s)
  */
 public record ServerConfig(int httpPort, String bindAddress, int maxRequestSize,
         Path modelRepository, Duration requestTimeout, Duration idleTimeout, int ioThreads,
         int codecThreads, int queueCapacity, int adminPort, String adminToken,
         List<ServiceSpec> services, int shadowInFlight, int grpcPort, int grpcMaxMessageSize,
-        AccessLog accessLog) {
+        AccessLog accessLog, Duration drainTimeout) {
 
     /** How each answered request is logged: one JSON object, one key=value line, or not at all. */
     public enum AccessLog { JSON, TEXT, OFF }
@@ -55,7 +57,7 @@ public record ServerConfig(int httpPort, String bindAddress, int maxRequestSize,
     static final Set<String> KEYS = Set.of("http-port", "bind-address", "max-request-size",
             "model-repository", "request-timeout", "idle-timeout", "io-threads", "codec-threads",
             "queue-capacity", "admin-port", "admin-token-file", "services", "shadow-in-flight",
-            "grpc-port", "grpc-max-message-size", "access-log");
+            "grpc-port", "grpc-max-message-size", "access-log", "drain-timeout");
 
     public ServerConfig {
         Objects.requireNonNull(bindAddress, "bindAddress");
@@ -64,6 +66,7 @@ public record ServerConfig(int httpPort, String bindAddress, int maxRequestSize,
         Objects.requireNonNull(idleTimeout, "idleTimeout");
         services = List.copyOf(services);
         Objects.requireNonNull(accessLog, "accessLog");
+        Objects.requireNonNull(drainTimeout, "drainTimeout");
     }
 
     /**
@@ -95,6 +98,7 @@ public record ServerConfig(int httpPort, String bindAddress, int maxRequestSize,
         int shadowInFlight = in.integer("shadow-in-flight", 64, 1, 1 << 16);
         String token = token(in, baseDir, problems);
         AccessLog accessLog = accessLog(in.string("access-log", "text"), problems);
+        Duration drain = in.duration("drain-timeout", Duration.ofSeconds(30));
         List<String> serviceProblems = new ArrayList<>();
         List<ServiceSpec> services = ServiceConfig.read(
                 YAML_TREE.valueToTree(values.get("services")), serviceProblems);
@@ -107,7 +111,7 @@ public record ServerConfig(int httpPort, String bindAddress, int maxRequestSize,
         problems.throwIfAny(source);
         return new ServerConfig(port, bind, (int) maxSize, repository, timeout, idle, io, codec,
                 queue, adminPort, token, services, shadowInFlight, grpcPort, (int) grpcMax,
-                accessLog);
+                accessLog, drain);
     }
 
     private static AccessLog accessLog(String value, ConfigProblems problems) {
@@ -157,6 +161,6 @@ public record ServerConfig(int httpPort, String bindAddress, int maxRequestSize,
     public ServerConfig withHttpPort(int port) {
         return new ServerConfig(port, bindAddress, maxRequestSize, modelRepository, requestTimeout,
                 idleTimeout, ioThreads, codecThreads, queueCapacity, adminPort, adminToken, services,
-                shadowInFlight, grpcPort, grpcMaxMessageSize, accessLog);
+                shadowInFlight, grpcPort, grpcMaxMessageSize, accessLog, drainTimeout);
     }
 }

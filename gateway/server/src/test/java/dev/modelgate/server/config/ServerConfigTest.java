@@ -43,11 +43,13 @@ class ServerConfigTest {
                 grpc-port: 0
                 grpc-max-message-size: 32MiB
                 access-log: json
+                drain-timeout: 5s
                 """);
         ServerConfig config = ServerConfig.from(YamlFiles.read(file), dir, "test");
         assertThat(config).isEqualTo(new ServerConfig(0, "127.0.0.1", 1 << 20,
                 dir.resolve("models"), Duration.ofMillis(500), Duration.ofMinutes(2), 2, 3, 16,
-                9092, null, java.util.List.of(), 8, 0, 32 << 20, ServerConfig.AccessLog.JSON));
+                9092, null, java.util.List.of(), 8, 0, 32 << 20, ServerConfig.AccessLog.JSON,
+                Duration.ofSeconds(5)));
     }
 
     @Test

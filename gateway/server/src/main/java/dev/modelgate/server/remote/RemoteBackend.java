@@ -157,7 +157,8 @@ final class RemoteBackend implements AutoCloseable {
         String path = "/v2/models/" + encode(model) + (version == null ? "" : "/versions/"
                 + encode(version)) + "/infer";
         Call call = new Call(path, body, raw, new InferenceResponse(service, revision.name(),
-                request.id(), java.util.Map.of(), List.of()), deadline, slot);
+                request.id(), java.util.Map.of(), List.of()), deadline, slot,
+                context.record().traceparent());
         slot.thenRun(() -> call.attempt(null));
         return call.result;
     }
@@ -185,12 +186,15 @@ final class RemoteBackend implements AutoCloseable {
         /** What a relayed answer completes with: names and id, its outputs stay in bytes. */
         final InferenceResponse relayed;
         final CompletableFuture<Void> slot;
+        /** The request's trace parent, sent to every replica tried. */
+        final String traceparent;
         final Set<Replica> tried = new HashSet<>();
         volatile CompletableFuture<ReplicaClient.Answer> current;
         int retries;
 
         Call(String path, byte[] body, RawBody raw, InferenceResponse relayed, long deadline,
-                CompletableFuture<Void> slot) {
+                CompletableFuture<Void> slot, String traceparent) {
+            this.traceparent = traceparent;
             this.path = path;
             this.body = body;
             this.raw = raw;
@@ -241,7 +245,8 @@ final class RemoteBackend implements AutoCloseable {
             replica.started();
             CompletableFuture<ReplicaClient.Answer> attempt =
                     clients.get(replicas.indexOf(replica)).send(HttpMethod.POST, path, body,
-                            raw == null ? null : raw.contentType(), raw == null ? -1 : raw.jsonLength());
+                            raw == null ? null : raw.contentType(), raw == null ? -1 : raw.jsonLength(),
+                            traceparent);
             current = attempt;
             attempt.whenComplete((answer, failure) -> {
                 replica.finished();

@@ -1,5 +1,6 @@
 package dev.modelgate.server.remote;
 
+import dev.modelgate.server.service.Traceparent;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
@@ -120,6 +121,12 @@ final class ReplicaClient implements AutoCloseable {
      */
     CompletableFuture<Answer> send(HttpMethod method, String path, byte[] body, String contentType,
             int jsonLength) {
+        return send(method, path, body, contentType, jsonLength, null);
+    }
+
+    /** @param traceparent the request's W3C trace parent, passed on unchanged; {@code null}: none */
+    CompletableFuture<Answer> send(HttpMethod method, String path, byte[] body, String contentType,
+            int jsonLength, String traceparent) {
         CompletableFuture<Answer> answer = new CompletableFuture<>();
         pool.acquire().addListener(acquired -> {
             if (!acquired.isSuccess()) {
@@ -149,6 +156,9 @@ final class ReplicaClient implements AutoCloseable {
                     .setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
             if (jsonLength >= 0) {
                 request.headers().setInt(HEADER_LENGTH, jsonLength);
+            }
+            if (traceparent != null) {
+                request.headers().set(Traceparent.HEADER, traceparent);
             }
             channel.writeAndFlush(request).addListener(written -> {
                 if (written.isSuccess()) {

@@ -29,6 +29,7 @@ final class FakeReplica implements AutoCloseable {
     volatile byte[] lastBody;
     volatile String lastContentType;
     volatile String lastHeaderLength;
+    volatile String lastTraceparent;
     /** The OK answer, and its Inference-Header-Content-Length (null: a JSON answer). */
     volatile byte[] answer = ANSWER.getBytes(StandardCharsets.UTF_8);
     volatile String answerHeaderLength;
@@ -51,6 +52,7 @@ final class FakeReplica implements AutoCloseable {
         lastBody = exchange.getRequestBody().readAllBytes();
         lastContentType = exchange.getRequestHeaders().getFirst("Content-Type");
         lastHeaderLength = exchange.getRequestHeaders().getFirst("Inference-Header-Content-Length");
+        lastTraceparent = exchange.getRequestHeaders().getFirst("traceparent");
         hits.incrementAndGet();
         inFlight.incrementAndGet();
         try {

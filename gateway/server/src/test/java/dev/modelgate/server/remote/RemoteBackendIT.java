@@ -112,6 +112,25 @@ class RemoteBackendIT {
     }
 
     @Test
+    void theTraceParentReachesTheReplicaAndComesBack() throws Exception {
+        FakeReplica a = replica(FakeReplica.Mode.OK, 0);
+        gateway(List.of(remote("v1", Map.of(), a.url())), Map.of("v1", 100));
+        String trace = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+        HttpResponse<String> traced = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                + gateway.httpPort() + "/v2/models/svc/infer")).header("traceparent", trace)
+                .POST(HttpRequest.BodyPublishers.ofString(String.format(BODY, "t"))).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(traced.statusCode()).isEqualTo(200);
+        assertThat(traced.headers().firstValue("traceparent")).hasValue(trace);
+        assertThat(a.lastTraceparent).isEqualTo(trace);
+
+        HttpResponse<String> untraced = call("u");
+        String made = untraced.headers().firstValue("traceparent").orElseThrow();
+        assertThat(made).matches("00-[0-9a-f]{32}-[0-9a-f]{16}-00");
+        assertThat(a.lastTraceparent).isEqualTo(made);
+    }
+
+    @Test
     void balancingSpreadsLoad() throws Exception {
         FakeReplica a = replica(FakeReplica.Mode.OK, 2);
         FakeReplica b = replica(FakeReplica.Mode.OK, 2);

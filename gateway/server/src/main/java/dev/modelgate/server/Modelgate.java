@@ -88,7 +88,7 @@ public final class Modelgate implements AutoCloseable {
         ModelHost host = ModelHost.create(serverMetadata(), models, runtimes,
                 config.queueCapacity(), nanoClock);
         RemoteBackends remote = new RemoteBackends(Math.max(1, config.ioThreads() / 2),
-                Math.max(1, config.codecThreads() / 2), nanoClock);
+                Math.max(1, config.codecThreads() / 2), config.grpcMaxMessageSize(), nanoClock);
         ServiceRegistry services = new ServiceRegistry(ServiceRouter.availability(host, remote),
                 DISAGREEMENTS_KEPT);
         remote.onReadinessChange(services::readinessChanged);

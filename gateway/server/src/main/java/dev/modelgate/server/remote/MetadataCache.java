@@ -7,19 +7,18 @@ import dev.modelgate.api.InferenceException;
 import dev.modelgate.api.ModelMetadata;
 import dev.modelgate.api.TensorMetadata;
 import java.io.IOException;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Function;
+import java.util.function.BiFunction;
 import java.util.function.LongSupplier;
 
 /**
- * Model metadata of remote model versions, fetched from a replica
- * ({@code GET /v2/models/{m}[/versions/{v}]}) and kept for a few seconds. Metadata is read on the
+ * Model metadata of remote model versions, fetched from a replica (REST
+ * {@code GET /v2/models/{m}[/versions/{v}]} or gRPC {@code ModelMetadata}) and kept for a few
+ * seconds. Metadata is read on the
  * event loop, so a read never waits: it answers from the cache (a stale entry while a refresh is on
  * its way) and a miss starts a fetch and answers UNAVAILABLE (retry) until it lands.
  */
@@ -29,26 +28,32 @@ final class MetadataCache {
     private record Entry(ModelMetadata metadata, long fetchedAt) {
     }
 
-    private final Function<String, CompletableFuture<ReplicaClient.Answer>> get;
+    private record Key(String model, String version) {
+    }
+
+    private final BiFunction<String, String, CompletableFuture<ModelMetadata>> fetch;
     private final LongSupplier clock;
     private final long ttlNanos;
-    private final Map<String, Entry> entries = new ConcurrentHashMap<>();
-    private final Map<String, CompletableFuture<?>> fetching = new ConcurrentHashMap<>();
+    private final Map<Key, Entry> entries = new ConcurrentHashMap<>();
+    private final Map<Key, CompletableFuture<?>> fetching = new ConcurrentHashMap<>();
 
-    /** @param get sends a GET of a path to an available replica */
-    MetadataCache(Function<String, CompletableFuture<ReplicaClient.Answer>> get, LongSupplier clock,
-            long ttlNanos) {
-        this.get = get;
+    /**
+     * @param fetch asks an available replica for a model version's metadata (version may be
+     *     {@code null}); completes {@code null} when the replica does not know it
+     */
+    MetadataCache(BiFunction<String, String, CompletableFuture<ModelMetadata>> fetch,
+            LongSupplier clock, long ttlNanos) {
+        this.fetch = fetch;
         this.clock = clock;
         this.ttlNanos = ttlNanos;
     }
 
     /** @throws InferenceException UNAVAILABLE until a replica has answered a fetch */
     ModelMetadata metadata(String model, String version) {
-        String path = path(model, version);
-        Entry entry = entries.get(path);
+        Key key = new Key(model, version);
+        Entry entry = entries.get(key);
         if (entry == null || clock.getAsLong() - entry.fetchedAt() > ttlNanos) {
-            refresh(path);
+            refresh(key);
         }
         if (entry == null) {
             throw InferenceException.unavailable("metadata of model " + model
@@ -63,33 +68,27 @@ final class MetadataCache {
         entries.keySet().forEach(this::refresh);
     }
 
-    private void refresh(String path) {
+    private void refresh(Key key) {
         CompletableFuture<Void> started = new CompletableFuture<>();
-        if (fetching.putIfAbsent(path, started) != null) {
+        if (fetching.putIfAbsent(key, started) != null) {
             return;
         }
-        get.apply(path).whenComplete((answer, failure) -> {
-            try {
-                if (failure == null && answer.status() == 200) {
-                    entries.put(path, new Entry(parse(answer.body()), clock.getAsLong()));
-                } else if (failure == null && answer.status() == 404) {
-                    entries.remove(path);
-                }
-            } catch (IllegalArgumentException e) {
-                // a malformed answer: keep what we had; the next read tries again
-            } finally {
-                fetching.remove(path);
-                started.complete(null);
+        CompletableFuture<ModelMetadata> fetched;
+        try {
+            fetched = fetch.apply(key.model(), key.version());
+        } catch (RuntimeException e) {
+            fetched = CompletableFuture.failedFuture(e);
+        }
+        // A failure (malformed answer, no replica) keeps what we had; the next read tries again.
+        fetched.whenComplete((metadata, failure) -> {
+            if (failure == null && metadata != null) {
+                entries.put(key, new Entry(metadata, clock.getAsLong()));
+            } else if (failure == null) {
+                entries.remove(key);
             }
+            fetching.remove(key);
+            started.complete(null);
         });
-    }
-
-    private static String path(String model, String version) {
-        return "/v2/models/" + encode(model) + (version == null ? "" : "/versions/" + encode(version));
-    }
-
-    private static String encode(String segment) {
-        return URLEncoder.encode(segment, StandardCharsets.UTF_8).replace("+", "%20");
     }
 
     /** @throws IllegalArgumentException for a body that is not OIP model metadata */

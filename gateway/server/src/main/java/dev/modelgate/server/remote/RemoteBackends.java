@@ -11,6 +11,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import java.net.URI;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -19,25 +20,31 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.function.LongSupplier;
 
 /**
  * The gateway's remote backends: one {@link RemoteBackend} per distinct {@link RemoteSpec} among
  * the services' revisions, created when a spec first appears and closed when no revision names it
- * any more ({@link #sync}). Owns the client event loops and the decode executor.
+ * any more ({@link #sync}). Owns the client event loops and the decode executor. A spec's protocol
+ * picks its replicas' transport: HTTP/1.1 on these event loops, or one gRPC channel per replica.
  */
 public final class RemoteBackends implements RemoteRevisions, AutoCloseable {
     private final EventLoopGroup group;
     private final ExecutorService codec;
     private final LongSupplier clock;
+    private final int grpcMaxMessageSize;
     private final Map<RemoteSpec, RemoteBackend> backends = new ConcurrentHashMap<>();
     private volatile Runnable readinessListener = () -> { };
 
-    public RemoteBackends(int ioThreads, int codecThreads, LongSupplier clock) {
+    /** @param grpcMaxMessageSize the largest answer a gRPC replica may send, in bytes */
+    public RemoteBackends(int ioThreads, int codecThreads, int grpcMaxMessageSize,
+            LongSupplier clock) {
         this.group = new MultiThreadIoEventLoopGroup(ioThreads,
                 new DefaultThreadFactory("modelgate-remote-io", true), NioIoHandler.newFactory());
         this.codec = NamedExecutors.bounded("modelgate-remote-codec", codecThreads, 4096);
         this.clock = clock;
+        this.grpcMaxMessageSize = grpcMaxMessageSize;
     }
 
     /** Called when a backend's readiness flips (the registry recompiles its routing). */
@@ -54,7 +61,7 @@ public final class RemoteBackends implements RemoteRevisions, AutoCloseable {
             }
         }
         for (RemoteSpec spec : wanted) {
-            backends.computeIfAbsent(spec, s -> new RemoteBackend(s, group, codec, clock,
+            backends.computeIfAbsent(spec, s -> new RemoteBackend(s, transports(s), group, clock,
                     () -> readinessListener.run()));
         }
         backends.keySet().removeIf(spec -> {
@@ -64,6 +71,12 @@ public final class RemoteBackends implements RemoteRevisions, AutoCloseable {
             }
             return false;
         });
+    }
+
+    private Function<URI, ReplicaTransport> transports(RemoteSpec spec) {
+        return spec.protocol().equals(RemoteSpec.GRPC)
+                ? uri -> GrpcTransport.open(uri, grpcMaxMessageSize, codec)
+                : uri -> new HttpTransport(new ReplicaClient(group, uri), codec);
     }
 
     @Override

@@ -1,5 +1,7 @@
 package dev.modelgate.server.remote;
 
+import dev.modelgate.server.remote.ReplicaTransport.Broken;
+import dev.modelgate.server.remote.ReplicaTransport.NotSent;
 import dev.modelgate.server.service.Traceparent;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBufUtil;
@@ -53,24 +55,6 @@ final class ReplicaClient implements AutoCloseable {
     }
 
     static final String HEADER_LENGTH = "inference-header-content-length";
-
-    /** The request never reached the replica. */
-    static final class NotSent extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-
-        NotSent(String message) {
-            super(message, null, false, false);
-        }
-    }
-
-    /** The request was sent; the connection died before the answer came. */
-    static final class Broken extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-
-        Broken(String message) {
-            super(message, null, false, false);
-        }
-    }
 
     /** One request on one connection. */
     private static final class Exchange {

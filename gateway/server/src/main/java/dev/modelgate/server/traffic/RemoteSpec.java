@@ -18,11 +18,13 @@ import java.util.regex.Pattern;
  * <pre>
  * - {name: v2, model: iris, version: 2, endpoints: ["http://10.0.0.5:8080", "http://10.0.0.6:8080"],
  *    timeout: 2s, max-in-flight: 64, max-queue: 256, balancer: p2c, retries: 2}
+ * - {name: v3, model: iris, version: 3, protocol: grpc, endpoints: ["10.0.0.7:8081"]}
  * </pre>
  *
  * Two revisions with equal specs share one backend (replicas, pools, health state).
  *
- * @param endpoints replica base URIs, {@code http://host:port}
+ * @param endpoints replica base URIs, {@code http://host:port}, or {@code grpc://host:port} for
+ *     gRPC (written {@code host:port} or {@code grpc://host:port})
  * @param timeout the default per-request deadline; a request's OIP {@code timeout} may shorten it
  * @param maxInFlight requests sent to replicas at once, over all replicas
  * @param maxQueue requests waiting for an in-flight slot; more get 503 with Retry-After
@@ -33,13 +35,17 @@ import java.util.regex.Pattern;
  * @param healthInterval how often each replica's {@code /v2/health/ready} is checked
  * @param ejectAfter consecutive failures (5xx, connect failures, timeouts) that eject a replica
  * @param ejectFor the first ejection's length; each further one doubles it, up to 32 times
+ * @param protocol how replicas are spoken to: {@code http} (OIP REST, the default) or {@code grpc}
+ *     (OIP gRPC: inference, metadata and health over one channel per replica)
  */
 public record RemoteSpec(List<URI> endpoints, Duration timeout, int maxInFlight, int maxQueue,
         String balancer, int retries, double retryBudget, int rateLimit, Duration healthInterval,
-        int ejectAfter, Duration ejectFor) {
+        int ejectAfter, Duration ejectFor, String protocol) {
+    public static final String HTTP = "http";
+    public static final String GRPC = "grpc";
     static final Set<String> KEYS = Set.of("endpoints", "timeout", "max-in-flight", "max-queue",
             "balancer", "retries", "retry-budget", "rate-limit", "health-interval", "eject-after",
-            "eject-for");
+            "eject-for", "protocol");
     private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m)");
 
     public RemoteSpec {
@@ -58,14 +64,20 @@ public record RemoteSpec(List<URI> endpoints, Duration timeout, int maxInFlight,
             }
             return null;
         }
+        String protocol = node.path("protocol").asText(HTTP);
+        if (!protocol.equals(HTTP) && !protocol.equals(GRPC)) {
+            problems.add(at + ".protocol: " + protocol + " (expected: http or grpc)");
+            protocol = HTTP;
+        }
+        String form = protocol.equals(GRPC) ? "host:port or grpc://host:port" : "http://host:port";
         List<URI> endpoints = new ArrayList<>();
         if (!list.isArray() || list.isEmpty()) {
-            problems.add(at + ".endpoints: " + list + " (expected: a non-empty list of http://host:port)");
+            problems.add(at + ".endpoints: " + list + " (expected: a non-empty list of " + form + ")");
         } else {
             for (JsonNode item : list) {
-                URI uri = endpoint(item);
+                URI uri = endpoint(item, protocol);
                 if (uri == null) {
-                    problems.add(at + ".endpoints: " + item + " (expected: http://host:port)");
+                    problems.add(at + ".endpoints: " + item + " (expected: " + form + ")");
                 } else {
                     endpoints.add(uri);
                 }
@@ -86,16 +98,20 @@ public record RemoteSpec(List<URI> endpoints, Duration timeout, int maxInFlight,
                 integer(node, "rate-limit", 0, 0, at, problems),
                 duration(node, "health-interval", Duration.ofSeconds(1), at, problems),
                 integer(node, "eject-after", 5, 1, at, problems),
-                duration(node, "eject-for", Duration.ofSeconds(1), at, problems));
+                duration(node, "eject-for", Duration.ofSeconds(1), at, problems), protocol);
     }
 
-    private static URI endpoint(JsonNode item) {
+    private static URI endpoint(JsonNode item, String protocol) {
         if (!item.isTextual()) {
             return null;
         }
+        String text = item.asText();
+        if (protocol.equals(GRPC) && !text.contains("://")) {
+            text = "grpc://" + text;
+        }
         try {
-            URI uri = new URI(item.asText());
-            boolean ok = "http".equals(uri.getScheme()) && uri.getHost() != null && uri.getPort() > 0
+            URI uri = new URI(text);
+            boolean ok = protocol.equals(uri.getScheme()) && uri.getHost() != null && uri.getPort() > 0
                     && (uri.getPath() == null || uri.getPath().isEmpty() || uri.getPath().equals("/"));
             return ok ? uri : null;
         } catch (java.net.URISyntaxException e) {

@@ -1,0 +1,141 @@
+package dev.modelgate.server.remote;
+
+import dev.modelgate.api.ErrorKind;
+import dev.modelgate.api.InferenceException;
+import dev.modelgate.api.InferenceResponse;
+import dev.modelgate.api.ModelMetadata;
+import dev.modelgate.server.json.AnswerNames;
+import dev.modelgate.server.service.BadGatewayException;
+import dev.modelgate.server.service.RawBody;
+import io.netty.handler.codec.http.HttpMethod;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A replica over OIP REST ({@link ReplicaClient}): the client's body relayed as bytes when it has
+ * one (the answer's bytes go back renamed), else the request encoded as JSON; the replica's status
+ * read as the backend's policy needs it (503: refused, 5xx: the replica's fault, 400/404/429/504:
+ * the request's answer). Decoding and renaming run on the codec executor, never the event loop.
+ */
+final class HttpTransport implements ReplicaTransport {
+    private final ReplicaClient client;
+    private final Executor codec;
+
+    HttpTransport(ReplicaClient client, Executor codec) {
+        this.client = client;
+        this.codec = codec;
+    }
+
+    @Override
+    public CompletableFuture<InferenceResponse> infer(Outbound outbound, long timeoutNanos) {
+        RawBody raw = outbound.raw();
+        byte[] body;
+        try {
+            body = raw != null ? raw.body() : RemoteJson.request(outbound.request());
+        } catch (InferenceException e) {
+            return CompletableFuture.failedFuture(new ErrorAnswer(e, false));
+        }
+        String path = path(outbound.model(), outbound.version()) + "/infer";
+        CompletableFuture<ReplicaClient.Answer> sent = client.send(HttpMethod.POST, path, body,
+                raw == null ? null : raw.contentType(), raw == null ? -1 : raw.jsonLength(),
+                outbound.traceparent());
+        CompletableFuture<InferenceResponse> result = new CompletableFuture<>();
+        // The caller's deadline: abandoning the answer closes its connection.
+        result.whenComplete((ok, failure) -> {
+            if (failure != null) {
+                sent.completeExceptionally(failure);
+            }
+        });
+        sent.whenComplete((answer, failure) -> {
+            if (failure != null) {
+                result.completeExceptionally(failure);
+            } else {
+                onAnswer(outbound, answer, result);
+            }
+        });
+        return result;
+    }
+
+    private void onAnswer(Outbound outbound, ReplicaClient.Answer answer,
+            CompletableFuture<InferenceResponse> result) {
+        int status = answer.status();
+        if (status == 200) {
+            codec.execute(() -> {
+                try {
+                    result.complete(outbound.raw() != null ? relay(outbound, answer)
+                            : RemoteJson.response(answer.body()));
+                } catch (IllegalArgumentException e) {
+                    result.completeExceptionally(new ErrorAnswer(new BadGatewayException(client
+                            + ": malformed answer (" + e.getMessage() + ")"), false));
+                } catch (InferenceException e) {
+                    result.completeExceptionally(new ErrorAnswer(e, false));
+                }
+            });
+            return;
+        }
+        String error = status < 0 ? "malformed HTTP answer" : RemoteJson.error(answer.body());
+        String message = client + ": " + (status < 0 ? error : status + " " + error);
+        result.completeExceptionally(switch (status) {
+            case 503 -> new Refused(message);
+            case 400 -> new ErrorAnswer(InferenceException.invalid(error), false);
+            case 404 -> new ErrorAnswer(InferenceException.notFound(error), false);
+            case 429 -> new ErrorAnswer(new InferenceException(ErrorKind.RESOURCE_EXHAUSTED, message),
+                    false);
+            case 504 -> new ErrorAnswer(new InferenceException(ErrorKind.DEADLINE_EXCEEDED, message),
+                    true);
+            default -> new ErrorAnswer(new BadGatewayException(message), status >= 500 || status < 0);
+        });
+    }
+
+    /** The answer as it came, renamed for the client; only its top-level names are read. */
+    private static InferenceResponse relay(Outbound outbound, ReplicaClient.Answer answer) {
+        InferenceResponse named = outbound.named();
+        AnswerNames.Renamed renamed = AnswerNames.rename(answer.body(), answer.jsonLength(),
+                named.modelName(), named.modelVersion());
+        outbound.raw().answered(renamed.body(), renamed.jsonLength());
+        return named;
+    }
+
+    @Override
+    public CompletableFuture<Boolean> ready(long timeoutNanos) {
+        return client.send(HttpMethod.GET, "/v2/health/ready", new byte[0])
+                .orTimeout(Math.max(1, TimeUnit.NANOSECONDS.toMillis(timeoutNanos)),
+                        TimeUnit.MILLISECONDS)
+                .handle((answer, failure) -> failure == null && answer.status() == 200);
+    }
+
+    @Override
+    public CompletableFuture<ModelMetadata> metadata(String model, String version,
+            long timeoutNanos) {
+        return client.send(HttpMethod.GET, path(model, version), new byte[0])
+                .orTimeout(Math.max(1, TimeUnit.NANOSECONDS.toMillis(timeoutNanos)),
+                        TimeUnit.MILLISECONDS)
+                .thenApply(answer -> switch (answer.status()) {
+                    case 200 -> MetadataCache.parse(answer.body());
+                    case 404 -> null;
+                    default -> throw new IllegalStateException(client + ": " + answer.status());
+                });
+    }
+
+    private static String path(String model, String version) {
+        return "/v2/models/" + encode(model) + (version == null ? "" : "/versions/"
+                + encode(version));
+    }
+
+    private static String encode(String segment) {
+        return URLEncoder.encode(segment, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
+    @Override
+    public void close() {
+        client.close();
+    }
+
+    @Override
+    public String toString() {
+        return client.toString();
+    }
+}

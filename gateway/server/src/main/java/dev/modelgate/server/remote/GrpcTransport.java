@@ -6,6 +6,7 @@ import dev.modelgate.api.InferenceResponse;
 import dev.modelgate.api.ModelMetadata;
 import dev.modelgate.server.grpc.ReplicaMessages;
 import dev.modelgate.server.grpc.proto.GRPCInferenceServiceGrpc;
+import dev.modelgate.server.grpc.proto.ModelInferResponse;
 import dev.modelgate.server.grpc.proto.ModelMetadataRequest;
 import dev.modelgate.server.grpc.proto.ServerReadyRequest;
 import dev.modelgate.server.service.BadGatewayException;
@@ -65,15 +66,28 @@ final class GrpcTransport implements ReplicaTransport {
         if (outbound.traceparent() != null) {
             headers.put(TRACEPARENT, outbound.traceparent());
         }
-        return unary(GRPCInferenceServiceGrpc.getModelInferMethod(), request, headers, timeoutNanos)
-                .thenApply(answer -> {
-                    try {
-                        return ReplicaMessages.response(answer);
-                    } catch (IllegalArgumentException e) {
-                        throw new ErrorAnswer(new BadGatewayException(name + ": malformed answer ("
-                                + e.getMessage() + ")"), false);
-                    }
-                });
+        CompletableFuture<ModelInferResponse> call = unary(GRPCInferenceServiceGrpc.getModelInferMethod(),
+                request, headers, timeoutNanos);
+        CompletableFuture<InferenceResponse> result = new CompletableFuture<>();
+        // Completed from outside (the caller's deadline): the call is cancelled.
+        result.whenComplete((ok, failure) -> {
+            if (failure != null) {
+                call.completeExceptionally(failure);
+            }
+        });
+        call.whenComplete((answer, failure) -> {
+            if (failure != null) {
+                result.completeExceptionally(failure);
+                return;
+            }
+            try {
+                result.complete(ReplicaMessages.response(answer));
+            } catch (IllegalArgumentException e) {
+                result.completeExceptionally(new ErrorAnswer(new BadGatewayException(name
+                        + ": malformed answer (" + e.getMessage() + ")"), false));
+            }
+        });
+        return result;
     }
 
     @Override

@@ -248,7 +248,9 @@ final class RemoteBackend implements AutoCloseable {
             });
         }
 
-        private void onFailure(Replica replica, Throwable failure) {
+        private void onFailure(Replica replica, Throwable thrown) {
+            Throwable failure = thrown instanceof java.util.concurrent.CompletionException
+                    && thrown.getCause() != null ? thrown.getCause() : thrown;
             if (failure instanceof ErrorAnswer answer) {
                 if (answer.replicaFault) {
                     failed(replica);

@@ -22,6 +22,7 @@ import dev.modelgate.server.traffic.ServiceRegistry;
 import dev.modelgate.server.traffic.ServiceRouter;
 import dev.modelgate.server.traffic.ServiceSpec;
 import dev.modelgate.server.dashboard.DashboardRoutes;
+import dev.modelgate.server.metrics.RevisionCapacity;
 import dev.modelgate.server.metrics.ServerMetrics;
 import dev.modelgate.server.service.InferenceService;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -95,7 +96,8 @@ public final class Modelgate implements AutoCloseable {
         services.onChange(changed -> remote.sync(services.services().stream()
                 .flatMap(s -> s.revisions().stream()).map(RevisionStatus::spec).toList()));
         ServerMetrics metrics = ServerMetrics.create(services,
-                ServerMetrics.capacityOf(models, config.queueCapacity(), host), nanoClock);
+                RevisionCapacity.withRemote(ServerMetrics.capacityOf(models, config.queueCapacity(), host),
+                        remote), nanoClock);
         host.onLoad(metrics.modelLoads());
         MeterRegistry meters = metrics.registry();
         ExecutorService codec = NamedExecutors.bounded("modelgate-codec", config.codecThreads(),

@@ -68,9 +68,9 @@ public final class ServiceGauges {
                 readyRows.add(MultiGauge.Row.of(tags, revision.ready() ? 1 : 0));
                 stableRows.add(MultiGauge.Row.of(tags, name.equals(service.stable()) ? 1 : 0));
                 infoRows.add(MultiGauge.Row.of(tags.and("model", model, "version", version), 1));
-                desiredRows.add(MultiGauge.Row.of(tags, capacity.desiredReplicas(model, revision.spec().version())));
+                desiredRows.add(MultiGauge.Row.of(tags, capacity.desiredReplicas(revision.spec())));
                 readyReplicaRows.add(MultiGauge.Row.of(tags, revision.ready()
-                        ? capacity.readyReplicas(model, revision.spec().version()) : 0));
+                        ? capacity.readyReplicas(revision.spec()) : 0));
                 int queued = capacity.queued(model, revision.spec().version());
                 if (queued >= 0) {
                     depthRows.add(MultiGauge.Row.of(tags, queued));

@@ -78,8 +78,13 @@ final class RemoteBackend implements AutoCloseable {
     }
 
     boolean ready() {
+        return availableReplicas() > 0;
+    }
+
+    /** Replicas healthy and not ejected now. */
+    int availableReplicas() {
         long now = clock.getAsLong();
-        return replicas.stream().anyMatch(r -> r.available(now));
+        return (int) replicas.stream().filter(r -> r.available(now)).count();
     }
 
     List<Replica> replicas() {

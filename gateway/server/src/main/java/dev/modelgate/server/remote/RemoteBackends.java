@@ -107,6 +107,12 @@ public final class RemoteBackends implements RemoteRevisions, AutoCloseable {
     }
 
     @Override
+    public int availableReplicas(RevisionSpec revision) {
+        RemoteBackend backend = backends.get(revision.remote());
+        return backend == null ? 0 : backend.availableReplicas();
+    }
+
+    @Override
     public synchronized void close() {
         backends.values().forEach(RemoteBackend::close);
         backends.clear();

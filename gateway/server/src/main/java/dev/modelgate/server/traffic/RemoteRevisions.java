@@ -27,6 +27,11 @@ public interface RemoteRevisions {
         public boolean ready(RevisionSpec revision) {
             return false;
         }
+
+        @Override
+        public int availableReplicas(RevisionSpec revision) {
+            return 0;
+        }
     };
 
     /**
@@ -47,4 +52,7 @@ public interface RemoteRevisions {
 
     /** At least one replica is healthy and not ejected. */
     boolean ready(RevisionSpec revision);
+
+    /** How many replicas are healthy and not ejected now. */
+    int availableReplicas(RevisionSpec revision);
 }

@@ -100,7 +100,9 @@ class RuntimeServerIT {
     void drainTurnsReadinessOffAndFinishesInFlightRequests() throws Exception {
         Files.createDirectories(repo.resolve("slow/1"));
         Files.writeString(repo.resolve("slow/model.yaml"), "runtime: fake\ninstances: 4\n");
-        FakeModelFile.writeFixture(repo.resolve("slow/1"), Duration.ofMillis(400));
+        // each answer takes 2 s; the drain starts 1 s in, when all four have surely been admitted
+        // even on a loaded machine, and must wait for them
+        FakeModelFile.writeFixture(repo.resolve("slow/1"), Duration.ofMillis(2000));
         server = start(repo);
         server.loaded().join();
         String input = ROW.replace("\"x\"", "\"" + dev.modelgate.runtime.testkit.AffineFixture.INPUT + "\"");
@@ -111,7 +113,7 @@ class RuntimeServerIT {
                     .POST(HttpRequest.BodyPublishers.ofString(input)).build(),
                     HttpResponse.BodyHandlers.ofString()));
         }
-        Thread.sleep(150);
+        Thread.sleep(1000);
         int port = server.httpPort();
         int left = server.drain(Duration.ofSeconds(5));
         assertThat(left).isZero();

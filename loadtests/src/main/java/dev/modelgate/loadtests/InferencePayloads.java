@@ -20,6 +20,7 @@ import java.util.SplittableRandom;
  * match the model's metadata, encoded as plain JSON or with the binary tensor extension (a JSON
  * header whose inputs carry {@code binary_data_size} instead of {@code data}, followed by each
  * input's raw little-endian bytes in order, its length in {@code Inference-Header-Content-Length}).
+ * The same raw inputs feed the gRPC request ({@link GrpcPayloads}).
  */
 final class InferencePayloads {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -29,6 +30,21 @@ final class InferencePayloads {
 
     /** The request in {@code json} (a whole {@code $inference_request} body), sent as is or binary. */
     static RequestPayload fromJson(String model, byte[] json, boolean binary) {
+        ObjectNode request = parse(json);
+        return binary ? binary(model, request) : plain(model, json, request.withArray("inputs").size());
+    }
+
+    /**
+     * A request matching {@code metadata}: every -1 dimension becomes {@code batch}, data is random
+     * for its datatype from {@code seed} (integers in [0, 100), floats in [0, 1), 8-letter strings).
+     */
+    static RequestPayload generated(String model, ModelMetadata metadata, int batch, long seed, boolean binary) {
+        ObjectNode request = generatedRequest(model, metadata, batch, seed, binary);
+        return binary ? binary(model, request) : plain(model, bytes(request), request.withArray("inputs").size());
+    }
+
+    /** {@code json} as an {@code $inference_request} with at least one input. */
+    static ObjectNode parse(byte[] json) {
         JsonNode root;
         try {
             root = JSON.readTree(json);
@@ -41,14 +57,15 @@ final class InferencePayloads {
                 || inputs.isEmpty()) {
             throw new LoadTestException.Usage("input: no \"inputs\" (expected: an $inference_request object)");
         }
-        return binary ? binary(model, request) : plain(model, json, inputs.size());
+        return request;
     }
 
     /**
-     * A request matching {@code metadata}: every -1 dimension becomes {@code batch}, data is random
-     * for its datatype from {@code seed} (integers in [0, 100), floats in [0, 1), 8-letter strings).
+     * The {@code $inference_request} that {@link #generated} sends, with data in JSON.
+     *
+     * @param raw whether the data will travel as raw bytes (which alone can carry FP16 and BF16)
      */
-    static RequestPayload generated(String model, ModelMetadata metadata, int batch, long seed, boolean binary) {
+    static ObjectNode generatedRequest(String model, ModelMetadata metadata, int batch, long seed, boolean raw) {
         if (metadata.inputs().isEmpty()) {
             throw new LoadTestException("model " + model + ": metadata lists no inputs (expected: at least one; "
                     + "use --input FILE)");
@@ -67,7 +84,7 @@ final class InferencePayloads {
                 count = Math.multiplyExact(count, size);
             }
             input.put("datatype", tensor.datatype().name());
-            if (!binary && tensor.datatype().isHalfPrecision()) {
+            if (!raw && tensor.datatype().isHalfPrecision()) {
                 throw new LoadTestException.Usage("input " + tensor.name() + ": " + tensor.datatype()
                         + " (expected: --binary, JSON cannot carry 16-bit floats)");
             }
@@ -76,10 +93,7 @@ final class InferencePayloads {
                 addRandom(data, tensor.datatype(), random);
             }
         }
-        if (binary) {
-            return binary(model, request);
-        }
-        return plain(model, bytes(request), inputs.size());
+        return request;
     }
 
     private static void addRandom(ArrayNode data, DataType type, SplittableRandom random) {
@@ -100,14 +114,36 @@ final class InferencePayloads {
 
     private static RequestPayload plain(String model, byte[] json, int inputs) {
         return new RequestPayload(path(model), "application/json", json, -1,
-                "json, " + inputs + " input" + (inputs == 1 ? "" : "s") + ", " + json.length + " bytes");
+                "json, " + inputsText(inputs) + ", " + json.length + " bytes");
     }
 
     private static RequestPayload binary(String model, ObjectNode request) {
         ObjectNode header = request.deepCopy();
+        List<RawInput> raw = rawInputs(header);
+        ArrayNode inputs = header.withArray("inputs");
         ByteArrayOutputStream tensors = new ByteArrayOutputStream();
-        for (JsonNode node : header.withArray("inputs")) {
-            ObjectNode input = (ObjectNode) node;
+        for (int i = 0; i < raw.size(); i++) {
+            ObjectNode input = (ObjectNode) inputs.get(i);
+            tensors.writeBytes(raw.get(i).bytes());
+            input.remove("data");
+            input.withObject("parameters").put("binary_data_size", raw.get(i).bytes().length);
+        }
+        byte[] json = bytes(header);
+        ByteArrayOutputStream body = new ByteArrayOutputStream(json.length + tensors.size());
+        body.writeBytes(json);
+        body.writeBytes(tensors.toByteArray());
+        return new RequestPayload(path(model), "application/octet-stream", body.toByteArray(), json.length,
+                "binary, " + inputsText(raw.size()) + ", " + json.length + " + " + tensors.size() + " bytes");
+    }
+
+    /** One input of a request with its data as raw little-endian bytes, as the binary extension and gRPC carry it. */
+    record RawInput(String name, DataType datatype, long[] shape, byte[] bytes) {
+    }
+
+    /** The inputs of {@code request}, in order, each with its data encoded by {@link TensorBytes}. */
+    static List<RawInput> rawInputs(ObjectNode request) {
+        List<RawInput> raw = new ArrayList<>();
+        for (JsonNode input : request.withArray("inputs")) {
             String name = input.path("name").asText("?");
             DataType type;
             try {
@@ -115,41 +151,40 @@ final class InferencePayloads {
             } catch (InferenceException e) {
                 throw new LoadTestException.Usage("input " + name + ": " + e.getMessage());
             }
-            long expected = elementCount(name, input.get("shape"));
+            long[] shape = shape(name, input.get("shape"));
+            long expected = 1;
+            for (long dim : shape) {
+                expected = Math.multiplyExact(expected, dim);
+            }
             List<JsonNode> elements = new ArrayList<>();
             flatten(input.get("data"), elements);
             if (elements.size() != expected) {
                 throw new LoadTestException.Usage("input " + name + ": " + elements.size()
                         + " data elements (expected: " + expected + " for its shape)");
             }
-            byte[] encoded = TensorBytes.encode(name, type, elements);
-            tensors.writeBytes(encoded);
-            input.remove("data");
-            input.withObject("parameters").put("binary_data_size", encoded.length);
+            raw.add(new RawInput(name, type, shape, TensorBytes.encode(name, type, elements)));
         }
-        byte[] json = bytes(header);
-        ByteArrayOutputStream body = new ByteArrayOutputStream(json.length + tensors.size());
-        body.writeBytes(json);
-        body.writeBytes(tensors.toByteArray());
-        int inputs = header.withArray("inputs").size();
-        return new RequestPayload(path(model), "application/octet-stream", body.toByteArray(), json.length,
-                "binary, " + inputs + " input" + (inputs == 1 ? "" : "s") + ", " + json.length + " + "
-                        + tensors.size() + " bytes");
+        return raw;
     }
 
-    private static long elementCount(String name, JsonNode shape) {
+    static String inputsText(int inputs) {
+        return inputs + " input" + (inputs == 1 ? "" : "s");
+    }
+
+    private static long[] shape(String name, JsonNode shape) {
         if (!(shape instanceof ArrayNode dims)) {
             throw new LoadTestException.Usage("input " + name + ": no shape (expected: an array of sizes)");
         }
-        long count = 1;
-        for (JsonNode dim : dims) {
+        long[] sizes = new long[dims.size()];
+        for (int i = 0; i < sizes.length; i++) {
+            JsonNode dim = dims.get(i);
             if (!dim.canConvertToLong() || dim.asLong() < 0) {
                 throw new LoadTestException.Usage("input " + name + ": shape " + shape
                         + " (expected: sizes >= 0)");
             }
-            count = Math.multiplyExact(count, dim.asLong());
+            sizes[i] = dim.asLong();
         }
-        return count;
+        return sizes;
     }
 
     private static void flatten(JsonNode node, List<JsonNode> into) {

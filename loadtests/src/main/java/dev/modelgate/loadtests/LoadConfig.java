@@ -14,10 +14,11 @@ import java.util.regex.Pattern;
  * {@code option: value (expected: constraint)}.
  *
  * @param target the base URL, always a loopback host
+ * @param protocol how requests travel: OIP REST over HTTP/1.1, or OIP gRPC
  * @param model the model name
  * @param schedule the arrival schedule of an open loop, or {@code null} for a closed loop
  * @param concurrency workers of a closed loop, 0 for an open loop
- * @param connections the most connections to open
+ * @param connections the most connections to open (gRPC: the channels, each one multiplexed connection)
  * @param input a file holding a whole {@code $inference_request}, or {@code null} to generate one
  * @param batch the size put for each -1 dimension of generated inputs
  * @param binary whether to send tensors with the binary tensor extension
@@ -28,14 +29,21 @@ import java.util.regex.Pattern;
  * @param limits the bounds of the run
  * @param seed seed of the generated data
  */
-record LoadConfig(URI target, String model, ArrivalSchedule schedule, int concurrency, int connections, Path input,
+record LoadConfig(URI target, Protocol protocol, String model, ArrivalSchedule schedule, int concurrency, int connections, Path input,
         int batch, boolean binary, Path jsonReport, Path htmlReport, String splitHeader, long warmupNanos,
         RunLimits limits, long seed) {
 
     static final int DEFAULT_OPEN_CONNECTIONS = 64;
+    /** gRPC multiplexes calls on each connection; a few connections spread them over the server's I/O threads. */
+    static final int DEFAULT_GRPC_CHANNELS = 4;
     private static final Pattern MODEL_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
     private static final Pattern HEADER_NAME = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
     private static final Pattern IPV4 = Pattern.compile("(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})");
+
+    /** How requests travel. */
+    enum Protocol {
+        HTTP, GRPC
+    }
 
     boolean openLoop() {
         return schedule != null;
@@ -46,13 +54,14 @@ record LoadConfig(URI target, String model, ArrivalSchedule schedule, int concur
      */
     record Options(String url, String model, Double rate, String schedule, Integer concurrency, Integer connections,
             Path input, Integer batch, boolean binary, Path json, Path html, String splitHeader, String warmup,
-            Long requests, String duration, String timeout, Integer maxOutstanding, Long seed) {
+            Long requests, String duration, String timeout, Integer maxOutstanding, Long seed, String protocol) {
     }
 
     /** Validates {@code options}, reporting every problem at once. */
     static LoadConfig from(Options o) {
         List<String> problems = new ArrayList<>();
-        URI target = target(o.url(), problems);
+        Protocol protocol = protocol(o.protocol(), o.url(), problems);
+        URI target = target(o.url(), protocol, problems);
         if (o.model() == null || !MODEL_NAME.matcher(o.model()).matches()) {
             problems.add("model: " + o.model() + " (expected: a model name of letters, digits, '.', '_', '-')");
         }
@@ -86,11 +95,12 @@ record LoadConfig(URI target, String model, ArrivalSchedule schedule, int concur
         } else {
             schedule = ScheduleSpec.parse(o.schedule(), o.rate(), duration, problems);
         }
+        boolean grpc = protocol == Protocol.GRPC;
         int connections = o.connections() != null ? o.connections()
-                : concurrency > 0 ? concurrency : DEFAULT_OPEN_CONNECTIONS;
+                : grpc ? DEFAULT_GRPC_CHANNELS : concurrency > 0 ? concurrency : DEFAULT_OPEN_CONNECTIONS;
         if (connections < 1) {
             problems.add("connections: " + connections + " (expected: >= 1)");
-        } else if (concurrency > 0 && connections < concurrency) {
+        } else if (!grpc && concurrency > 0 && connections < concurrency) {
             problems.add("connections: " + connections + " (expected: >= concurrency " + concurrency + ")");
         }
         if (o.input() != null) {
@@ -108,6 +118,11 @@ record LoadConfig(URI target, String model, ArrivalSchedule schedule, int concur
         String splitHeader = o.splitHeader() == null ? "x-modelgate-revision" : o.splitHeader();
         if (!HEADER_NAME.matcher(splitHeader).matches()) {
             problems.add("split-header: " + splitHeader + " (expected: an HTTP header name)");
+        } else if (grpc && splitHeader.toLowerCase(Locale.ROOT).endsWith("-bin")) {
+            problems.add("split-header: " + splitHeader + " (expected: a text header; gRPC -bin headers are binary)");
+        }
+        if (grpc && o.binary()) {
+            problems.add("binary: true (expected: not with gRPC, which always sends raw_input_contents)");
         }
         int maxOutstanding = o.maxOutstanding() == null ? 10_000 : o.maxOutstanding();
         if (maxOutstanding < 1) {
@@ -117,13 +132,26 @@ record LoadConfig(URI target, String model, ArrivalSchedule schedule, int concur
             throw new LoadTestException.Usage(String.join("\n", problems));
         }
         RunLimits limits = new RunLimits(requests, duration, timeout, maxOutstanding, 1_000_000L);
-        return new LoadConfig(target, o.model(), schedule, concurrency, connections, o.input(), batch, o.binary(),
+        return new LoadConfig(target, protocol, o.model(), schedule, concurrency, connections, o.input(), batch, o.binary(),
                 o.json(), o.html(), splitHeader, warmup, limits, o.seed() == null ? 42 : o.seed());
     }
 
-    private static URI target(String url, List<String> problems) {
+    /** {@code --protocol} if given, else the URL's scheme ({@code grpc://} means gRPC). */
+    private static Protocol protocol(String protocol, String url, List<String> problems) {
+        if (protocol == null) {
+            return url != null && url.regionMatches(true, 0, "grpc://", 0, 7) ? Protocol.GRPC : Protocol.HTTP;
+        }
+        try {
+            return Protocol.valueOf(protocol.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            problems.add("protocol: " + protocol + " (expected: http or grpc)");
+            return Protocol.HTTP;
+        }
+    }
+
+    private static URI target(String url, Protocol protocol, List<String> problems) {
         if (url == null) {
-            problems.add("url: null (expected: http://127.0.0.1:PORT)");
+            problems.add("url: null (expected: http://127.0.0.1:PORT or grpc://127.0.0.1:PORT)");
             return null;
         }
         URI uri;
@@ -133,7 +161,17 @@ record LoadConfig(URI target, String model, ArrivalSchedule schedule, int concur
             problems.add("url: " + url + " (expected: a URL such as http://127.0.0.1:8080)");
             return null;
         }
-        if (!"http".equalsIgnoreCase(uri.getScheme())) {
+        boolean grpcScheme = "grpc".equalsIgnoreCase(uri.getScheme());
+        if (protocol == Protocol.GRPC) {
+            if (!grpcScheme && !"http".equalsIgnoreCase(uri.getScheme())) {
+                problems.add("url: " + url + " (expected: scheme grpc or http)");
+            }
+            if (uri.getPort() < 1) {
+                problems.add("url: " + url + " (expected: a port, e.g. grpc://127.0.0.1:8081)");
+            }
+        } else if (grpcScheme) {
+            problems.add("url: " + url + " (expected: scheme http with --protocol http)");
+        } else if (!"http".equalsIgnoreCase(uri.getScheme())) {
             problems.add("url: " + url + " (expected: scheme http)");
         }
         if (!isLoopback(uri.getHost())) {

@@ -6,8 +6,8 @@ import java.nio.file.Files;
 import java.time.Duration;
 
 /**
- * One run from validated settings to report: build the request, open the transport, drive it
- * open or closed loop, and summarise.
+ * One run from validated settings to report: build the request, open the transport (HTTP or
+ * gRPC), drive it open or closed loop, and summarise.
  */
 final class LoadRun {
     private LoadRun() {
@@ -21,8 +21,7 @@ final class LoadRun {
     /** Sends {@code payload} as {@code config} says and returns the recorder once every request has ended. */
     static LatencyRecorder drive(LoadConfig config, RequestPayload payload, Clock clock) throws InterruptedException {
         LatencyRecorder recorder;
-        try (NettyTransport transport = NettyTransport.create(clock, config.target(), payload, config.connections(),
-                config.splitHeader())) {
+        try (Transport transport = transport(config, payload, clock)) {
             recorder = config.openLoop()
                     ? new OpenLoopDriver(clock, transport, ArrivalSchedule.withWarmup(config.schedule(),
                             config.warmupNanos()), config.limits()).run()
@@ -32,13 +31,28 @@ final class LoadRun {
         return recorder;
     }
 
+    private static Transport transport(LoadConfig config, RequestPayload payload, Clock clock) {
+        return config.protocol() == LoadConfig.Protocol.GRPC
+                ? GrpcTransport.create(clock, config.target(), payload, config.connections(), config.splitHeader())
+                : NettyTransport.create(clock, config.target(), payload, config.connections(), config.splitHeader());
+    }
+
     static RequestPayload payload(LoadConfig config) {
+        boolean grpc = config.protocol() == LoadConfig.Protocol.GRPC;
         if (config.input() != null) {
+            byte[] json;
             try {
-                return InferencePayloads.fromJson(config.model(), Files.readAllBytes(config.input()), config.binary());
+                json = Files.readAllBytes(config.input());
             } catch (IOException e) {
                 throw new UncheckedIOException("input: " + config.input(), e);
             }
+            return grpc ? GrpcPayloads.fromJson(config.model(), json)
+                    : InferencePayloads.fromJson(config.model(), json, config.binary());
+        }
+        if (grpc) {
+            return GrpcPayloads.generated(config.model(),
+                    GrpcMetadataClient.fetch(config.target(), config.model(), Duration.ofSeconds(10)),
+                    config.batch(), config.seed());
         }
         return InferencePayloads.generated(config.model(),
                 MetadataClient.fetch(config.target(), config.model(), Duration.ofSeconds(10)),

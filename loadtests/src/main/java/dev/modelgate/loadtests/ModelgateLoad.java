@@ -15,15 +15,18 @@ import picocli.CommandLine.Option;
  * Exit status 0 after a completed run, 2 for bad usage, 1 when the run could not be made.
  */
 @Command(name = "modelgate-load", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Open-loop HTTP load generator for Open Inference Protocol endpoints on this machine.",
+        description = {"Open-loop HTTP and gRPC load generator for Open Inference Protocol endpoints on this machine.",
             "Latency is measured from each request's intended send time, so stalls are not hidden.",
             "Give --requests, --duration or both."})
 public final class ModelgateLoad implements Callable<Integer> {
     static final int EXIT_USAGE = 2;
     static final int EXIT_FAILED = 1;
 
-    @Option(names = "--url", required = true, description = "Target base URL, loopback only, e.g. http://127.0.0.1:8080")
+    @Option(names = "--url", required = true, description = "Target base URL, loopback only, e.g. http://127.0.0.1:8080"
+            + " or grpc://127.0.0.1:8081")
     String url;
+    @Option(names = "--protocol", description = "http (OIP REST) or grpc (OIP gRPC ModelInfer); default: from the URL")
+    String protocol;
     @Option(names = "--model", required = true, description = "Model name")
     String model;
     @Option(names = "--rate", description = "Requests per second (constant schedule)")
@@ -92,7 +95,7 @@ public final class ModelgateLoad implements Callable<Integer> {
     public Integer call() throws Exception {
         LoadConfig config = LoadConfig.from(new LoadConfig.Options(url, model, rate, schedule, concurrency,
                 connections, input, batch, binary, json, html, splitHeader, warmup, requests, duration, timeout,
-                maxOutstanding, seed));
+                maxOutstanding, seed, protocol));
         LoadReport report = LoadRun.execute(config, Clock.system());
         PrintWriter out = spec.commandLine().getOut();
         out.print(ConsoleReport.render(report));

@@ -25,7 +25,7 @@ class LoadConfigTest {
     @Test
     void closedLoopUsesOneConnectionPerWorker() {
         LoadConfig config = LoadConfig.from(new LoadConfig.Options("http://localhost:9", "iris", null, null, 8, null,
-                null, null, false, null, null, null, null, 100L, null, null, null, null));
+                null, null, false, null, null, null, null, 100L, null, null, null, null, null));
 
         assertThat(config.openLoop()).isFalse();
         assertThat(config.concurrency()).isEqualTo(8);
@@ -60,7 +60,7 @@ class LoadConfigTest {
     void reportsEveryProblemAtOnce() {
         LoadConfig.Options bad = new LoadConfig.Options("https://example.com/x", "bad model", -1.0, null, null, 0,
                 Path.of("/nonexistent/request.json"), 2, false, null, null, "bad header", "soon", -5L, null, "0s",
-                0, null);
+                0, null, null);
 
         assertThatThrownBy(() -> LoadConfig.from(bad)).isInstanceOf(LoadTestException.Usage.class)
                 .extracting(Throwable::getMessage).asString().isEqualTo(String.join("\n",
@@ -90,14 +90,47 @@ class LoadConfigTest {
     @Test
     void closedLoopTakesNoSchedule() {
         assertThatThrownBy(() -> LoadConfig.from(new LoadConfig.Options("http://127.0.0.1:1", "m", 5.0, null, 2, 1,
-                null, null, false, null, null, null, null, 1L, null, null, null, null)))
+                null, null, false, null, null, null, null, 1L, null, null, null, null, null)))
                 .hasMessage("concurrency: 2 (expected: not with --rate or --schedule; --concurrency runs a closed loop)"
                         + "\nconnections: 1 (expected: >= concurrency 2)");
+    }
+
+    @Test
+    void grpcFromTheSchemeOrTheProtocolOption() {
+        LoadConfig byScheme = LoadConfig.from(options("grpc://127.0.0.1:8081", 100.0, 10L, null, null));
+        LoadConfig byOption = LoadConfig.from(grpc("http://localhost:8081", "grpc", false));
+
+        assertThat(byScheme.protocol()).isEqualTo(LoadConfig.Protocol.GRPC);
+        assertThat(byScheme.connections()).isEqualTo(LoadConfig.DEFAULT_GRPC_CHANNELS);
+        assertThat(byOption.protocol()).isEqualTo(LoadConfig.Protocol.GRPC);
+        assertThat(LoadConfig.from(options("http://127.0.0.1:8080", 100.0, 10L, null, null)).protocol())
+                .isEqualTo(LoadConfig.Protocol.HTTP);
+    }
+
+    @Test
+    void grpcRefusesOtherHostsAndTheBinaryExtension() {
+        assertThatThrownBy(() -> LoadConfig.from(grpc("grpc://10.1.2.3:8081", null, true)))
+                .isInstanceOf(LoadTestException.Usage.class)
+                .hasMessage(String.join("\n",
+                        "url: grpc://10.1.2.3:8081 (expected: a loopback host, 127.0.0.1, localhost or [::1];"
+                                + " modelgate-load refuses other hosts as a safety rule)",
+                        "binary: true (expected: not with gRPC, which always sends raw_input_contents)"));
+        assertThatThrownBy(() -> LoadConfig.from(grpc("grpc://127.0.0.1", "http", false)))
+                .hasMessage("url: grpc://127.0.0.1 (expected: scheme http with --protocol http)");
+        assertThatThrownBy(() -> LoadConfig.from(grpc("grpc://127.0.0.1", null, false)))
+                .hasMessage("url: grpc://127.0.0.1 (expected: a port, e.g. grpc://127.0.0.1:8081)");
+        assertThatThrownBy(() -> LoadConfig.from(grpc("http://127.0.0.1:1", "quic", false)))
+                .hasMessage("protocol: quic (expected: http or grpc)");
+    }
+
+    private static LoadConfig.Options grpc(String url, String protocol, boolean binary) {
+        return new LoadConfig.Options(url, "iris", 10.0, null, null, null, null, null, binary, null, null, null,
+                null, 10L, null, null, null, null, protocol);
     }
 
     private static LoadConfig.Options options(String url, Double rate, Long requests, String duration,
             String schedule) {
         return new LoadConfig.Options(url, "iris", rate, schedule, null, null, null, null, false, null, null, null,
-                null, requests, duration, null, null, null);
+                null, requests, duration, null, null, null, null);
     }
 }

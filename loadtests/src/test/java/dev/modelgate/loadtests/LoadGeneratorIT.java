@@ -275,7 +275,7 @@ class LoadGeneratorIT {
 
         LoadConfig.Options build() {
             return new LoadConfig.Options(url, "iris", rate, null, concurrency, connections, input, batch, binary,
-                    null, null, null, warmup, requests, duration, timeout, null, null);
+                    null, null, null, warmup, requests, duration, timeout, null, null, null);
         }
     }
 }

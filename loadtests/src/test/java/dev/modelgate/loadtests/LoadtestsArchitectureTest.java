@@ -1,5 +1,7 @@
 package dev.modelgate.loadtests;
 
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAnyPackage;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
@@ -7,8 +9,14 @@ import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import org.junit.jupiter.api.Test;
 
-/** The module's boundaries: HTTP stays in the transport, the CLI in its one class, no gateway internals. */
+/**
+ * The module's boundaries: Netty stays in the HTTP transport, gRPC in the {@code Grpc*} classes,
+ * the CLI in its one class, no gateway internals. The gRPC messages live in
+ * {@code dev.modelgate.server.grpc.proto} because that is the java_package of the gateway's proto
+ * file, which this module compiles itself; they are the wire contract, not gateway code.
+ */
 class LoadtestsArchitectureTest {
+    private static final String GRPC_PROTO = "dev.modelgate.server.grpc.proto";
     private static final JavaClasses CLASSES = new ClassFileImporter()
             .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
             .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_JARS)
@@ -23,6 +31,15 @@ class LoadtestsArchitectureTest {
     }
 
     @Test
+    void grpcStaysInTheGrpcClasses() {
+        noClasses().that().resideInAPackage("dev.modelgate.loadtests..")
+                .and().haveNameNotMatching("dev\\.modelgate\\.loadtests\\.Grpc[^.]*")
+                .should().dependOnClassesThat().resideInAnyPackage("io.grpc..", "com.google.protobuf..",
+                        GRPC_PROTO)
+                .check(CLASSES);
+    }
+
+    @Test
     void picocliStaysInTheCommand() {
         noClasses().that().doNotHaveFullyQualifiedName(ModelgateLoad.class.getName())
                 .should().dependOnClassesThat().resideInAPackage("picocli..")
@@ -31,10 +48,11 @@ class LoadtestsArchitectureTest {
 
     /** Only the JMH benchmarks may see gateway internals (they measure its hot paths). */
     @Test
-    void drivesTheGatewayOnlyOverHttp() {
+    void drivesTheGatewayOnlyOverTheWire() {
         noClasses().that().resideOutsideOfPackage("dev.modelgate.loadtests.jmh..")
-                .should().dependOnClassesThat().resideInAnyPackage("dev.modelgate.server..",
-                        "dev.modelgate.runtime..").check(CLASSES);
+                .should().dependOnClassesThat(resideInAnyPackage("dev.modelgate.server..", "dev.modelgate.runtime..")
+                        .and(resideInAPackage(GRPC_PROTO).negate()))
+                .check(CLASSES);
     }
 
     @Test

@@ -72,8 +72,8 @@ class CliTest {
         Path file = Files.writeString(dir.resolve("server.yaml"),
                 "http-port: 9000\nmodel-repository: models\n");
         ServeCommand serve = new ServeCommand();
-        serve.configFile = file;
-        serve.httpPort = 0;
+        serve.options.configFile = file;
+        serve.options.httpPort = 0;
         assertThat(serve.config(dir).httpPort()).isZero();
         assertThat(serve.config(dir).modelRepository()).isEqualTo(dir.resolve("models"));
     }

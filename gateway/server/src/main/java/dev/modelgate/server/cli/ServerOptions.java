@@ -1,0 +1,74 @@
+package dev.modelgate.server.cli;
+
+import dev.modelgate.server.config.ServerConfig;
+import dev.modelgate.server.config.YamlFiles;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import picocli.CommandLine.Option;
+
+/**
+ * The flags {@code serve} and {@code runtime} share, and how they overlay the config file: the file
+ * is read first, then every flag given replaces its key, then the whole is validated once.
+ */
+final class ServerOptions {
+    @Option(names = "--model-repository", paramLabel = "DIR",
+            description = "The model repository: <model>/<version>/model.<runtime>, optional <model>/model.yaml.")
+    Path modelRepository;
+
+    @Option(names = "--config", paramLabel = "FILE",
+            description = "A YAML server config (kebab-case keys); flags override it.")
+    Path configFile;
+
+    @Option(names = "--http-port", paramLabel = "N",
+            description = "The REST port (default 8080; 0 picks a free one).")
+    Integer httpPort;
+
+    @Option(names = "--grpc-port", paramLabel = "N",
+            description = "The gRPC port (default 8081; 0 picks a free one).")
+    Integer grpcPort;
+
+    @Option(names = "--drain-timeout", paramLabel = "SECONDS",
+            description = "On SIGTERM, how long admitted requests may take to finish (default 30).")
+    Integer drainSeconds;
+
+    /**
+     * The config file overlaid with these flags and {@code more} (keys of the calling command),
+     * validated once; flag paths resolve against {@code cwd}, the file's against its folder.
+     *
+     * @param withServices whether the file's {@code services} count (the runtime server has none)
+     */
+    ServerConfig config(Path cwd, Map<String, Object> more, boolean withServices) {
+        Map<String, Object> values = new LinkedHashMap<>();
+        Path base = cwd;
+        String source = "command line";
+        if (configFile != null) {
+            Path file = cwd.resolve(configFile);
+            values.putAll(YamlFiles.read(file));
+            if (!withServices) {
+                values.remove("services");
+            }
+            base = file.getParent();
+            source = "config " + file + " with command line";
+        }
+        if (modelRepository != null) {
+            values.put("model-repository", cwd.resolve(modelRepository).toString());
+        }
+        putIfGiven(values, "http-port", httpPort);
+        putIfGiven(values, "grpc-port", grpcPort);
+        putIfGiven(values, "drain-timeout", drainSeconds == null ? null : drainSeconds + "s");
+        values.putAll(more);
+        return ServerConfig.from(values, base, source);
+    }
+
+    /** The config file the flags name, resolved, or {@code null}. */
+    Path configFile(Path cwd) {
+        return configFile == null ? null : cwd.resolve(configFile);
+    }
+
+    static void putIfGiven(Map<String, Object> values, String key, Object value) {
+        if (value != null) {
+            values.put(key, value);
+        }
+    }
+}

@@ -23,7 +23,9 @@ printf 'runtime: onnx\ninstances: 1\n%s' "$options" > "$repo/mlp-off/model.yaml"
 printf 'runtime: onnx\ninstances: 1\n%sbatching:\n  max-batch-size: 64\n  max-queue-delay: 2000\n  max-queue-size: 1024\n' "$options" > "$repo/mlp-on/model.yaml"
 
 http=18480; admin=18481; grpc=18482
-./modelgate serve --model-repository "$repo" --http-port $http --admin-port $admin --grpc-port $grpc > "$out/server.log" 2>&1 &
+echo "access-log: off" > "$out/server.yaml"
+./modelgate serve --model-repository "$repo" --config "$out/server.yaml" --http-port $http --admin-port $admin \
+  --grpc-port $grpc > "$out/server.log" 2>&1 &
 server=$!
 trap 'kill $server 2>/dev/null || true' EXIT
 for _ in $(seq 1 120); do curl -sf "http://127.0.0.1:$http/v2/health/ready" >/dev/null && break; sleep 1; done

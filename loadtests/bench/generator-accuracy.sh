@@ -44,8 +44,9 @@ if (( cores >= 2 )); then
   server_cpu=(taskset -c $((cores - 1))) gen_cpu=(taskset -c "0-$((cores - 2))")
 fi
 echo "server: ${server_cpu[*]:-unpinned}; generators: ${gen_cpu[*]:-unpinned}" > "$out/pinning.txt"
+echo "access-log: off" > "$out/runtime.yaml"
 "${server_cpu[@]}" java ${MODELGATE_JAVA_OPTS:-} -jar "$jar" runtime --model-repository examples/model-repository \
-  --http-port $port --grpc-port 0 --drain-timeout 1 > "$out/runtime.log" 2>&1 &
+  --config "$out/runtime.yaml" --http-port $port --grpc-port 0 --drain-timeout 1 > "$out/runtime.log" 2>&1 &
 server=$!
 stop() {
   for pid in "$server" ${gateway:-}; do kill "$pid" 2>/dev/null || true; done
@@ -58,6 +59,7 @@ trap stop EXIT
 for _ in $(seq 1 120); do curl -sf -o /dev/null "http://127.0.0.1:$port/v2/models/iris/ready" && break; sleep 0.5; done
 gw_port=18611
 cat > "$out/gateway.yaml" <<EOF
+access-log: off
 services:
   - name: remote-iris
     revisions:

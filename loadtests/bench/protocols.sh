@@ -31,8 +31,9 @@ jar="$out/modelgate/$(basename "$jar")"
 git rev-parse --short HEAD > "$out/commit.txt"
 
 http=18701; grpc=18702; admin=18703
-java ${MODELGATE_JAVA_OPTS:-} -jar "$jar" serve --model-repository "$repo" --http-port $http --grpc-port $grpc \
-  --admin-port $admin > "$out/server.log" 2>&1 &
+echo "access-log: off" > "$out/server.yaml"
+java ${MODELGATE_JAVA_OPTS:-} -jar "$jar" serve --model-repository "$repo" --config "$out/server.yaml" \
+  --http-port $http --grpc-port $grpc --admin-port $admin > "$out/server.log" 2>&1 &
 server=$!
 trap 'kill $server 2>/dev/null || true' EXIT
 for _ in $(seq 1 120); do curl -sf -o /dev/null "http://127.0.0.1:$http/v2/models/big/ready" && break; sleep 0.5; done

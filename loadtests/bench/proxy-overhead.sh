@@ -58,15 +58,17 @@ wait_ready() { # URL PID
 }
 
 # --- the backend: two runtime servers (v1 and v2 of the canary) ---
+echo "access-log: off" > "$out/runtime.yaml"   # no per-request log line on any hop
 for port in $a $b; do
   java ${MODELGATE_JAVA_OPTS:-} -jar "$jar" runtime --model-repository examples/model-repository \
-    --http-port $port --grpc-port 0 --drain-timeout 1 > "$out/runtime-$port.log" 2>&1 &
+    --config "$out/runtime.yaml" --http-port $port --grpc-port 0 --drain-timeout 1 > "$out/runtime-$port.log" 2>&1 &
   pids+=($!); eval "pid_$port=$!"
 done
 
 # --- Modelgate: a service of two remote revisions. The model repository is required; its local
 # iris copy is loaded but takes no traffic, the configured service of the same name wins. ---
 cat > "$out/run/modelgate.yaml" <<EOF
+access-log: off                      # as for nginx and HAProxy below
 services:
   - name: iris
     revisions:

@@ -115,6 +115,10 @@ public record ServerConfig(int httpPort, String bindAddress, int maxRequestSize,
     }
 
     private static AccessLog accessLog(String value, ConfigProblems problems) {
+        if ("false".equals(value)) {
+            // YAML 1.1 reads a bare `off` as the boolean false
+            return AccessLog.OFF;
+        }
         for (AccessLog format : AccessLog.values()) {
             if (format.name().equalsIgnoreCase(value)) {
                 return format;

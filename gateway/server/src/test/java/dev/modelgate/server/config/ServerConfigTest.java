@@ -63,6 +63,14 @@ class ServerConfigTest {
     }
 
     @Test
+    void aBareOffInYamlTurnsTheAccessLogOff() throws Exception {
+        Files.createDirectories(dir.resolve("models"));
+        Path file = Files.writeString(dir.resolve("quiet.yaml"), "model-repository: models\naccess-log: off\n");
+        assertThat(ServerConfig.from(YamlFiles.read(file), dir, "test").accessLog())
+                .isEqualTo(ServerConfig.AccessLog.OFF);
+    }
+
+    @Test
     void reportsEveryProblemInOnePass() {
         Map<String, Object> values = new LinkedHashMap<>();
         values.put("http-port", 70000);

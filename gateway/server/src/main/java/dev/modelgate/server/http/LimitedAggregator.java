@@ -4,7 +4,6 @@ import dev.modelgate.server.service.RequestContext;
 import dev.modelgate.server.service.RequestObserver;
 import dev.modelgate.server.service.RequestRecord;
 import dev.modelgate.server.service.Traceparent;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -14,18 +13,26 @@ import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
 import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.ReferenceCountUtil;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Netty's aggregator with the OIP error body on 413: a body over the limit is refused with
- * {@code {"error": ...}} through the {@link ErrorMapper}, and the connection is closed, since the
- * rest of the body may still be on its way (unless the client waited for {@code 100 Continue}).
+ * {@code {"error": ...}} through the {@link ErrorMapper}, and the connection is closed once the rest
+ * of the body has been read and dropped (unless the client waited for {@code 100 Continue}).
  */
 final class LimitedAggregator extends HttpObjectAggregator {
+    private static final long DRAIN_MILLIS = 2_000;
+
     private final int maxContentLength;
     private final ErrorMapper errors;
     private final RequestObserver observer;
     private final java.util.function.LongSupplier nanoClock;
+    /** Set once a body was refused: what still arrives of it is dropped, then the connection closes. */
+    private boolean refusing;
 
     LimitedAggregator(int maxContentLength, ErrorMapper errors, RequestObserver observer,
             java.util.function.LongSupplier nanoClock) {
@@ -40,7 +47,29 @@ final class LimitedAggregator extends HttpObjectAggregator {
     protected void handleOversizedMessage(ChannelHandlerContext ctx, HttpMessage oversized) {
         FullHttpResponse out = tooLarge(oversized);
         out.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-        ctx.writeAndFlush(out).addListener(ChannelFutureListener.CLOSE);
+        // The client may still be sending the body. Closing now would leave it unread in the
+        // socket, and the kernel would answer with a reset that can destroy the 413 before the
+        // client reads it; so the rest of the body is read and dropped, then the connection
+        // closes, and a body that never ends is cut off after DRAIN_MILLIS.
+        refusing = true;
+        // Written below the keep-alive handler, which would close the connection at once on
+        // seeing "Connection: close".
+        ChannelHandlerContext keepAlive = ctx.pipeline().context(HttpServerKeepAliveHandler.class);
+        (keepAlive != null ? keepAlive : ctx).writeAndFlush(out);
+        ctx.executor().schedule((Runnable) ctx::close, DRAIN_MILLIS, TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
+        if (!refusing) {
+            super.channelRead(ctx, msg);
+            return;
+        }
+        boolean last = msg instanceof LastHttpContent;
+        ReferenceCountUtil.release(msg);
+        if (last) {
+            ctx.close();
+        }
     }
 
     /**

@@ -185,6 +185,22 @@ class HttpPipelineTest {
         assertThat(response.body()).isEqualTo("{\"error\":\"body: 4097 bytes (expected: at most 4096"
                 + " bytes, the max-request-size)\"}");
         assertThat(response.connection()).isEqualTo("close");
+        // the rest of the body is read and dropped before the connection closes, so the client
+        // never meets a reset that could swallow the 413
+        assertThat(server.isOpen()).isTrue();
+        assertThat(send("x".repeat(MAX_BODY + 1))).isEmpty();
+        assertThat(server.isOpen()).isFalse();
+    }
+
+    @Test
+    void aRefusedBodyThatNeverEndsIsCutOff() {
+        Response response = one("POST /v2/models/echo/infer HTTP/1.1\r\nHost: t\r\nContent-Length: "
+                + (10 * MAX_BODY) + "\r\n\r\n");
+        assertThat(response.status()).isEqualTo(413);
+        assertThat(send("x".repeat(MAX_BODY))).isEmpty();
+        assertThat(server.isOpen()).isTrue();
+        server.advanceTimeBy(3, java.util.concurrent.TimeUnit.SECONDS);
+        server.runScheduledPendingTasks();
         assertThat(server.isOpen()).isFalse();
     }
 

@@ -7,6 +7,7 @@ import dev.modelgate.api.TensorMetadata;
 import java.lang.reflect.Array;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.List;
 
 /**
@@ -94,6 +95,38 @@ public final class TensorStacking {
             parts.add(Tensor.of(output.name(), output.datatype(), shape, data));
         }
         return parts;
+    }
+
+    /** One engine call over stacked inputs, returning every output it produced. */
+    @FunctionalInterface
+    public interface EngineCall<E extends Exception> {
+        Collection<Tensor> run(List<Tensor> stackedInputs) throws E;
+    }
+
+    /**
+     * Stacks the requests' inputs, runs them as one engine call and cuts every output back into
+     * one list per request, in order.
+     *
+     * @return the outputs of each request, or {@code null} when an output cannot be split by rows
+     *     (the caller then runs the requests one by one)
+     */
+    public static <E extends Exception> List<List<Tensor>> runStacked(ModelMetadata metadata,
+            List<InferenceRequest> requests, int[] rows, EngineCall<E> engine) throws E {
+        Collection<Tensor> outputs = engine.run(concatenate(metadata, requests, rows));
+        List<List<Tensor>> perRequest = new ArrayList<>(requests.size());
+        for (int r = 0; r < requests.size(); r++) {
+            perRequest.add(new ArrayList<>(outputs.size()));
+        }
+        for (Tensor output : outputs) {
+            List<Tensor> parts = split(output, rows);
+            if (parts == null) {
+                return null;
+            }
+            for (int r = 0; r < parts.size(); r++) {
+                perRequest.get(r).add(parts.get(r));
+            }
+        }
+        return perRequest;
     }
 
     private static boolean dynamicFirst(List<TensorMetadata> tensors) {

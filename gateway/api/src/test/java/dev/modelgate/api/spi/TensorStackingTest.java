@@ -45,6 +45,23 @@ class TensorStackingTest {
     }
 
     @Test
+    void runStackedMakesOneEngineCallAndHandsEachRequestItsRows() {
+        List<InferenceRequest> requests = List.of(request(1, 0f), request(2, 10f));
+        int[] rows = TensorStacking.rows(MODEL, requests);
+        int[] calls = {0};
+        List<List<Tensor>> perRequest = TensorStacking.runStacked(MODEL, requests, rows, inputs -> {
+            calls[0]++;
+            return List.of(inputs.get(0).withName("y"));
+        });
+        assertThat(calls[0]).isEqualTo(1);
+        assertThat(perRequest).hasSize(2);
+        assertThat(perRequest.get(0).get(0).data(float[].class)).containsExactly(0f, 1f);
+        assertThat(perRequest.get(1).get(0).data(float[].class)).containsExactly(10f, 11f, 12f, 13f);
+        assertThat(TensorStacking.runStacked(MODEL, requests, rows,
+                inputs -> List.of(Tensor.ofFloats("y", new long[] {1}, 0f)))).isNull();
+    }
+
+    @Test
     void refusesWhatCannotStackOrSplit() {
         InferenceRequest mismatched = InferenceRequest.of(null, List.of(Tensor.ofFloats("a", new long[] {2, 2},
                 new float[4]), Tensor.ofLongs("b", new long[] {1}, 0)));

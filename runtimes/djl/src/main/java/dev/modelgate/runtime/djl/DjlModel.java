@@ -87,22 +87,13 @@ final class DjlModel implements LoadedModel {
 
     /** One engine call for all requests, or {@code null} when an output cannot be split by rows. */
     private List<InferenceResponse> inferStacked(List<InferenceRequest> requests, int[] rows) {
-        List<Tensor> outputs = forward(TensorStacking.concatenate(metadata, requests, rows));
-        List<List<Tensor>> parts = new ArrayList<>(outputs.size());
-        for (Tensor output : outputs) {
-            List<Tensor> split = TensorStacking.split(output, rows);
-            if (split == null) {
-                return null;
-            }
-            parts.add(split);
+        List<List<Tensor>> parts = TensorStacking.runStacked(metadata, requests, rows, this::forward);
+        if (parts == null) {
+            return null;
         }
         List<InferenceResponse> responses = new ArrayList<>(requests.size());
         for (int r = 0; r < requests.size(); r++) {
-            List<Tensor> mine = new ArrayList<>(parts.size());
-            for (List<Tensor> part : parts) {
-                mine.add(part.get(r));
-            }
-            responses.add(respond(requests.get(r), mine));
+            responses.add(respond(requests.get(r), parts.get(r)));
         }
         return responses;
     }

@@ -16,6 +16,7 @@ import dev.modelgate.api.TensorMetadata;
 import dev.modelgate.api.spi.Device;
 import dev.modelgate.api.spi.LoadedModel;
 import dev.modelgate.api.spi.ModelLoadRequest;
+import dev.modelgate.api.spi.TensorStacking;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -49,7 +50,7 @@ final class OnnxModel implements LoadedModel {
         this.request = request;
         this.metadata = metadata;
         this.device = device;
-        this.batchable = Stacking.batchable(metadata);
+        this.batchable = TensorStacking.batchable(metadata);
     }
 
     @Override
@@ -74,7 +75,7 @@ final class OnnxModel implements LoadedModel {
                 return List.of();
             }
             if (requests.size() > 1 && batchable) {
-                int[] rows = Stacking.rows(metadata, requests);
+                int[] rows = TensorStacking.rows(metadata, requests);
                 List<InferenceResponse> stacked = rows == null ? null : inferStacked(requests, rows);
                 if (stacked != null) {
                     return stacked;
@@ -94,21 +95,16 @@ final class OnnxModel implements LoadedModel {
 
     /** One engine call for all requests, or {@code null} when an output cannot be split by rows. */
     private List<InferenceResponse> inferStacked(List<InferenceRequest> requests, int[] rows) throws OrtException {
-        Map<String, Tensor> outputs = run(Stacking.concatenate(metadata, requests, rows), wanted(requests));
-        Map<String, List<Tensor>> parts = new LinkedHashMap<>();
-        for (Tensor output : outputs.values()) {
-            List<Tensor> split = Stacking.split(output, rows);
-            if (split == null) {
-                return null;
-            }
-            parts.put(output.name(), split);
+        Set<String> wanted = wanted(requests);
+        List<List<Tensor>> parts = TensorStacking.runStacked(metadata, requests, rows,
+                inputs -> run(inputs, wanted).values());
+        if (parts == null) {
+            return null;
         }
         List<InferenceResponse> responses = new ArrayList<>(requests.size());
         for (int r = 0; r < requests.size(); r++) {
             Map<String, Tensor> mine = new LinkedHashMap<>();
-            for (Map.Entry<String, List<Tensor>> part : parts.entrySet()) {
-                mine.put(part.getKey(), part.getValue().get(r));
-            }
+            parts.get(r).forEach(t -> mine.put(t.name(), t));
             responses.add(respond(requests.get(r), mine));
         }
         return responses;

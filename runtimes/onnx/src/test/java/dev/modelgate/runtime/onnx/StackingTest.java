@@ -5,9 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ai.onnx.proto.OnnxMl.TensorProto.DataType;
 import dev.modelgate.api.InferenceRequest;
 import dev.modelgate.api.InferenceResponse;
-import dev.modelgate.api.ModelMetadata;
 import dev.modelgate.api.Tensor;
-import dev.modelgate.api.TensorMetadata;
 import dev.modelgate.api.spi.LoadedModel;
 import dev.modelgate.api.spi.ModelLoadRequest;
 import dev.modelgate.api.spi.ModelRuntime;
@@ -19,42 +17,10 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+/** How the ONNX model runs a batch; the stacking itself is tested in the api's TensorStackingTest. */
 class StackingTest {
-    static final ModelMetadata TWO_INPUTS = new ModelMetadata("m", List.of("1"), "onnx_onnxv1",
-            List.of(new TensorMetadata("a", dev.modelgate.api.DataType.FP32, new long[] {-1, 2}),
-                    new TensorMetadata("b", dev.modelgate.api.DataType.INT64, new long[] {-1})),
-            List.of(new TensorMetadata("y", dev.modelgate.api.DataType.FP32, new long[] {-1, 2})));
-
     @TempDir
     Path dir;
-
-    @Test
-    void concatenatesAlongTheFirstDimensionAndSplitsBack() {
-        List<InferenceRequest> requests = List.of(request(1, 0f), request(2, 10f), request(1, 20f));
-
-        int[] rows = Stacking.rows(TWO_INPUTS, requests);
-        List<Tensor> stacked = Stacking.concatenate(TWO_INPUTS, requests, rows);
-
-        assertThat(rows).containsExactly(1, 2, 1);
-        assertThat(stacked.get(0).shape()).containsExactly(4, 2);
-        assertThat(stacked.get(0).data(float[].class)).containsExactly(0f, 1f, 10f, 11f, 12f, 13f, 20f, 21f);
-        assertThat(stacked.get(1).data(long[].class)).containsExactly(0, 10, 11, 20);
-        List<Tensor> parts = Stacking.split(stacked.get(0).withName("y"), rows);
-        assertThat(parts).extracting(t -> t.data(float[].class).length).containsExactly(2, 4, 2);
-        assertThat(parts.get(1).shape()).containsExactly(2, 2);
-        assertThat(parts.get(2).data(float[].class)).containsExactly(20f, 21f);
-    }
-
-    @Test
-    void refusesRequestsWhoseInputsDisagreeOnRowsOrTrailingDims() {
-        InferenceRequest ragged = InferenceRequest.of("r", List.of(
-                Tensor.ofFloats("a", new long[] {2, 2}, 1f, 2f, 3f, 4f), Tensor.ofLongs("b", new long[] {1}, 1)));
-
-        assertThat(Stacking.rows(TWO_INPUTS, List.of(request(1, 0f), ragged))).isNull();
-        assertThat(Stacking.split(Tensor.ofFloats("y", new long[] {3, 2}, new float[6]), new int[] {1, 1})).isNull();
-        assertThat(Stacking.batchable(TWO_INPUTS)).isTrue();
-        assertThat(Stacking.batchable(TWO_INPUTS.as("n", List.of()))).isTrue();
-    }
 
     @Test
     void unstackableBatchRunsRequestByRequest() throws IOException {
@@ -74,18 +40,5 @@ class StackingTest {
             assertThat(responses.get(0).output("out_q").data(float[].class)).containsExactly(3f, 4f, 5f, 6f);
             assertThat(responses.get(1).output("out_p").data(float[].class)).containsExactly(7f, 8f);
         }
-    }
-
-    private static InferenceRequest request(int rows, float base) {
-        float[] a = new float[rows * 2];
-        long[] b = new long[rows];
-        for (int i = 0; i < a.length; i++) {
-            a[i] = base + i;
-        }
-        for (int i = 0; i < rows; i++) {
-            b[i] = (long) base + i;
-        }
-        return InferenceRequest.of(null, List.of(Tensor.ofFloats("a", new long[] {rows, 2}, a),
-                Tensor.ofLongs("b", new long[] {rows}, b)));
     }
 }

@@ -24,7 +24,7 @@ final class MannWhitney {
     record Result(double u, double z, double p, boolean exact) {
     }
 
-    /** Values sorted ascending and distinct within each side; counts aligned with them. */
+    /** Values sorted ascending (repeats allowed), counts aligned with them. */
     static Result test(double[] baseline, long[] baselineCounts, double[] candidate,
             long[] candidateCounts) {
         double n1 = sum(baselineCounts);
@@ -37,8 +37,14 @@ final class MannWhitney {
         while (i < baseline.length || j < candidate.length) {
             double value = j == candidate.length
                     || (i < baseline.length && baseline[i] <= candidate[j]) ? baseline[i] : candidate[j];
-            double a = i < baseline.length && baseline[i] == value ? baselineCounts[i++] : 0;
-            double b = j < candidate.length && candidate[j] == value ? candidateCounts[j++] : 0;
+            double a = 0;
+            while (i < baseline.length && baseline[i] == value) {
+                a += baselineCounts[i++];
+            }
+            double b = 0;
+            while (j < candidate.length && candidate[j] == value) {
+                b += candidateCounts[j++];
+            }
             double tied = a + b;
             rankSum += b * (ranked + (tied + 1) / 2);
             tieTerm += tied * tied * tied - tied;

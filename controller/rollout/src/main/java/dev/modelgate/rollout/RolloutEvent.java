@@ -42,8 +42,4 @@ public sealed interface RolloutEvent {
     /** A human promotes the candidate now, skipping the remaining steps and gates. */
     record ForcePromote(String by) implements RolloutEvent {
     }
-
-    static Tick tick() {
-        return new Tick();
-    }
 }

@@ -6,6 +6,8 @@ import dev.modelgate.rollout.judge.Judge;
 import dev.modelgate.rollout.judge.Outcome;
 import dev.modelgate.rollout.judge.Verdicts;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -73,6 +75,24 @@ public final class RolloutMachine {
             draft.promote("promoted by " + promote.by() + " before the end of the analysis");
         }
         return draft.finish();
+    }
+
+    /**
+     * The requests still awaiting an answer in {@code state}, to send again after a restart: a
+     * driver that persisted the state and then died lost its in-flight judgement and webhook
+     * calls, and the machine, which waits for their answers, would otherwise wait for ever. The
+     * judgement is asked for the window up to its due time; webhooks keep their attempt numbers.
+     */
+    public List<Action> inFlight(RolloutState state) {
+        List<Action> actions = new ArrayList<>();
+        if (state.window().judging()) {
+            actions.add(new Action.JudgeStep(state.window().sequence(), state.window().start(),
+                    state.window().due()));
+        }
+        Draft draft = new Draft(config, state, state.updatedAt());
+        state.pending().attempts().forEach((name, attempt) -> config.webhook(name).ifPresent(hook ->
+                actions.add(new Action.CallWebhook(hook, attempt, draft.payload(hook, attempt)))));
+        return actions;
     }
 
     private static void tick(Draft draft) {

@@ -61,6 +61,29 @@ class RolloutStateTest {
         assertThat(afterRestart).isEqualTo(original);
     }
 
+    @Test
+    void afterARestartTheDriverSendsAgainWhatWasInFlight() {
+        Driver driver = new Driver(machine);
+        assertThat(machine.inFlight(driver.state)).isEmpty();
+        driver.tick(0);
+        driver.tick(61);
+        RolloutState restored = RolloutState.fromMap(driver.state.toMap());
+        assertThat(machine.inFlight(restored)).containsExactly(new Action.JudgeStep(1,
+                RolloutMachineTest.T0, RolloutMachineTest.T0.plusSeconds(60)));
+        driver.send(new RolloutEvent.StepJudged(1, PASS), 62);
+        driver.judge(122, PASS);
+        driver.judge(182, PASS);
+        driver.answer("approve", 1, false, 183);
+        List<Action> again = machine.inFlight(RolloutState.fromMap(driver.state.toMap()));
+        assertThat(again).singleElement().isInstanceOfSatisfying(Action.CallWebhook.class, call -> {
+            assertThat(call.hook().name()).isEqualTo("approve");
+            assertThat(call.attempt()).isEqualTo(2);
+        });
+        // The answer to the call sent again moves the rollout on as the original would have.
+        driver.answer("approve", 2, true, 300);
+        assertThat(driver.state.phase()).isEqualTo(Phase.PROMOTED);
+    }
+
     private static void assertRoundTrips(RolloutState state) {
         Map<String, Object> map = state.toMap();
         assertPlain(map);

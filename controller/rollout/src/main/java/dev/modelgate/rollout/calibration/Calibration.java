@@ -27,10 +27,15 @@ public final class Calibration {
 
     /** 50 requests/s, 20 ms median with sigma 0.5, 1% errors: A/A, 30% slower, +2 points. */
     public static List<Workload> referenceWorkloads() {
+        return workloads(50);
+    }
+
+    /** The reference workloads at another request rate. */
+    public static List<Workload> workloads(double requestsPerSecond) {
         return List.of(
-                new Workload("A/A (candidate = baseline)", 50, 20, 0.5, 0.01, 1.0, 0),
-                new Workload("candidate 30% slower at p50", 50, 20, 0.5, 0.01, 1.3, 0),
-                new Workload("candidate +2 points of errors", 50, 20, 0.5, 0.01, 1.0, 0.02));
+                new Workload("A/A (candidate = baseline)", requestsPerSecond, 20, 0.5, 0.01, 1.0, 0),
+                new Workload("candidate 30% slower at p50", requestsPerSecond, 20, 0.5, 0.01, 1.3, 0),
+                new Workload("candidate +2 points of errors", requestsPerSecond, 20, 0.5, 0.01, 1.0, 0.02));
     }
 
     public static List<Row> run(RolloutConfig config, List<Workload> workloads, int rollouts, long seed) {
@@ -84,7 +89,8 @@ public final class Calibration {
     /** The confusion table as Markdown. */
     public static String markdown(RolloutConfig config, List<Row> rows) {
         StringBuilder out = new StringBuilder();
-        out.append("Steps ").append(config.steps().stream().map(s -> s.weight() + "%").toList())
+        out.append(String.format(Locale.ROOT, "%.0f requests/s; ", rows.get(0).workload().requestsPerSecond()))
+                .append("Steps ").append(config.steps().stream().map(s -> s.weight() + "%").toList())
                 .append(", hold ").append(config.steps().get(0).hold()).append(" each; judge: min-samples ")
                 .append(config.judge().minSamples()).append(", alpha ").append(config.judge().alpha())
                 .append(", latency-tolerance ").append(config.judge().latencyTolerance())

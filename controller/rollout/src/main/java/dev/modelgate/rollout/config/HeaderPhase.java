@@ -16,5 +16,8 @@ public record HeaderPhase(String name, String value, Duration hold) {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(value, "value");
         Objects.requireNonNull(hold, "hold");
+        if (hold.isNegative() || hold.isZero()) {
+            throw new IllegalArgumentException("header.hold: " + hold + " (expected: a positive duration)");
+        }
     }
 }

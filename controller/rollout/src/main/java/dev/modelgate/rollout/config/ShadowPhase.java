@@ -10,5 +10,8 @@ import java.util.Objects;
 public record ShadowPhase(Duration hold) {
     public ShadowPhase {
         Objects.requireNonNull(hold, "hold");
+        if (hold.isNegative() || hold.isZero()) {
+            throw new IllegalArgumentException("shadow.hold: " + hold + " (expected: a positive duration)");
+        }
     }
 }

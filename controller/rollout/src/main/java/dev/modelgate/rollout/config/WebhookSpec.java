@@ -24,6 +24,9 @@ public record WebhookSpec(String name, WebhookType type, URI url, Duration timeo
         if (retries < 0) {
             throw new IllegalArgumentException("retries: " + retries + " (expected: >= 0)");
         }
+        if (timeout.isNegative() || timeout.isZero()) {
+            throw new IllegalArgumentException("timeout: " + timeout + " (expected: a positive duration)");
+        }
     }
 
     /** How many calls at most: the first plus the retries. */

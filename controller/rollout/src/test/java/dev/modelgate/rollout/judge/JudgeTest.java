@@ -76,6 +76,24 @@ class JudgeTest {
     }
 
     @Test
+    void tinySamplesUseTheExactTestAndFourAgainstFourCanNeverBeSignificantAtOnePercent() {
+        JudgeConfig tiny = CONFIG.withMinSamples(4);
+        // 5 vs 5, completely separated: exact p = 2 / C(10, 5) = 2/252 < 0.01, shift 10 ms on 12 ms.
+        Verdict five = Judge.judge(samples(LatencyHistogram.of(10, 11, 12, 13, 14), 5, 0),
+                samples(LatencyHistogram.of(20, 21, 22, 23, 24), 5, 0), tiny).get(Judge.LATENCY).orElseThrow();
+        assertThat(five.pValue()).isCloseTo(2.0 / 252, within(1e-12));
+        assertThat(five.statistic()).isEqualTo(25);
+        assertThat(five.effectSize()).isCloseTo(10.0 / 12, within(0.02));
+        assertThat(five.outcome()).isEqualTo(Outcome.FAIL);
+        // 4 vs 4: the smallest two-sided p is 2/70, so even complete separation passes.
+        Verdict four = Judge.judge(samples(LatencyHistogram.of(10, 11, 12, 13), 4, 0),
+                samples(LatencyHistogram.of(20, 21, 22, 23), 4, 0), tiny).get(Judge.LATENCY).orElseThrow();
+        assertThat(four.pValue()).isCloseTo(2.0 / 70, within(1e-12));
+        assertThat(four.outcome()).isEqualTo(Outcome.PASS);
+        assertThat(four.reason()).startsWith("no significant difference");
+    }
+
+    @Test
     void moreErrorsFailTheRateTestFewerPassAndTheCeilingIsAbsolute() {
         LatencyHistogram latencies = constant(20, 1000);
         StepSamples baseline = samples(latencies, 1000, 10);

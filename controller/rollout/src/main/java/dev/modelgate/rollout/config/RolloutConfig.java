@@ -57,6 +57,11 @@ public record RolloutConfig(String baseline, String candidate, List<Step> steps,
         return RolloutConfigReader.read(map);
     }
 
+    /** This config as plain values that {@link #fromMap} reads back to an equal config. */
+    public Map<String, Object> toMap() {
+        return RolloutConfigWriter.write(this);
+    }
+
     /** The webhooks of one type, in config order. */
     public List<WebhookSpec> webhooks(WebhookType type) {
         return webhooks.stream().filter(w -> w.type() == type).toList();

@@ -64,6 +64,18 @@ class RolloutConfigTest {
                 URI.create("http://tests.local/run"), Duration.ofSeconds(30), 2, Map.of("suite", "golden")));
         assertThat(config.webhooks(WebhookType.PRE_ROLLOUT)).hasSize(1);
         assertThat(config.webhooks(WebhookType.ROLLOUT)).isEmpty();
+        assertThat(RolloutConfig.fromMap(config.toMap())).isEqualTo(config);
+    }
+
+    @Test
+    void aFlaggerConfigIsWrittenWithExplicitStepsAndReadsBackEqual() {
+        RolloutConfig config = RolloutConfig.fromMap(Map.of("baseline", "v1", "candidate", "v2",
+                "step-weight", 30, "interval", "90s"));
+        Map<String, Object> map = config.toMap();
+        assertThat(map.get("steps")).isEqualTo(List.of(Map.of("weight", 30, "hold", "90s"),
+                Map.of("weight", 60, "hold", "90s"), Map.of("weight", 90, "hold", "90s"),
+                Map.of("weight", 100, "hold", "90s")));
+        assertThat(RolloutConfig.fromMap(map)).isEqualTo(config);
     }
 
     @Test

@@ -21,8 +21,13 @@ class RolloutWebhooksTest {
                 "metadata", Map.of("team", "search"));
     }
 
-    private static RolloutMachine machine(Map<String, Object>... hooks) {
-        return RolloutMachine.of(config(Map.of("webhooks", List.of(hooks), "judge", Map.of("max-extensions", 1))));
+    private static RolloutMachine machine(Map<String, Object> first, Map<String, Object> second) {
+        return RolloutMachine.of(config(Map.of("webhooks", List.of(first, second),
+                "judge", Map.of("max-extensions", 1))));
+    }
+
+    private static RolloutMachine machine(Map<String, Object> only) {
+        return RolloutMachine.of(config(Map.of("webhooks", List.of(only), "judge", Map.of("max-extensions", 1))));
     }
 
     @Test

@@ -167,13 +167,25 @@ final class Draft {
 
     private String describe() {
         return switch (phase) {
-            case SHADOW -> "shadow: mirroring every request to " + before.candidate() + " for " + hold();
+            case SHADOW -> "shadow: mirroring every request to " + before.candidate() + " for "
+                    + format(hold());
             case HEADER -> "header: " + config.header().orElseThrow().name() + "="
                     + config.header().orElseThrow().value() + " goes to " + before.candidate()
-                    + " for " + hold();
+                    + " for " + format(hold());
             default -> "step " + (step + 1) + " of " + config.steps().size() + ": "
-                    + traffic.candidateWeight() + "% to " + before.candidate() + " for " + hold();
+                    + traffic.candidateWeight() + "% to " + before.candidate() + " for " + format(hold());
         };
+    }
+
+    /** 90s, 2m, 1h, 1500ms: how the config spells durations. */
+    static String format(Duration duration) {
+        long millis = duration.toMillis();
+        if (millis % 1000 != 0) {
+            return millis + "ms";
+        }
+        long seconds = millis / 1000;
+        return seconds % 3600 == 0 ? seconds / 3600 + "h"
+                : seconds % 60 == 0 ? seconds / 60 + "m" : seconds + "s";
     }
 
     void promote(String why) {

@@ -40,7 +40,7 @@ class RolloutMachineTest {
         assertThat(started.state().traffic().candidateWeight()).isEqualTo(10);
         assertThat(started.state().window().due()).isEqualTo(T0.plus(Duration.ofMinutes(1)));
         assertThat(started.state().log().entries()).extracting(Decision::message)
-                .containsExactly("started: v1 -> v2 in 3 steps", "step 1 of 3: 10% to v2 for PT1M");
+                .containsExactly("started: v1 -> v2 in 3 steps", "step 1 of 3: 10% to v2 for 1m");
         assertThat(started.actions(Action.RecordDecision.class)).hasSize(2);
     }
 

@@ -1,6 +1,7 @@
 package dev.modelgate.rollout.judge;
 
 import static dev.modelgate.rollout.judge.Judge.format;
+import static dev.modelgate.rollout.judge.Judge.percent;
 
 /**
  * Errors, twice: relative to the baseline (is the candidate's 5xx rate significantly higher?) and
@@ -22,8 +23,8 @@ final class ErrorChecks {
         double candidateRate = (double) candidate.errors() / nc;
         Proportions.Result test = Proportions.test(baseline.errors(), nb, candidate.errors(), nc);
         boolean worse = test.p() < config.alpha() && candidateRate > baselineRate;
-        String numbers = "candidate " + format(100 * candidateRate) + "% vs baseline "
-                + format(100 * baselineRate) + "%, " + (test.fisher() ? "Fisher's exact" : "z-test")
+        String numbers = "candidate " + percent(candidateRate) + " vs baseline "
+                + percent(baselineRate) + ", " + (test.fisher() ? "Fisher's exact" : "z-test")
                 + " p=" + format(test.p());
         String reason = worse ? "candidate fails more often: " + numbers
                 : test.p() < config.alpha() ? "candidate fails less often: " + numbers
@@ -41,8 +42,8 @@ final class ErrorChecks {
         }
         double rate = (double) candidate.errors() / nc;
         boolean above = rate > config.errorCeiling();
-        String reason = "candidate error rate " + format(100 * rate) + "% "
-                + (above ? "above" : "within") + " the ceiling of " + format(100 * config.errorCeiling()) + "%";
+        String reason = "candidate error rate " + percent(rate) + " "
+                + (above ? "above" : "within") + " the ceiling of " + percent(config.errorCeiling());
         return new Verdict(Judge.ERROR_CEILING, above ? Outcome.FAIL : Outcome.PASS, rate, Double.NaN,
                 rate - config.errorCeiling(), nb, nc, reason);
     }

@@ -63,6 +63,11 @@ public final class Judge {
                 .replaceAll("\\.$", "");
     }
 
+    /** A fraction as a percentage with one decimal: 0.29308 -> 29.3%. */
+    static String percent(double fraction) {
+        return String.format(java.util.Locale.ROOT, "%.1f%%", 100 * fraction);
+    }
+
     static String tooFew(long baselineN, long candidateN, long minSamples) {
         return "too few samples: baseline " + baselineN + ", candidate " + candidateN
                 + " (expected: at least " + minSamples + " per side)";

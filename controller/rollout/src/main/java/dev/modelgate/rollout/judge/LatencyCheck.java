@@ -1,6 +1,7 @@
 package dev.modelgate.rollout.judge;
 
 import static dev.modelgate.rollout.judge.Judge.format;
+import static dev.modelgate.rollout.judge.Judge.percent;
 
 /**
  * Latency: is the candidate slower than the baseline, by more than the tolerance? Kayenta asks
@@ -30,12 +31,12 @@ final class LatencyCheck {
         boolean significant = test.p() < config.alpha();
         boolean beyondTolerance = ratio > config.latencyTolerance();
         String numbers = "shift " + format(shift) + " ms on a baseline median of " + format(median)
-                + " ms (" + format(100 * ratio) + "%), p=" + format(test.p());
+                + " ms (" + percent(ratio) + "), p=" + format(test.p());
         Outcome outcome = significant && beyondTolerance ? Outcome.FAIL : Outcome.PASS;
         String reason;
         if (outcome == Outcome.FAIL) {
-            reason = "candidate slower: " + numbers + " (limit: " + format(100 * config.latencyTolerance())
-                    + "% at alpha " + format(config.alpha()) + ")";
+            reason = "candidate slower: " + numbers + " (limit: " + percent(config.latencyTolerance())
+                    + " at alpha " + format(config.alpha()) + ")";
         } else if (significant && ratio > 0) {
             reason = "slower but within tolerance: " + numbers;
         } else if (significant) {

@@ -1,6 +1,7 @@
 package dev.modelgate.rollout.judge;
 
 import static dev.modelgate.rollout.judge.Judge.format;
+import static dev.modelgate.rollout.judge.Judge.percent;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -31,8 +32,8 @@ final class ShadowChecks {
             boolean low = agreement < config.minAgreement();
             verdicts.add(new Verdict(Judge.SHADOW_AGREEMENT, low ? Outcome.FAIL : Outcome.PASS,
                     agreement, Double.NaN, config.minAgreement() - agreement, n, n,
-                    "top-1 agreement " + format(100 * agreement) + "% over " + shadow.rows() + " rows "
-                    + (low ? "below" : "at or above") + " " + format(100 * config.minAgreement()) + "%"));
+                    "top-1 agreement " + percent(agreement) + " over " + shadow.rows() + " rows "
+                    + (low ? "below" : "at or above") + " " + percent(config.minAgreement())));
         }
         limit(verdicts, Judge.SHADOW_ABS_DIFF, shadow.maxAbsDiff(), config.maxAbsDiff(), n);
         limit(verdicts, Judge.SHADOW_REL_DIFF, shadow.maxRelDiff(), config.maxRelDiff(), n);

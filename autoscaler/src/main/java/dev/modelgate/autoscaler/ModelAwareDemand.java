@@ -1,0 +1,62 @@
+package dev.modelgate.autoscaler;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * The demand the model-aware policy feeds to the KPA arithmetic, in the metric's unit.
+ *
+ * <p>Two additions to the KPA's window averages, both because a model replica takes seconds to
+ * minutes to start (reference §8.1 #7 and #12, §9 "startup-time-aware"):
+ * <ul>
+ *   <li><b>Backlog.</b> With the rps metric, requests held by the gateway are invisible to the
+ *   arrival rate, yet they must be served: they add {@code queued / backlog-drain-time} requests per
+ *   second. (With the concurrency metric they are already counted in flight.)</li>
+ *   <li><b>Start-up forecast.</b> A replica asked for now serves only after the start-up time S.
+ *   When the metric is rising, the decider scales for the load expected at {@code now + S}: the
+ *   least-squares trend over the last {@code max(panic window, S)} (at most the stable window)
+ *   extended S ahead, never more than {@link #FORECAST_CAP} times today's load, so one noisy ramp
+ *   cannot order a fleet. The KPA instead waits for the 60 s mean, which lags a ramp by 30 s,
+ *   and then for S more.</li>
+ * </ul>
+ *
+ * @param stable   the demand for the stable decision
+ * @param panic    the demand for the panic decision
+ * @param forecast whether the start-up forecast raised the stable demand
+ * @param backlog  whether held requests added to the demand
+ */
+record ModelAwareDemand(double stable, double panic, boolean forecast, boolean backlog) {
+    /** The forecast may at most double the current load: enough for the ramps we see, bounded against noise. */
+    static final double FORECAST_CAP = 2.0;
+
+    static ModelAwareDemand of(RevisionSnapshot s, Instant now, double stable, double panic) {
+        AutoscalerConfig c = s.config();
+        double backlogRate = 0;
+        if (c.metric() == Metric.RPS && s.queued() > 0) {
+            backlogRate = s.queued() / (c.backlogDrainTime().toNanos() / 1e9);
+        }
+        double stableDemand = stable + backlogRate;
+        double panicDemand = panic + backlogRate;
+        boolean forecast = false;
+        Optional<Duration> startup = s.startupTime();
+        if (startup.isPresent() && !startup.get().isZero()) {
+            Duration fit = max(c.panicWindow(), startup.get());
+            fit = fit.compareTo(c.stableWindow()) > 0 ? c.stableWindow() : fit;
+            MetricWindow.Trend trend = s.window().trend(now, fit);
+            if (trend.perSecond() > 0) {
+                double expected = Math.min(trend.at(startup.get()),
+                        FORECAST_CAP * Math.max(panic, trend.valueNow()));
+                if (expected + backlogRate > stableDemand) {
+                    stableDemand = expected + backlogRate;
+                    forecast = true;
+                }
+            }
+        }
+        return new ModelAwareDemand(stableDemand, panicDemand, forecast, backlogRate > 0);
+    }
+
+    private static Duration max(Duration a, Duration b) {
+        return a.compareTo(b) >= 0 ? a : b;
+    }
+}

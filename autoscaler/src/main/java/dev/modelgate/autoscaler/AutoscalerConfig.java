@@ -40,7 +40,9 @@ import java.util.Optional;
  * @param maxBatchSize             {@code max-batch-size}: for the batching source
  * @param batchLatency             {@code batch-latency}: one batch's latency, for batching with the rps metric
  * @param startupTime              {@code startup-time}: {@code measured} (default, empty) or a duration
- * @param backlogDrainTime         {@code backlog-drain-time}: how fast held requests should drain (model-aware), "2s"
+ * @param backlogDrainTime         {@code backlog-drain-time}: how fast held requests should drain (model-aware)
+ * @param burstMemory              {@code burst-memory}: how long the replicas a burst needed stay (model-aware),
+ *                                 "5m" as the HPA's downscale stabilization (§2.2); 0s turns it off
  */
 public record AutoscalerConfig(
         ScalePolicy policy,
@@ -66,22 +68,69 @@ public record AutoscalerConfig(
         int maxBatchSize,
         Optional<Duration> batchLatency,
         Optional<Duration> startupTime,
-        Duration backlogDrainTime) {
+        Duration backlogDrainTime,
+        Duration burstMemory) {
 
     /** Knative's {@code TargetMin} (register.go): no per-replica target below this. */
     static final double TARGET_MIN = 0.01;
 
-    public AutoscalerConfig {
-        Objects.requireNonNull(policy, "policy");
-        Objects.requireNonNull(metric, "metric");
-        Objects.requireNonNull(stableWindow, "stableWindow");
-        Objects.requireNonNull(tick, "tick");
-        Objects.requireNonNull(scaleDownDelay, "scaleDownDelay");
-        Objects.requireNonNull(scaleToZeroGracePeriod, "scaleToZeroGracePeriod");
-        Objects.requireNonNull(capacitySource, "capacitySource");
-        Objects.requireNonNull(batchLatency, "batchLatency");
-        Objects.requireNonNull(startupTime, "startupTime");
-        Objects.requireNonNull(backlogDrainTime, "backlogDrainTime");
+    /**
+     * Validates every component together (a canonical constructor, not a compact one, because the
+     * rules read the assigned components).
+     *
+     * @throws AutoscalerException listing every broken rule
+     */
+    public AutoscalerConfig(
+            ScalePolicy policy,
+            Metric metric,
+            double targetPerReplica,
+            double targetUtilization,
+            Duration stableWindow,
+            double panicWindowPercentage,
+            double panicThresholdPercentage,
+            double maxScaleUpRate,
+            double maxScaleDownRate,
+            Duration tick,
+            int minScale,
+            int maxScale,
+            int initialScale,
+            Duration scaleDownDelay,
+            boolean enableScaleToZero,
+            Duration scaleToZeroGracePeriod,
+            int activationScale,
+            double targetBurstCapacity,
+            CapacitySource capacitySource,
+            int instances,
+            int maxBatchSize,
+            Optional<Duration> batchLatency,
+            Optional<Duration> startupTime,
+            Duration backlogDrainTime,
+            Duration burstMemory) {
+        this.policy = Objects.requireNonNull(policy, "policy");
+        this.metric = Objects.requireNonNull(metric, "metric");
+        this.targetPerReplica = targetPerReplica;
+        this.targetUtilization = targetUtilization;
+        this.stableWindow = Objects.requireNonNull(stableWindow, "stableWindow");
+        this.panicWindowPercentage = panicWindowPercentage;
+        this.panicThresholdPercentage = panicThresholdPercentage;
+        this.maxScaleUpRate = maxScaleUpRate;
+        this.maxScaleDownRate = maxScaleDownRate;
+        this.tick = Objects.requireNonNull(tick, "tick");
+        this.minScale = minScale;
+        this.maxScale = maxScale;
+        this.initialScale = initialScale;
+        this.scaleDownDelay = Objects.requireNonNull(scaleDownDelay, "scaleDownDelay");
+        this.enableScaleToZero = enableScaleToZero;
+        this.scaleToZeroGracePeriod = Objects.requireNonNull(scaleToZeroGracePeriod, "scaleToZeroGracePeriod");
+        this.activationScale = activationScale;
+        this.targetBurstCapacity = targetBurstCapacity;
+        this.capacitySource = Objects.requireNonNull(capacitySource, "capacitySource");
+        this.instances = instances;
+        this.maxBatchSize = maxBatchSize;
+        this.batchLatency = Objects.requireNonNull(batchLatency, "batchLatency");
+        this.startupTime = Objects.requireNonNull(startupTime, "startupTime");
+        this.backlogDrainTime = Objects.requireNonNull(backlogDrainTime, "backlogDrainTime");
+        this.burstMemory = Objects.requireNonNull(burstMemory, "burstMemory");
         List<String> problems = new ArrayList<>();
         ConfigRules.check(this, problems);
         if (!problems.isEmpty()) {

@@ -22,7 +22,7 @@ final class ConfigReader {
             "max-scale-up-rate", "max-scale-down-rate", "tick", "min-scale", "max-scale", "initial-scale",
             "scale-down-delay", "enable-scale-to-zero", "scale-to-zero-grace-period", "activation-scale",
             "target-burst-capacity", "capacity-source", "instances", "max-batch-size", "batch-latency",
-            "startup-time", "backlog-drain-time");
+            "startup-time", "backlog-drain-time", "burst-memory");
 
     private final Map<String, ?> values;
     private final List<String> problems = new ArrayList<>();
@@ -70,7 +70,8 @@ final class ConfigReader {
                     integer("max-batch-size", 1),
                     optionalDuration("batch-latency", false),
                     optionalDuration("startup-time", true),
-                    duration("backlog-drain-time", Duration.ofSeconds(2)));
+                    duration("backlog-drain-time", Duration.ofMillis(500)),
+                    duration("burst-memory", Duration.ofMinutes(5)));
         } catch (AutoscalerException e) {
             List<String> all = new ArrayList<>(problems);
             all.addAll(e.problems());

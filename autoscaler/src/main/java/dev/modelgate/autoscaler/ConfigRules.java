@@ -92,6 +92,9 @@ final class ConfigRules {
         if (c.backlogDrainTime().isNegative() || c.backlogDrainTime().isZero()) {
             problems.add(problem("backlog-drain-time", text(c.backlogDrainTime()), "> 0"));
         }
+        if (c.burstMemory().isNegative() || c.burstMemory().compareTo(HOUR) > 0) {
+            problems.add(problem("burst-memory", text(c.burstMemory()), "[0s, 1h]"));
+        }
     }
 
     private static void range(List<String> problems, String key, double value, double min, double max) {

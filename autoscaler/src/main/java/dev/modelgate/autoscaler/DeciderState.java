@@ -18,6 +18,8 @@ import java.util.Optional;
  * @param zeroSince     when the decision first became zero in the current run of zeros
  * @param initialized   whether the revision has once reached its initial scale
  * @param recent        recent decisions, for the scale-down delay (a max over that window)
+ * @param burstPeak     model-aware: replicas the arrivals of the latest burst needed
+ * @param burstSeen     model-aware: when that burst was last seen (panic mode)
  */
 public record DeciderState(
         Optional<Instant> panicSince,
@@ -25,7 +27,9 @@ public record DeciderState(
         Optional<Instant> activeSince,
         Optional<Instant> zeroSince,
         boolean initialized,
-        List<Recorded> recent) {
+        List<Recorded> recent,
+        int burstPeak,
+        Optional<Instant> burstSeen) {
 
     public DeciderState {
         recent = List.copyOf(recent);
@@ -33,7 +37,7 @@ public record DeciderState(
 
     /** A new revision: not panicking, not yet at its initial scale. */
     public static DeciderState initial() {
-        return new DeciderState(Optional.empty(), 0, Optional.empty(), Optional.empty(), false, List.of());
+        return new DeciderState(Optional.empty(), 0, Optional.empty(), Optional.empty(), false, List.of(), 0, Optional.empty());
     }
 
     /**
@@ -43,7 +47,8 @@ public record DeciderState(
      */
     public static DeciderState resumed(Instant now, int ready) {
         Optional<Instant> panic = ready > 1 ? Optional.of(now) : Optional.empty();
-        return new DeciderState(panic, ready > 1 ? ready : 0, Optional.of(now), Optional.empty(), true, List.of());
+        return new DeciderState(panic, ready > 1 ? ready : 0, Optional.of(now), Optional.empty(), true, List.of(), 0,
+                Optional.empty());
     }
 
     /** Whether a panic is in progress. */
@@ -52,19 +57,23 @@ public record DeciderState(
     }
 
     DeciderState withPanic(Optional<Instant> since, int maxPods) {
-        return new DeciderState(since, maxPods, activeSince, zeroSince, initialized, recent);
+        return new DeciderState(since, maxPods, activeSince, zeroSince, initialized, recent, burstPeak, burstSeen);
     }
 
     DeciderState withActiveSince(Optional<Instant> since) {
-        return new DeciderState(panicSince, maxPanicPods, since, zeroSince, initialized, recent);
+        return new DeciderState(panicSince, maxPanicPods, since, zeroSince, initialized, recent, burstPeak, burstSeen);
     }
 
     DeciderState withZeroSince(Optional<Instant> since) {
-        return new DeciderState(panicSince, maxPanicPods, activeSince, since, initialized, recent);
+        return new DeciderState(panicSince, maxPanicPods, activeSince, since, initialized, recent, burstPeak, burstSeen);
     }
 
     DeciderState withInitialized(boolean value) {
-        return new DeciderState(panicSince, maxPanicPods, activeSince, zeroSince, value, recent);
+        return new DeciderState(panicSince, maxPanicPods, activeSince, zeroSince, value, recent, burstPeak, burstSeen);
+    }
+
+    DeciderState withBurst(int peak, Optional<Instant> seen) {
+        return new DeciderState(panicSince, maxPanicPods, activeSince, zeroSince, initialized, recent, peak, seen);
     }
 
     /** Records {@code desired} at {@code now}, forgets what is older than {@code window}. */
@@ -77,7 +86,16 @@ public record DeciderState(
             }
         }
         kept.add(new Recorded(now, desired));
-        return new DeciderState(panicSince, maxPanicPods, activeSince, zeroSince, initialized, kept);
+        return new DeciderState(panicSince, maxPanicPods, activeSince, zeroSince, initialized, kept, burstPeak, burstSeen);
+    }
+
+    /** Forgets that decisions above {@code cap} were made (replicas that were only starting). */
+    DeciderState withRecentCapped(int cap) {
+        List<Recorded> capped = new ArrayList<>();
+        for (Recorded r : recent) {
+            capped.add(new Recorded(r.at(), Math.min(cap, r.desired())));
+        }
+        return new DeciderState(panicSince, maxPanicPods, activeSince, zeroSince, initialized, capped, burstPeak, burstSeen);
     }
 
     /** The highest decision still in the scale-down delay window. */

@@ -33,7 +33,7 @@ final class DefaultScaleDecider implements ScaleDecider {
 
         ModelAwareDemand demand = modelAware
                 ? ModelAwareDemand.of(s, now, stable, panic)
-                : new ModelAwareDemand(stable, panic, false, false);
+                : new ModelAwareDemand(stable, panic, panic, false, false);
         int readyF = Math.max(1, s.ready());
         int maxUp = (int) Math.ceil(c.maxScaleUpRate() * readyF);
         int maxDown = (int) Math.floor(readyF / c.maxScaleDownRate());
@@ -84,9 +84,32 @@ final class DefaultScaleDecider implements ScaleDecider {
             }
             desired = maxPanicPods;
         }
+        // Model-aware: once the ready replicas cover the demand, replicas still starting are a
+        // surplus (ordered against a backlog that is gone, or a hedge against slow starts): drop
+        // them instead of ratcheting, and let neither the panic hold nor the delay keep them.
+        int need = Math.max(desiredStable, desiredPanic);
+        boolean surplus = modelAware && s.pending() > 0 && need <= s.ready() && desired > s.ready();
+        if (surplus) {
+            desired = s.ready();
+            maxPanicPods = Math.min(maxPanicPods, desired);
+            reason = ScaleReason.SURPLUS_STARTS_DROPPED;
+        }
         DeciderState next = state.withPanic(panicSince, maxPanicPods);
+        if (modelAware && !c.burstMemory().isZero()) {
+            int burstNeed = ceil(demand.burst() / target);
+            boolean bursting = next.panicking()
+                    || burstNeed >= c.panicThresholdPercentage() / 100.0 * Math.max(1, ceil(stable / target));
+            next = burstMemory(c, next, now, burstNeed, bursting);
+            if (next.burstSeen().isPresent() && desired < next.burstPeak()) {
+                desired = next.burstPeak();
+                reason = ScaleReason.BURST_MEMORY;
+            }
+        }
 
         if (c.scaleDownDelay().compareTo(Duration.ZERO) > 0) {
+            if (surplus) {
+                next = next.withRecentCapped(desired);
+            }
             next = next.withRecorded(now, desired, c.scaleDownDelay());
             int held = next.recentMax();
             if (held > desired) {
@@ -102,6 +125,21 @@ final class DefaultScaleDecider implements ScaleDecider {
         ScaleMode mode = panicSince.isPresent() ? ScaleMode.PANIC : ScaleMode.STABLE;
         return PostDecision.apply(s, now,
                 new ScaleDecision(desired, mode, ebc, reason, detail, stable, panic, target, false, false, next));
+    }
+
+    /**
+     * Remembers the replicas the arrivals of a burst need; forgets them burst-memory after the last
+     * one. A burst is a panic, or a panic-window need over the panic threshold times the stable one
+     * (a burst the remembered replicas absorbed without a panic still renews the memory).
+     */
+    private static DeciderState burstMemory(AutoscalerConfig c, DeciderState state, Instant now, int needed,
+            boolean bursting) {
+        boolean remembered = state.burstSeen().isPresent()
+                && now.isBefore(state.burstSeen().get().plus(c.burstMemory()));
+        if (bursting) {
+            return state.withBurst(remembered ? Math.max(state.burstPeak(), needed) : needed, Optional.of(now));
+        }
+        return remembered ? state : state.withBurst(0, Optional.empty());
     }
 
     /** The per-replica capacity (the KPA's TotalValue, §1.3) from the configured source. */

@@ -114,6 +114,11 @@ public final class MetricWindow {
         return new Trend(atNow, perBucket * 1e9 / bucketNanos);
     }
 
+    /** The value of the bucket that holds {@code now} (0 if nothing was recorded in it). */
+    public double current(Instant now) {
+        return value(bucketOf(now));
+    }
+
     /** The last recorded bucket's value, or 0. */
     public double latest() {
         return last == EMPTY ? 0 : value(last);

@@ -10,9 +10,15 @@ import java.util.Optional;
  * <p>Two additions to the KPA's window averages, both because a model replica takes seconds to
  * minutes to start (reference §8.1 #7 and #12, §9 "startup-time-aware"):
  * <ul>
+ *   <li><b>The last second.</b> Panic also looks at the newest bucket, not only the 6 s mean: the
+ *   gateway counts every request (no sampling, §1.4, §10.1), and with a start-up of S seconds each
+ *   second of hesitation after a step costs a second more of misses once the replicas come.</li>
  *   <li><b>Backlog.</b> With the rps metric, requests held by the gateway are invisible to the
  *   arrival rate, yet they must be served: they add {@code queued / backlog-drain-time} requests per
  *   second. (With the concurrency metric they are already counted in flight.)</li>
+ *   <li><b>Burst memory.</b> (applied by the decider) What the arrivals of a burst needed stays for
+ *   {@code burst-memory} after the panic: bursts come in clusters, and a replica released
+ *   between two of them costs a whole start-up of misses at the next.</li>
  *   <li><b>Start-up forecast.</b> A replica asked for now serves only after the start-up time S.
  *   When the metric is rising, the decider scales for the load expected at {@code now + S}: the
  *   least-squares trend over the last {@code max(panic window, S)} (at most the stable window)
@@ -23,10 +29,11 @@ import java.util.Optional;
  *
  * @param stable   the demand for the stable decision
  * @param panic    the demand for the panic decision
+ * @param burst    the panic demand without the backlog: what a repeat of this load needs
  * @param forecast whether the start-up forecast raised the stable demand
  * @param backlog  whether held requests added to the demand
  */
-record ModelAwareDemand(double stable, double panic, boolean forecast, boolean backlog) {
+record ModelAwareDemand(double stable, double panic, double burst, boolean forecast, boolean backlog) {
     /** The forecast may at most double the current load: enough for the ramps we see, bounded against noise. */
     static final double FORECAST_CAP = 2.0;
 
@@ -37,7 +44,8 @@ record ModelAwareDemand(double stable, double panic, boolean forecast, boolean b
             backlogRate = s.queued() / (c.backlogDrainTime().toNanos() / 1e9);
         }
         double stableDemand = stable + backlogRate;
-        double panicDemand = panic + backlogRate;
+        double burst = Math.max(panic, s.window().current(now));
+        double panicDemand = burst + backlogRate;
         boolean forecast = false;
         Optional<Duration> startup = s.startupTime();
         if (startup.isPresent() && !startup.get().isZero()) {
@@ -53,7 +61,7 @@ record ModelAwareDemand(double stable, double panic, boolean forecast, boolean b
                 }
             }
         }
-        return new ModelAwareDemand(stableDemand, panicDemand, forecast, backlogRate > 0);
+        return new ModelAwareDemand(stableDemand, panicDemand, burst, forecast, backlogRate > 0);
     }
 
     private static Duration max(Duration a, Duration b) {

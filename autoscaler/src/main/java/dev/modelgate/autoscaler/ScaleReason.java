@@ -35,5 +35,9 @@ public enum ScaleReason {
     /** Model-aware: raised for the load forecast at the time new replicas would be ready. */
     STARTUP_FORECAST,
     /** Model-aware: raised to drain the requests held by the gateway. */
-    BACKLOG
+    BACKLOG,
+    /** Model-aware: replicas still starting dropped because the ready ones cover the demand. */
+    SURPLUS_STARTS_DROPPED,
+    /** Model-aware: held at what the latest burst's arrivals needed, for burst-memory after it. */
+    BURST_MEMORY
 }

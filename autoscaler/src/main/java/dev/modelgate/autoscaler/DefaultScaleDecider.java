@@ -33,7 +33,7 @@ final class DefaultScaleDecider implements ScaleDecider {
 
         ModelAwareDemand demand = modelAware
                 ? ModelAwareDemand.of(s, now, stable, panic)
-                : new ModelAwareDemand(stable, panic, panic, false, false);
+                : ModelAwareDemand.kpa(stable, panic);
         int readyF = Math.max(1, s.ready());
         int maxUp = (int) Math.ceil(c.maxScaleUpRate() * readyF);
         int maxDown = (int) Math.floor(readyF / c.maxScaleDownRate());
@@ -72,27 +72,46 @@ final class DefaultScaleDecider implements ScaleDecider {
             maxPanicPods = 0;
         }
         int desired = desiredStable;
+        // Model-aware: no scale-down below what the panic window needs. The KPA follows the 60 s
+        // mean outside panic and releases replicas that a rising load needs again a start-up later.
+        int floor = Math.min(desiredPanic, s.current());
+        if (modelAware && floor > desiredStable) {
+            desired = floor;
+            reason = ScaleReason.PANIC_WINDOW;
+        }
         if (panicSince.isPresent()) {
             int wanted = Math.max(desiredStable, desiredPanic);
             if (wanted > desiredStable) {
                 reason = ScaleReason.PANIC_WINDOW;
             }
-            if (wanted > maxPanicPods) {
-                maxPanicPods = wanted;
+            // The KPA ratchets everything it wanted. Model-aware ratchets what the arrivals need,
+            // not the backlog term: once held requests are served, replicas ordered to drain them
+            // are not needed again at the next burst.
+            int ratcheted = modelAware
+                    ? Math.min(maxUp, ceil(Math.max(demand.burst(), demand.stable() - demand.backlogRate()) / target))
+                    : wanted;
+            if (ratcheted > maxPanicPods) {
+                maxPanicPods = ratcheted;
             } else if (wanted < maxPanicPods) {
                 reason = ScaleReason.PANIC_HOLD;
             }
-            desired = maxPanicPods;
+            desired = Math.max(maxPanicPods, wanted);
         }
         // Model-aware: once the ready replicas cover the demand, replicas still starting are a
         // surplus (ordered against a backlog that is gone, or a hedge against slow starts): drop
         // them instead of ratcheting, and let neither the panic hold nor the delay keep them.
         int need = Math.max(desiredStable, desiredPanic);
-        boolean surplus = modelAware && s.pending() > 0 && need <= s.ready() && desired > s.ready();
+        boolean surplus = modelAware && s.pending() > 0 && need <= s.ready();
         if (surplus) {
-            desired = s.ready();
+            desired = Math.min(desired, s.ready());
             maxPanicPods = Math.min(maxPanicPods, desired);
             reason = ScaleReason.SURPLUS_STARTS_DROPPED;
+        }
+        // Model-aware: a replica asked for is not cancelled by noise in the next tick; starts are
+        // dropped only by the surplus rule above, once the ready replicas cover the need.
+        if (modelAware && !surplus && s.pending() > 0 && desired < s.current()) {
+            desired = s.current();
+            reason = ScaleReason.STARTS_KEPT;
         }
         DeciderState next = state.withPanic(panicSince, maxPanicPods);
         if (modelAware && !c.burstMemory().isZero()) {

@@ -94,7 +94,7 @@ public final class MetricWindow {
         long start = start(end, window);
         long n = end - start + 1;
         if (n < 3) {
-            return new Trend(average(now, window), 0);
+            return new Trend(average(now, window), 0, 0);
         }
         double meanX = (n - 1) / 2.0;
         double meanY = 0;
@@ -111,7 +111,14 @@ public final class MetricWindow {
         }
         double perBucket = sxy / sxx;
         double atNow = meanY + perBucket * (n - 1 - meanX);
-        return new Trend(atNow, perBucket * 1e9 / bucketNanos);
+        double residuals = 0;
+        for (long i = start; i <= end; i++) {
+            double fitted = meanY + perBucket * ((i - start) - meanX);
+            residuals += (value(i) - fitted) * (value(i) - fitted);
+        }
+        double error = Math.sqrt(residuals / (n - 2) / sxx);
+        double perSecond = 1e9 / bucketNanos;
+        return new Trend(atNow, perBucket * perSecond, error * perSecond);
     }
 
     /** The value of the bucket that holds {@code now} (0 if nothing was recorded in it). */
@@ -150,8 +157,14 @@ public final class MetricWindow {
      *
      * @param valueNow the fitted value at the end of the window
      * @param perSecond the slope, in the metric's unit per second
+     * @param standardError the slope's standard error, from the residuals
      */
-    public record Trend(double valueNow, double perSecond) {
+    public record Trend(double valueNow, double perSecond, double standardError) {
+        /** Whether the slope is positive beyond noise: more than twice its standard error. */
+        public boolean rising() {
+            return perSecond > 2 * standardError;
+        }
+
         /** The fitted line extended {@code ahead} past the window's end. */
         public double at(Duration ahead) {
             return valueNow + perSecond * ahead.toNanos() / 1e9;

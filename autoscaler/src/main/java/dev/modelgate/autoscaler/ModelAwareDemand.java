@@ -14,13 +14,16 @@ import java.util.Optional;
  *   gateway counts every request (no sampling, §1.4, §10.1), and with a start-up of S seconds each
  *   second of hesitation after a step costs a second more of misses once the replicas come.</li>
  *   <li><b>Backlog.</b> With the rps metric, requests held by the gateway are invisible to the
- *   arrival rate, yet they must be served: they add {@code queued / backlog-drain-time} requests per
- *   second. (With the concurrency metric they are already counted in flight.)</li>
+ *   arrival rate, yet they must be served: those beyond what the ready replicas take in their next
+ *   batches ({@code ready × instances × max-batch-size}, a queue that is only batching at work)
+ *   add {@code backlog / backlog-drain-time} requests per second. (With the concurrency metric they
+ *   are already counted in flight.)</li>
  *   <li><b>Burst memory.</b> (applied by the decider) What the arrivals of a burst needed stays for
  *   {@code burst-memory} after the panic: bursts come in clusters, and a replica released
  *   between two of them costs a whole start-up of misses at the next.</li>
  *   <li><b>Start-up forecast.</b> A replica asked for now serves only after the start-up time S.
- *   When the metric is rising, the decider scales for the load expected at {@code now + S}: the
+ *   When the metric is rising beyond noise (a slope over twice its standard error, so Poisson
+ *   noise does not start replicas), the decider scales for the load expected at {@code now + S}: the
  *   least-squares trend over the last {@code max(panic window, S)} (at most the stable window)
  *   extended S ahead, never more than {@link #FORECAST_CAP} times today's load, so one noisy ramp
  *   cannot order a fleet. The KPA instead waits for the 60 s mean, which lags a ramp by 30 s,
@@ -30,18 +33,29 @@ import java.util.Optional;
  * @param stable   the demand for the stable decision
  * @param panic    the demand for the panic decision
  * @param burst    the panic demand without the backlog: what a repeat of this load needs
+ * @param backlogRate what held requests add to both, in requests per second
  * @param forecast whether the start-up forecast raised the stable demand
- * @param backlog  whether held requests added to the demand
  */
-record ModelAwareDemand(double stable, double panic, double burst, boolean forecast, boolean backlog) {
+record ModelAwareDemand(double stable, double panic, double burst, double backlogRate, boolean forecast) {
     /** The forecast may at most double the current load: enough for the ramps we see, bounded against noise. */
     static final double FORECAST_CAP = 2.0;
+
+    /** The KPA's demand: the window averages, nothing added. */
+    static ModelAwareDemand kpa(double stable, double panic) {
+        return new ModelAwareDemand(stable, panic, panic, 0, false);
+    }
+
+    /** Whether held requests added to the demand. */
+    boolean backlog() {
+        return backlogRate > 0;
+    }
 
     static ModelAwareDemand of(RevisionSnapshot s, Instant now, double stable, double panic) {
         AutoscalerConfig c = s.config();
         double backlogRate = 0;
-        if (c.metric() == Metric.RPS && s.queued() > 0) {
-            backlogRate = s.queued() / (c.backlogDrainTime().toNanos() / 1e9);
+        int nextBatches = s.ready() * c.instances() * c.maxBatchSize();
+        if (c.metric() == Metric.RPS && s.queued() > nextBatches) {
+            backlogRate = (s.queued() - nextBatches) / (c.backlogDrainTime().toNanos() / 1e9);
         }
         double stableDemand = stable + backlogRate;
         double burst = Math.max(panic, s.window().current(now));
@@ -52,7 +66,7 @@ record ModelAwareDemand(double stable, double panic, double burst, boolean forec
             Duration fit = max(c.panicWindow(), startup.get());
             fit = fit.compareTo(c.stableWindow()) > 0 ? c.stableWindow() : fit;
             MetricWindow.Trend trend = s.window().trend(now, fit);
-            if (trend.perSecond() > 0) {
+            if (trend.rising()) {
                 double expected = Math.min(trend.at(startup.get()),
                         FORECAST_CAP * Math.max(panic, trend.valueNow()));
                 if (expected + backlogRate > stableDemand) {
@@ -61,7 +75,7 @@ record ModelAwareDemand(double stable, double panic, double burst, boolean forec
                 }
             }
         }
-        return new ModelAwareDemand(stableDemand, panicDemand, burst, forecast, backlogRate > 0);
+        return new ModelAwareDemand(stableDemand, panicDemand, burst, backlogRate, forecast);
     }
 
     private static Duration max(Duration a, Duration b) {

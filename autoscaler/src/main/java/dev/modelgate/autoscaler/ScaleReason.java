@@ -38,6 +38,8 @@ public enum ScaleReason {
     BACKLOG,
     /** Model-aware: replicas still starting dropped because the ready ones cover the demand. */
     SURPLUS_STARTS_DROPPED,
+    /** Model-aware: replicas still starting are kept; only the surplus rule drops them. */
+    STARTS_KEPT,
     /** Model-aware: held at what the latest burst's arrivals needed, for burst-memory after it. */
     BURST_MEMORY
 }

@@ -58,6 +58,20 @@ class MetricWindowTest {
         assertThat(trend.perSecond()).isCloseTo(5, within(1e-9));
         assertThat(trend.valueNow()).isCloseTo(195, within(1e-9));
         assertThat(trend.at(Duration.ofSeconds(10))).isCloseTo(245, within(1e-9));
+        assertThat(trend.standardError()).isCloseTo(0, within(1e-9));
+        assertThat(trend.rising()).isTrue();
+    }
+
+    @Test
+    void aFlatNoisyWindowIsNotRising() {
+        MetricWindow w = MetricWindow.create(Duration.ofSeconds(60), SECOND);
+        double[] values = {10, 14, 9, 12, 8, 13, 11, 9, 12, 10};
+        for (int s = 0; s < values.length; s++) {
+            w = w.record(T0.plusSeconds(s), values[s]);
+        }
+        MetricWindow.Trend trend = w.trend(T0.plusSeconds(9), Duration.ofSeconds(10));
+        assertThat(trend.standardError()).isPositive();
+        assertThat(trend.rising()).isFalse();
     }
 
     @Test

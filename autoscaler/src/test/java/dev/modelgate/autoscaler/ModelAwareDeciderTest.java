@@ -146,4 +146,54 @@ class ModelAwareDeciderTest {
         assertThat(d.desired()).isEqualTo(3);
         assertThat(d.reason()).isEqualTo(ScaleReason.STABLE_WINDOW);
     }
+
+    @Test
+    void aQueueTheNextBatchesTakeIsNotABacklog() {
+        Revision ours = Revision.modelAware("metric", "rps", "max-batch-size", 8, "backlog-drain-time", "1s")
+                .load(0, 59, 30).replicas(3, 0);
+        ours.queued = 24;
+        assertThat(ours.decide(59).desired()).isEqualTo(3);
+        ours.queued = 34;
+        assertThat(ours.decide(61)).extracting(ScaleDecision::desired, ScaleDecision::reason)
+                .containsExactly(4, ScaleReason.BACKLOG);
+    }
+
+    @Test
+    void noiseIsNotATrend() {
+        Revision ours = Revision.modelAware("startup-time", "20s");
+        int[] noisy = {100, 112, 95, 104, 99, 108, 91, 103, 110, 96, 101, 94, 107, 98, 105, 92, 109, 97, 102, 106};
+        ours.load(0, 39, 100);
+        for (int i = 0; i < noisy.length; i++) {
+            ours.load(40 + i, 40 + i, noisy[i]);
+        }
+        ours.replicas(11, 0);
+        ScaleDecision d = ours.decide(59);
+        assertThat(d.reason()).isNotEqualTo(ScaleReason.STARTUP_FORECAST);
+        assertThat(d.desired()).isEqualTo(11);
+    }
+
+    @Test
+    void startsAreNotCancelledByTheNextTick() {
+        // Four needed, three ready, two starting: the KPA cancels one start, ours keeps both (the
+        // fifth replica would cost a whole start-up if the next tick wants it back).
+        Revision kpa = Revision.kpa().load(0, 59, 40).replicas(3, 2);
+        Revision ours = Revision.modelAware().load(0, 59, 40).replicas(3, 2);
+        assertThat(kpa.decide(59).desired()).isEqualTo(4);
+        assertThat(ours.decide(59)).extracting(ScaleDecision::desired, ScaleDecision::reason)
+                .containsExactly(5, ScaleReason.STARTS_KEPT);
+        // Once three ready replicas cover the need, the starts are dropped.
+        Revision covered = Revision.modelAware().load(0, 59, 30).replicas(3, 2);
+        assertThat(covered.decide(59)).extracting(ScaleDecision::desired, ScaleDecision::reason)
+                .containsExactly(3, ScaleReason.SURPLUS_STARTS_DROPPED);
+    }
+
+    @Test
+    void noScaleDownBelowWhatThePanicWindowNeeds() {
+        // A ramp the 60 s mean has not caught: it says 2, the last 6 s say 3 (under the panic threshold).
+        Revision kpa = Revision.kpa().load(0, 53, 15).load(54, 59, 26).replicas(3, 0);
+        Revision ours = Revision.modelAware().load(0, 53, 15).load(54, 59, 26).replicas(3, 0);
+        assertThat(kpa.decide(59).desired()).isEqualTo(2);
+        assertThat(ours.decide(59)).extracting(ScaleDecision::desired, ScaleDecision::mode)
+                .containsExactly(3, ScaleMode.STABLE);
+    }
 }

@@ -36,9 +36,39 @@ class SimulatorTest {
 
     @ParameterizedTest
     @ValueSource(longs = {1, 2, 3})
-    void oursBeatsTheHpaOnTheStepAndTheBursts(long seed) {
+    void oursBeatsTheHpaOnTheStep(long seed) {
         assertBeatsHpa(Scenarios.step(), seed);
-        assertBeatsHpa(Scenarios.bursts(seed), seed);
+    }
+
+    /**
+     * Bursts differ with the seed, and on some seeds the HPA wins: its 300 s stabilisation holds a
+     * queue-inflated recommendation that happens to cover a later, larger burst (seeds 8, 9 and 10
+     * of 1-10, see docs/autoscaler.md). Over ten seeds ours misses fewer.
+     */
+    @Test
+    void oursBeatsTheHpaOnBurstsOverTenSeeds() {
+        long ours = 0;
+        long hpa = 0;
+        for (long seed = 1; seed <= 10; seed++) {
+            ours += Simulator.run(Scenarios.bursts(seed), Policies.ours(MODEL), MODEL, seed).sloMisses();
+            hpa += Simulator.run(Scenarios.bursts(seed), Policies.hpa(MODEL), MODEL, seed).sloMisses();
+        }
+        assertThat(ours).isLessThan(hpa);
+    }
+
+    @Test
+    void anIdleRevisionGoesToZeroAndItsFirstRequestsAreHeldNotDropped(@TempDir Path dir) throws IOException {
+        ReplicaModel fast = new ReplicaModel(2, 0, 8, 0.040, 0.005, 0.2, 1000, 10, 0.5);
+        Path file = dir.resolve("idle.csv");
+        Files.writeString(file, "0,30\n120,30\n121,0\n320,0\n321,30\n440,30\n");
+        ArrivalTrace trace = Traces.csv(file);
+        SimResult ours = Simulator.run(trace, Policies.ours(fast), fast, 1);
+        SimResult always = Simulator.run(trace, Policies.fixed(1), fast, 1);
+        assertThat(ours.replicaSeconds()).isLessThan(0.85 * always.replicaSeconds());
+        assertThat(ours.dropped()).isZero();
+        assertThat(ours.timedOut()).isZero();
+        // Only the requests of the 2 s cold start (about 60) may miss the SLO.
+        assertThat(ours.sloMisses()).isBetween(1L, 120L);
     }
 
     @Test

@@ -11,6 +11,7 @@ import java.util.Locale;
  *   --trace all|step|spike|diurnal|bursts|csv:FILE   (repeatable; default all)
  *   --policy hpa|kpa|ours|learned|never               (repeatable; default hpa, kpa, ours)
  *   --seed N                                          (default 1)
+ *   --seeds FIRST-LAST     totals over a range of seeds instead of one table per seed
  * </pre>
  * The composition root of the simulator: everything else receives what it needs.
  */
@@ -20,6 +21,7 @@ public final class SimulatorMain {
 
     public static void main(String[] args) {
         long seed = 1;
+        long lastSeed = -1;
         List<String> traceNames = new ArrayList<>();
         List<String> policyNames = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
@@ -29,6 +31,11 @@ public final class SimulatorMain {
             }
             switch (arg) {
                 case "--seed" -> seed = Long.parseLong(args[++i]);
+                case "--seeds" -> {
+                    String[] range = args[++i].split("-");
+                    seed = Long.parseLong(range[0]);
+                    lastSeed = Long.parseLong(range[range.length - 1]);
+                }
                 case "--trace" -> traceNames.add(args[++i]);
                 case "--policy" -> policyNames.add(args[++i]);
                 default -> usage("unknown argument " + arg);
@@ -41,6 +48,10 @@ public final class SimulatorMain {
             policyNames.addAll(List.of("hpa", "kpa", "ours"));
         }
         ReplicaModel model = ReplicaModel.standard();
+        if (lastSeed >= seed) {
+            totals(model, traceNames, policyNames, seed, lastSeed);
+            return;
+        }
         List<ArrivalTrace> traces = new ArrayList<>();
         for (String name : traceNames) {
             traces.addAll(traces(name, seed));
@@ -52,6 +63,47 @@ public final class SimulatorMain {
             for (String name : policyNames) {
                 SimResult r = Simulator.run(trace, policy(name, model), model, seed);
                 System.out.println(row(r));
+            }
+        }
+    }
+
+    /**
+     * Sums over seeds, and on how many seeds each policy missed the SLO less often than the first
+     * one named (so the first should be the baseline, e.g. {@code --policy hpa}).
+     */
+    private static void totals(ReplicaModel model, List<String> traceNames, List<String> policyNames, long first,
+            long last) {
+        System.out.println(header(model, first).replace("seed " + first, "seeds " + first + "-" + last));
+        System.out.println("| trace | policy | requests | SLO misses | replica-seconds | seeds with fewer misses than "
+                + policy(policyNames.get(0), model).name() + " |");
+        System.out.println("| --- | --- | ---: | ---: | ---: | ---: |");
+        List<String> names = new ArrayList<>();
+        for (String name : traceNames) {
+            names.addAll(name.equals("all") ? List.of("step", "spike", "diurnal", "bursts") : List.of(name));
+        }
+        for (String name : names) {
+            int n = policyNames.size();
+            long[] requests = new long[n];
+            long[] misses = new long[n];
+            double[] replicaSeconds = new double[n];
+            int[] wins = new int[n];
+            for (long seed = first; seed <= last; seed++) {
+                ArrivalTrace trace = traces(name, seed).get(0);
+                long baseline = 0;
+                for (int p = 0; p < n; p++) {
+                    SimResult r = Simulator.run(trace, policy(policyNames.get(p), model), model, seed);
+                    baseline = p == 0 ? r.sloMisses() : baseline;
+                    requests[p] += r.requests();
+                    misses[p] += r.sloMisses();
+                    replicaSeconds[p] += r.replicaSeconds();
+                    wins[p] += p > 0 && r.sloMisses() < baseline ? 1 : 0;
+                }
+            }
+            for (int p = 0; p < n; p++) {
+                System.out.printf(Locale.ROOT, "| %s | %s | %d | %d (%.2f%%) | %.0f | %s |%n", name,
+                        policy(policyNames.get(p), model).name(), requests[p], misses[p],
+                        100.0 * misses[p] / requests[p], replicaSeconds[p],
+                        p == 0 ? "-" : wins[p] + " of " + (last - first + 1));
             }
         }
     }

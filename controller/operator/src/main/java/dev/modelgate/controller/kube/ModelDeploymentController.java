@@ -5,7 +5,6 @@ import dev.modelgate.controller.crd.ModelDeployment;
 import dev.modelgate.controller.reconcile.ModelDeploymentReconciler;
 import dev.modelgate.controller.reconcile.Names;
 import dev.modelgate.controller.reconcile.Observed;
-import dev.modelgate.controller.reconcile.Reconcile;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Service;
@@ -21,6 +20,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -48,14 +48,13 @@ public final class ModelDeploymentController implements AutoCloseable {
 
     private final KubernetesClient client;
     private final ControllerOptions options;
-    private final ModelDeploymentReconciler reconciler;
-    private final ReconcileExecutor executor;
     private final WorkQueue<String> queue;
     private final AtomicBoolean leading = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final CompletableFuture<Void> stopped = new CompletableFuture<>();
     private final List<SharedIndexInformer<?>> informers = new ArrayList<>();
     private final ExecutorService workers;
+    private final ReconcileLoop loop;
     private SharedIndexInformer<ModelDeployment> deployments;
     private SharedIndexInformer<ClusterModelRuntime> runtimes;
     private SharedIndexInformer<Deployment> ownedDeployments;
@@ -68,9 +67,12 @@ public final class ModelDeploymentController implements AutoCloseable {
             ModelDeploymentReconciler reconciler, ReconcileExecutor executor, WorkQueue<String> queue) {
         this.client = Objects.requireNonNull(client, "client");
         this.options = Objects.requireNonNull(options, "options");
-        this.reconciler = Objects.requireNonNull(reconciler, "reconciler");
-        this.executor = Objects.requireNonNull(executor, "executor");
+        Objects.requireNonNull(reconciler, "reconciler");
+        Objects.requireNonNull(executor, "executor");
         this.queue = Objects.requireNonNull(queue, "queue");
+        this.loop = new ReconcileLoop(queue, leading::get,
+                key -> Optional.ofNullable(deployments.getStore().getByKey(key)), this::observe,
+                reconciler::reconcile, executor::apply);
         this.workers = Executors.newFixedThreadPool(options.workers(), r -> {
             Thread t = new Thread(r, "modelgate-reconcile-" + options.identity());
             t.setDaemon(true);
@@ -167,34 +169,11 @@ public final class ModelDeploymentController implements AutoCloseable {
     private void work() {
         while (!closed.get()) {
             try {
-                queue.take(Duration.ofSeconds(1)).ifPresent(this::process);
+                queue.take(Duration.ofSeconds(1)).ifPresent(loop::process);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
             }
-        }
-    }
-
-    private void process(String key) {
-        try {
-            if (!leading.get()) {
-                return;
-            }
-            ModelDeployment md = deployments.getStore().getByKey(key);
-            if (md == null) {
-                queue.forget(key);
-                return;
-            }
-            Reconcile reconcile = reconciler.reconcile(observe(md));
-            executor.apply(md, reconcile);
-            queue.forget(key);
-            reconcile.requeueAfter().ifPresent(delay -> queue.addAfter(key, delay));
-        } catch (ConflictException e) {
-            LOG.debug("{}: {}; again in {}", key, e.getMessage(), queue.retry(key));
-        } catch (RuntimeException e) {
-            LOG.warn("reconcile of {} failed; again in {}", key, queue.retry(key), e);
-        } finally {
-            queue.done(key);
         }
     }
 

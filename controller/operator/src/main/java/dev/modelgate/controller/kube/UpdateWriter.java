@@ -25,9 +25,18 @@ final class UpdateWriter implements ObjectWriter {
 
     @Override
     public boolean write(HasMetadata desired) {
+        return replace(read(desired), desired);
+    }
+
+    /** The object as the server has it now, or null. */
+    HasMetadata read(HasMetadata desired) {
+        access(desired.getKind()).require("get");
+        return client.resource(desired).get();
+    }
+
+    /** Creates or updates from what {@link #read} returned; someone writing in between makes it a conflict. */
+    boolean replace(HasMetadata existing, HasMetadata desired) {
         Access access = access(desired.getKind());
-        access.require("get");
-        HasMetadata existing = client.resource(desired).get();
         try {
             if (existing == null) {
                 access.require("create");

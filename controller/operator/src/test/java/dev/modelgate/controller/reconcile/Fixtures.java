@@ -19,6 +19,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import tools.jackson.core.type.TypeReference;
 
 /** Objects for the pure reconcile tests, and a stand-in for "the executor applied it and the pods came up". */
 final class Fixtures {
@@ -114,6 +115,7 @@ final class Fixtures {
 
     static Map<String, Object> routing(Reconcile reconcile, String deployment) {
         ConfigMap table = named(reconcile.desired(), ConfigMap.class, Names.routingTable(deployment));
-        return WorkloadFactory.SERIALIZATION.unmarshal(table.getData().get(Names.ROUTING_TABLE_KEY), Map.class);
+        return WorkloadFactory.SERIALIZATION.unmarshal(table.getData().get(Names.ROUTING_TABLE_KEY),
+                new TypeReference<Map<String, Object>>() { });
     }
 }

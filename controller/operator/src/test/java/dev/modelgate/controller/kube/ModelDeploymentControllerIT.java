@@ -6,6 +6,9 @@ import static org.awaitility.Awaitility.await;
 import dev.modelgate.controller.crd.ModelDeployment;
 import dev.modelgate.controller.crd.ModelDeploymentStatus;
 import dev.modelgate.controller.reconcile.Names;
+import dev.modelgate.controller.reconcile.ControllerSettings;
+import dev.modelgate.controller.reconcile.ModelDeploymentReconciler;
+import dev.modelgate.controller.reconcile.Observed;
 import dev.modelgate.controller.reconcile.Reconcile;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -14,6 +17,7 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import java.time.Clock;
 import java.time.Duration;
 import tools.jackson.core.type.TypeReference;
 import java.util.List;
@@ -109,6 +113,26 @@ class ModelDeploymentControllerIT {
                 assertThat(weights("iris")).isEqualTo(Map.of("iris-00001", 80, "iris-00002", 20)));
         assertThat(client.apps().deployments().inNamespace("ml").withName("iris-00001").get().getMetadata()
                 .getAnnotations()).containsEntry(Names.MODEL_URI_ANNOTATION, "s3://models/iris/1");
+
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(reapply("iris"))
+                .as("a settled deployment reconciled again from what the server holds writes nothing")
+                .isEqualTo(new ReconcileExecutor.Applied(0, 0, false)));
+    }
+
+    /** Reconciles once more from the server's objects (not the controller's caches) and applies the result. */
+    private ReconcileExecutor.Applied reapply(String name) {
+        ModelDeployment md = md(name);
+        Map<String, String> owned = Map.of(Names.DEPLOYMENT_LABEL, name);
+        Observed observed = new Observed(md,
+                client.resources(dev.modelgate.controller.crd.ClusterModelRuntime.class).list().getItems(),
+                client.apps().deployments().inNamespace("ml").withLabels(owned).list().getItems(),
+                client.services().inNamespace("ml").withLabels(owned).list().getItems(),
+                client.configMaps().inNamespace("ml").withLabels(owned).list().getItems(), List.of());
+        Reconcile reconcile = new ModelDeploymentReconciler(ControllerSettings.defaults(), Clock.systemUTC())
+                .reconcile(observed);
+        return new ReconcileExecutor(client, ObjectWriter.getAndUpdate(client), Clock.systemUTC())
+                .apply(md, new Reconcile(reconcile.desired(), reconcile.deletions(), reconcile.status(), List.of(),
+                        reconcile.requeueAfter()));
     }
 
     @Test

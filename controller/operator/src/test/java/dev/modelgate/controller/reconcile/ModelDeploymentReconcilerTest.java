@@ -257,6 +257,34 @@ class ModelDeploymentReconcilerTest {
     }
 
     @Test
+    void movingTheLargestShareToAnotherExplicitRevisionPromotesItAndAShadowIsRouted() {
+        ModelDeploymentSpec before = explicit(90, 10, null);
+        ModelDeployment md = md("iris", before);
+        Reconcile first = reconcile(md, List.of());
+        List<HasMetadata> cluster = ready(ready(applied(List.of(), first), "iris-a", 1), "iris-b", 1);
+        md = withStatus(md, reconcile(withStatus(md, first), cluster));
+        assertThat(md.getStatus().stableRevision()).isEqualTo("iris-a");
+
+        Reconcile r = reconcile(withSpec(md, explicit(10, 90,
+                new dev.modelgate.controller.crd.ShadowSpec("a", 50))), cluster);
+
+        assertThat(r.status().orElseThrow().stableRevision()).isEqualTo("iris-b");
+        assertThat(r.status().orElseThrow().previousStableRevision()).isEqualTo("iris-a");
+        assertThat(r.events()).extracting(Reconcile.ControllerEvent::reason).containsExactly("Promoted");
+        @SuppressWarnings("unchecked")
+        Map<String, Object> traffic = (Map<String, Object>) ((List<Map<String, Object>>) routing(r, "iris")
+                .get("services")).get(0).get("traffic");
+        assertThat(traffic.get("shadow")).isEqualTo(Map.of("revision", "iris-a", "percent", 50));
+    }
+
+    private static ModelDeploymentSpec explicit(int a, int b, dev.modelgate.controller.crd.ShadowSpec shadow) {
+        return new ModelDeploymentSpec(onnx("s3://models/iris/1"), null, null, null, null, null, null, null, null,
+                List.of(new dev.modelgate.controller.crd.RevisionSpec("a", null, a),
+                        new dev.modelgate.controller.crd.RevisionSpec("b", onnx("s3://models/iris/2"), b)),
+                null, null, shadow);
+    }
+
+    @Test
     void scaleChangesMoveReplicasIntoTheBoundsButKeepTheAutoscalersChoiceInside() {
         ModelDeployment md = md("iris", spec(onnx("s3://models/iris/1")));
         List<HasMetadata> cluster = applied(List.of(), reconcile(md, List.of()));

@@ -1,5 +1,6 @@
 package dev.modelgate.controller.crd;
 
+import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
 import io.fabric8.kubernetes.api.model.Namespaced;
 import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.model.annotation.Group;
@@ -16,6 +17,10 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @Group(ModelDeployment.GROUP)
 @Version(ModelDeployment.VERSION)
 @ShortNames("md")
+@AdditionalPrinterColumn(name = "Ready", jsonPath = ".status.conditions[?(@.type==\"Ready\")].status",
+        type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp",
+        type = AdditionalPrinterColumn.Type.DATE)
 public final class ModelDeployment extends CustomResource<ModelDeploymentSpec, ModelDeploymentStatus>
         implements Namespaced {
 

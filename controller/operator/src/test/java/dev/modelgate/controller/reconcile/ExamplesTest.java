@@ -56,6 +56,17 @@ class ExamplesTest {
     }
 
     @Test
+    void theRolloutBlockKeepsTheGatewaysKeys() throws IOException {
+        ModelDeployment md = load(DEPLOY.resolve("examples/resnet-gpu.yaml"), ModelDeployment.class).get(0);
+
+        assertThat(md.getSpec().rollout().stepWeight()).isEqualTo(10);
+        assertThat(md.getSpec().rollout().maxWeight()).isEqualTo(50);
+        assertThat(md.getSpec().rollout().judge()).containsEntry("min-samples", 200);
+        assertThat(WorkloadFactory.SERIALIZATION.asJson(md.getSpec().rollout()))
+                .contains("\"step-weight\":10", "\"max-weight\":50");
+    }
+
+    @Test
     void resnetRunsOnAGpuWithBatchingAndSpeaksGrpc() throws IOException {
         Reconcile r = reconcile("resnet-gpu.yaml");
 

@@ -38,7 +38,7 @@ class ModelDeploymentControllerIT {
     @BeforeEach
     void start() throws Exception {
         MockCluster.install(client);
-        controller = MockCluster.controller(client, "controller-0", Duration.ofSeconds(4));
+        controller = MockCluster.controller(client, "controller-0", Duration.ofSeconds(15));
         controller.start();
         await().atMost(Duration.ofSeconds(20)).until(controller::isLeading);
     }
@@ -164,7 +164,7 @@ class ModelDeploymentControllerIT {
                 writer.delete(key);
             }
         };
-        controller = MockCluster.controller(client, "controller-0", Duration.ofSeconds(4), racing);
+        controller = MockCluster.controller(client, "controller-0", Duration.ofSeconds(15), racing);
         controller.start();
         await().atMost(Duration.ofSeconds(20)).until(controller::isLeading);
 

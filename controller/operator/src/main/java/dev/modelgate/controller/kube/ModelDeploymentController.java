@@ -115,6 +115,11 @@ public final class ModelDeploymentController implements AutoCloseable {
         return leading.get();
     }
 
+    /** Whether nothing is queued or being reconciled now. */
+    public boolean idle() {
+        return queue.idle();
+    }
+
     /** Completes when this replica lost or gave up the Lease, or was closed. */
     public CompletableFuture<Void> stopped() {
         return stopped;

@@ -172,6 +172,16 @@ public final class WorkQueue<K> {
         }
     }
 
+    /** Whether no key is queued, being processed or waiting to come back after processing (delays aside). */
+    public boolean idle() {
+        lock.lock();
+        try {
+            return ready.isEmpty() && processing.isEmpty() && dirty.isEmpty();
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Stops handing out keys and wakes every waiting worker. */
     public void shutdown() {
         lock.lock();

@@ -35,6 +35,7 @@ class LeaderElectionIT {
             client.resource(MockCluster.md("ml", "one", "s3://models/one/1", null)).create();
             await().atMost(Duration.ofSeconds(20)).until(() ->
                     client.apps().deployments().inNamespace("ml").withName("one-00001").get() != null);
+            MockCluster.settle(client, a, "one");
             assertThat(b.isLeading()).isFalse();
             assertThat(holder()).isEqualTo("a");
 
@@ -46,6 +47,7 @@ class LeaderElectionIT {
             client.resource(MockCluster.md("ml", "two", "s3://models/two/1", null)).create();
             await().atMost(Duration.ofSeconds(20)).until(() ->
                     client.apps().deployments().inNamespace("ml").withName("two-00001").get() != null);
+            MockCluster.settle(client, b, "two");
             assertThat(a.isLeading()).isFalse();
         } finally {
             a.close();

@@ -63,6 +63,19 @@ final class MockCluster {
         client.apps().deployments().inNamespace(namespace).resource(d).updateStatus();
     }
 
+    /**
+     * Waits until a ModelDeployment has a status and the controller has nothing left to do. Closing watches while
+     * the mock server is still pushing events to them can stall its event loop for a minute (its
+     * {@code WatchEventsListener.onClosed} waits for the sender, which needs that loop), so tests let the
+     * controller settle before they close it.
+     */
+    static void settle(KubernetesClient client, ModelDeploymentController controller, String name) {
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> {
+            ModelDeployment md = client.resources(ModelDeployment.class).inNamespace("ml").withName(name).get();
+            return md != null && md.getStatus() != null && controller.idle();
+        });
+    }
+
     static ModelDeploymentController controller(KubernetesClient client, String identity, Duration lease) {
         return controller(client, identity, lease, ObjectWriter.getAndUpdate(client));
     }

@@ -45,6 +45,7 @@ class ModelDeploymentControllerIT {
 
     @AfterEach
     void stop() {
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).until(controller::idle);
         controller.close();
     }
 

@@ -41,11 +41,13 @@ class WorkQueueTest {
 
         queue.add("a");
         assertThat(queue.poll()).as("one reconcile per key at a time").isEmpty();
+        assertThat(queue.idle()).isFalse();
 
         queue.done(taken);
         assertThat(queue.poll()).contains("a");
         queue.done("a");
         assertThat(queue.poll()).isEmpty();
+        assertThat(queue.idle()).isTrue();
     }
 
     @Test

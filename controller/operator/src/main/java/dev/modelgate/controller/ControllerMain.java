@@ -15,6 +15,7 @@ import java.net.UnknownHostException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The controller process and its only composition root. Configured by the environment the Deployment in
@@ -29,8 +30,28 @@ public final class ControllerMain {
     }
 
     /** Runs the controller until it loses the Lease or the JVM stops. */
-    public static void main(String[] args) throws Exception {
-        Map<String, String> env = System.getenv();
+    public static void main(String[] args) {
+        KubernetesClient client = new KubernetesClientBuilder().build();
+        ModelDeploymentController controller = compose(System.getenv(), client, Clock.systemUTC());
+        AtomicBoolean terminating = new AtomicBoolean();
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            terminating.set(true);
+            controller.close();
+            client.close();
+        }, "modelgate-controller-shutdown"));
+        controller.start();
+        controller.stopped().join();
+        if (!terminating.get()) {
+            // Lost the Lease: exit non-zero so Kubernetes restarts this replica as a fresh candidate. (Never
+            // System.exit from inside a shutdown: it would wait for the hook that is waiting for us.)
+            controller.close();
+            client.close();
+            System.exit(1);
+        }
+    }
+
+    /** Builds the controller from the environment; every setting is validated before anything starts. */
+    static ModelDeploymentController compose(Map<String, String> env, KubernetesClient client, Clock clock) {
         ControllerSettings defaults = ControllerSettings.defaults();
         ControllerSettings settings = new ControllerSettings(
                 env.getOrDefault("MODELGATE_GATEWAY_URL", defaults.gatewayUrl()),
@@ -38,22 +59,15 @@ public final class ControllerMain {
                 defaults.httpPort(), defaults.grpcPort());
         ControllerOptions options = ControllerOptions.defaults(
                 env.getOrDefault("POD_NAME", hostname()), env.getOrDefault("POD_NAMESPACE", "modelgate-system"));
-        Clock clock = Clock.systemUTC();
-        KubernetesClient client = new KubernetesClientBuilder().build();
-        ObjectWriter writer = "server-side-apply".equals(env.get("MODELGATE_WRITER"))
-                ? ObjectWriter.serverSideApply(client) : ObjectWriter.getAndUpdate(client);
-        ModelDeploymentController controller = new ModelDeploymentController(client, options,
-                new ModelDeploymentReconciler(settings, clock), new ReconcileExecutor(client, writer, clock),
-                new WorkQueue<>(System::nanoTime, Backoff.defaults()));
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            controller.close();
-            client.close();
-        }, "modelgate-controller-shutdown"));
-        controller.start();
-        controller.stopped().join();
-        controller.close();
-        client.close();
-        System.exit(1);
+        String writerName = env.getOrDefault("MODELGATE_WRITER", "update");
+        ObjectWriter writer = switch (writerName) {
+            case "update" -> ObjectWriter.getAndUpdate(client);
+            case "server-side-apply" -> ObjectWriter.serverSideApply(client);
+            default -> throw new IllegalArgumentException("MODELGATE_WRITER: " + writerName
+                    + " (expected: update or server-side-apply)");
+        };
+        return new ModelDeploymentController(client, options, new ModelDeploymentReconciler(settings, clock),
+                new ReconcileExecutor(client, writer, clock), new WorkQueue<>(System::nanoTime, Backoff.defaults()));
     }
 
     private static Duration duration(String text, Duration fallback) {

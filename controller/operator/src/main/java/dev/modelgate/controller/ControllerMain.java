@@ -20,7 +20,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * The controller process and its only composition root. Configured by the environment the Deployment in
  * {@code deploy/kubernetes} sets: {@code POD_NAME} and {@code POD_NAMESPACE} (downward API: the election identity and
- * the Lease's namespace), {@code MODELGATE_GATEWAY_URL}, {@code MODELGATE_DRAIN_PERIOD} (ISO-8601 or seconds) and
+ * the Lease's namespace), {@code MODELGATE_GATEWAY_URL} (default: the {@code modelgate-gateway} Service in the
+ * controller's namespace), {@code MODELGATE_DRAIN_PERIOD} (ISO-8601 or seconds) and
  * {@code MODELGATE_WRITER} ({@code update}, the default, or {@code server-side-apply}). The process exits when it
  * loses the Lease, so Kubernetes restarts it as a fresh candidate.
  */
@@ -53,12 +54,11 @@ public final class ControllerMain {
     /** Builds the controller from the environment; every setting is validated before anything starts. */
     static ModelDeploymentController compose(Map<String, String> env, KubernetesClient client, Clock clock) {
         ControllerSettings defaults = ControllerSettings.defaults();
-        ControllerSettings settings = new ControllerSettings(
-                env.getOrDefault("MODELGATE_GATEWAY_URL", defaults.gatewayUrl()),
+        String namespace = env.getOrDefault("POD_NAMESPACE", "modelgate-system");
+        ControllerSettings settings = new ControllerSettings(gatewayUrl(env),
                 duration(env.get("MODELGATE_DRAIN_PERIOD"), defaults.drainPeriod()),
                 defaults.httpPort(), defaults.grpcPort());
-        ControllerOptions options = ControllerOptions.defaults(
-                env.getOrDefault("POD_NAME", hostname()), env.getOrDefault("POD_NAMESPACE", "modelgate-system"));
+        ControllerOptions options = ControllerOptions.defaults(env.getOrDefault("POD_NAME", hostname()), namespace);
         String writerName = env.getOrDefault("MODELGATE_WRITER", "update");
         ObjectWriter writer = switch (writerName) {
             case "update" -> ObjectWriter.getAndUpdate(client);
@@ -68,6 +68,12 @@ public final class ControllerMain {
         };
         return new ModelDeploymentController(client, options, new ModelDeploymentReconciler(settings, clock),
                 new ReconcileExecutor(client, writer, clock), new WorkQueue<>(System::nanoTime, Backoff.defaults()));
+    }
+
+    /** {@code MODELGATE_GATEWAY_URL}, else the {@code modelgate-gateway} Service in the controller's namespace. */
+    static String gatewayUrl(Map<String, String> env) {
+        return env.getOrDefault("MODELGATE_GATEWAY_URL", "http://modelgate-gateway."
+                + env.getOrDefault("POD_NAMESPACE", "modelgate-system") + ".svc.cluster.local");
     }
 
     private static Duration duration(String text, Duration fallback) {

@@ -71,6 +71,14 @@ class ControllerMainIT {
     }
 
     @Test
+    void theGatewayIsFoundInTheControllersNamespaceByDefault() {
+        assertThat(ControllerMain.gatewayUrl(Map.of("POD_NAMESPACE", "kubeflow")))
+                .isEqualTo("http://modelgate-gateway.kubeflow.svc.cluster.local");
+        assertThat(ControllerMain.gatewayUrl(Map.of("MODELGATE_GATEWAY_URL", "http://gw")))
+                .isEqualTo("http://gw");
+    }
+
+    @Test
     void aBadEnvironmentIsRefusedWithTheOffendingValue() {
         assertThatThrownBy(() -> ControllerMain.compose(Map.of("MODELGATE_WRITER", "patch"), client,
                 Clock.systemUTC())).hasMessage("MODELGATE_WRITER: patch (expected: update or server-side-apply)");

@@ -15,11 +15,13 @@ import java.net.UnknownHostException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The controller process and its only composition root. Configured by the environment the Deployment in
  * {@code deploy/kubernetes} sets: {@code POD_NAME} and {@code POD_NAMESPACE} (downward API: the election identity and
- * the Lease's namespace), {@code MODELGATE_GATEWAY_URL}, {@code MODELGATE_DRAIN_PERIOD} (ISO-8601 or seconds) and
+ * the Lease's namespace), {@code MODELGATE_GATEWAY_URL} (default: the {@code modelgate-gateway} Service in the
+ * controller's namespace), {@code MODELGATE_DRAIN_PERIOD} (ISO-8601 or seconds) and
  * {@code MODELGATE_WRITER} ({@code update}, the default, or {@code server-side-apply}). The process exits when it
  * loses the Lease, so Kubernetes restarts it as a fresh candidate.
  */
@@ -29,31 +31,49 @@ public final class ControllerMain {
     }
 
     /** Runs the controller until it loses the Lease or the JVM stops. */
-    public static void main(String[] args) throws Exception {
-        Map<String, String> env = System.getenv();
-        ControllerSettings defaults = ControllerSettings.defaults();
-        ControllerSettings settings = new ControllerSettings(
-                env.getOrDefault("MODELGATE_GATEWAY_URL", defaults.gatewayUrl()),
-                duration(env.get("MODELGATE_DRAIN_PERIOD"), defaults.drainPeriod()),
-                defaults.httpPort(), defaults.grpcPort());
-        ControllerOptions options = ControllerOptions.defaults(
-                env.getOrDefault("POD_NAME", hostname()), env.getOrDefault("POD_NAMESPACE", "modelgate-system"));
-        Clock clock = Clock.systemUTC();
+    public static void main(String[] args) {
         KubernetesClient client = new KubernetesClientBuilder().build();
-        ObjectWriter writer = "server-side-apply".equals(env.get("MODELGATE_WRITER"))
-                ? ObjectWriter.serverSideApply(client) : ObjectWriter.getAndUpdate(client);
-        ModelDeploymentController controller = new ModelDeploymentController(client, options,
-                new ModelDeploymentReconciler(settings, clock), new ReconcileExecutor(client, writer, clock),
-                new WorkQueue<>(System::nanoTime, Backoff.defaults()));
+        ModelDeploymentController controller = compose(System.getenv(), client, Clock.systemUTC());
+        AtomicBoolean terminating = new AtomicBoolean();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            terminating.set(true);
             controller.close();
             client.close();
         }, "modelgate-controller-shutdown"));
         controller.start();
         controller.stopped().join();
-        controller.close();
-        client.close();
-        System.exit(1);
+        if (!terminating.get()) {
+            // Lost the Lease: exit non-zero so Kubernetes restarts this replica as a fresh candidate. (Never
+            // System.exit from inside a shutdown: it would wait for the hook that is waiting for us.)
+            controller.close();
+            client.close();
+            System.exit(1);
+        }
+    }
+
+    /** Builds the controller from the environment; every setting is validated before anything starts. */
+    static ModelDeploymentController compose(Map<String, String> env, KubernetesClient client, Clock clock) {
+        ControllerSettings defaults = ControllerSettings.defaults();
+        String namespace = env.getOrDefault("POD_NAMESPACE", "modelgate-system");
+        ControllerSettings settings = new ControllerSettings(gatewayUrl(env),
+                duration(env.get("MODELGATE_DRAIN_PERIOD"), defaults.drainPeriod()),
+                defaults.httpPort(), defaults.grpcPort());
+        ControllerOptions options = ControllerOptions.defaults(env.getOrDefault("POD_NAME", hostname()), namespace);
+        String writerName = env.getOrDefault("MODELGATE_WRITER", "update");
+        ObjectWriter writer = switch (writerName) {
+            case "update" -> ObjectWriter.getAndUpdate(client);
+            case "server-side-apply" -> ObjectWriter.serverSideApply(client);
+            default -> throw new IllegalArgumentException("MODELGATE_WRITER: " + writerName
+                    + " (expected: update or server-side-apply)");
+        };
+        return new ModelDeploymentController(client, options, new ModelDeploymentReconciler(settings, clock),
+                new ReconcileExecutor(client, writer, clock), new WorkQueue<>(System::nanoTime, Backoff.defaults()));
+    }
+
+    /** {@code MODELGATE_GATEWAY_URL}, else the {@code modelgate-gateway} Service in the controller's namespace. */
+    static String gatewayUrl(Map<String, String> env) {
+        return env.getOrDefault("MODELGATE_GATEWAY_URL", "http://modelgate-gateway."
+                + env.getOrDefault("POD_NAMESPACE", "modelgate-system") + ".svc.cluster.local");
     }
 
     private static Duration duration(String text, Duration fallback) {

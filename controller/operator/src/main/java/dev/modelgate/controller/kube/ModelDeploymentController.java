@@ -1,5 +1,6 @@
 package dev.modelgate.controller.kube;
 
+import dev.modelgate.controller.ControllerException;
 import dev.modelgate.controller.crd.ClusterModelRuntime;
 import dev.modelgate.controller.crd.ModelDeployment;
 import dev.modelgate.controller.reconcile.ModelDeploymentReconciler;
@@ -101,7 +102,7 @@ public final class ModelDeploymentController implements AutoCloseable {
             try {
                 informer.start().toCompletableFuture().get(SYNC_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
             } catch (Exception e) {
-                throw new dev.modelgate.controller.ControllerException("informer did not sync: " + e.getMessage(), e);
+                throw new ControllerException("informer did not sync: " + e.getMessage(), e);
             }
         }
         for (int i = 0; i < options.workers(); i++) {

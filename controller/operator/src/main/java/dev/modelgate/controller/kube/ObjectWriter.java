@@ -2,6 +2,7 @@ package dev.modelgate.controller.kube;
 
 import dev.modelgate.controller.reconcile.Reconcile.ObjectKey;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.client.KubernetesClient;
 
 /**
  * How desired objects reach the API server. The tested path is {@link #getAndUpdate}: read, then update carrying
@@ -18,12 +19,12 @@ public interface ObjectWriter {
     void delete(ObjectKey key);
 
     /** Get + update with optimistic locking. */
-    static ObjectWriter getAndUpdate(io.fabric8.kubernetes.client.KubernetesClient client) {
+    static ObjectWriter getAndUpdate(KubernetesClient client) {
         return new UpdateWriter(client);
     }
 
     /** Server-side apply with the controller as field manager (not usable against the mock server). */
-    static ObjectWriter serverSideApply(io.fabric8.kubernetes.client.KubernetesClient client) {
+    static ObjectWriter serverSideApply(KubernetesClient client) {
         return new ApplyWriter(client);
     }
 }

@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -102,7 +103,7 @@ public final class ModelDeploymentReconciler {
         Deployment copy = WorkloadFactory.SERIALIZATION.clone(existing);
         copy.setStatus(null);
         copy.getMetadata().setResourceVersion(null);
-        Map<String, String> annotations = new java.util.TreeMap<>(copy.getMetadata().getAnnotations() == null
+        Map<String, String> annotations = new TreeMap<>(copy.getMetadata().getAnnotations() == null
                 ? Map.of() : copy.getMetadata().getAnnotations());
         annotations.put(Names.RETIRED_AT_ANNOTATION, retiredAt.toString());
         copy.getMetadata().setAnnotations(annotations);

@@ -32,6 +32,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -266,7 +267,7 @@ final class WorkloadFactory {
     /** GPU nodes are usually tainted {@code nvidia.com/gpu:NoSchedule}; a GPU revision tolerates that taint. */
     private static List<Toleration> tolerations(List<Toleration> defaults, List<Toleration> own, boolean gpu) {
         Map<String, Toleration> byKey = new LinkedHashMap<>();
-        for (List<Toleration> list : java.util.Arrays.asList(defaults, own)) {
+        for (List<Toleration> list : Arrays.asList(defaults, own)) {
             if (list != null) {
                 list.forEach(t -> byKey.put(t.getKey() + "|" + t.getEffect(), t));
             }

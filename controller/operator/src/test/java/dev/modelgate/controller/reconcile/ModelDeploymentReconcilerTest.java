@@ -308,6 +308,27 @@ class ModelDeploymentReconcilerTest {
     }
 
     @Test
+    void theFormatPicksTheRuntimeImageAndEngineAndAnUnservedFormatTouchesNothing() {
+        ModelDeployment torch = md("bert", spec(new ModelSpec(new ModelFormat("pytorch", "1"), "s3://m/bert", null,
+                null)));
+
+        Reconcile r = reconcile(torch, List.of());
+
+        assertThat(named(r.desired(), Deployment.class, "bert-00001").getSpec().getTemplate().getSpec()
+                .getContainers().get(0).getImage()).isEqualTo("modelgate:djl-runtime");
+        assertThat(named(r.desired(), ConfigMap.class, "bert-00001-model").getData().get("model.yaml"))
+                .contains("runtime: djl\n");
+
+        ModelDeployment tf = md("tf", spec(new ModelSpec(new ModelFormat("tensorflow", "2"), "s3://m/tf", null,
+                null)));
+        Reconcile none = reconcile(tf, List.of());
+        assertThat(none.desired()).isEmpty();
+        assertThat(condition(none.status().orElseThrow(), "Ready").getReason()).isEqualTo("NoSupportingRuntime");
+        assertThat(none.events()).singleElement().satisfies(e -> assertThat(e.reason())
+                .isEqualTo("NoSupportingRuntime"));
+    }
+
+    @Test
     void anInvalidSpecReportsEveryProblemAndTouchesNothing() {
         ModelDeploymentSpec spec = new ModelDeploymentSpec(new ModelSpec(new ModelFormat("onnx", null),
                 "pvc://claim/../etc", null, "v9"), null, null, null, 4, 2, null, null, null, null, 120, null, null);

@@ -8,6 +8,7 @@ import dev.modelgate.server.config.ConfigException;
 import dev.modelgate.server.config.ServerConfig;
 import dev.modelgate.server.drain.DrainingService;
 import dev.modelgate.server.remote.RemoteBackends;
+import dev.modelgate.server.traffic.RevisionBackends;
 import dev.modelgate.server.traffic.RevisionStatus;
 import dev.modelgate.server.host.ModelEntry;
 import dev.modelgate.server.host.ModelHost;
@@ -90,7 +91,7 @@ public final class Modelgate implements AutoCloseable {
                 config.queueCapacity(), nanoClock);
         RemoteBackends remote = new RemoteBackends(Math.max(1, config.ioThreads() / 2),
                 Math.max(1, config.codecThreads() / 2), config.grpcMaxMessageSize(), nanoClock);
-        ServiceRegistry services = new ServiceRegistry(ServiceRouter.availability(host, remote),
+        ServiceRegistry services = new ServiceRegistry(RevisionBackends.of(host, remote),
                 DISAGREEMENTS_KEPT);
         remote.onReadinessChange(services::readinessChanged);
         services.onChange(changed -> remote.sync(services.services().stream()
@@ -109,10 +110,10 @@ public final class Modelgate implements AutoCloseable {
             remote.sync(initial.stream().flatMap(s -> s.revisions().stream()).toList());
             services.replaceAll(initial);
             ShadowMirror mirror = new ShadowMirror(config.shadowInFlight(),
-                    ServiceRouter.revisionCall(services, host, remote, nanoClock,
+                    ServiceRouter.revisionCall(services, nanoClock,
                             config.requestTimeout().toNanos()),
                     meters, services::recordDisagreement, Clock.systemUTC());
-            InferenceService router = metrics.decorate(new ServiceRouter(services, host, mirror, remote));
+            InferenceService router = metrics.decorate(new ServiceRouter(services, host, mirror));
             DrainingService draining = new DrainingService(router);
             http = HttpServer.start(config, draining, null, codec, nanoClock, metrics.unrouted());
             grpc = GrpcServer.start(config, draining, nanoClock);

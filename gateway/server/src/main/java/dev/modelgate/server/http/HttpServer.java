@@ -3,7 +3,6 @@ package dev.modelgate.server.http;
 import dev.modelgate.server.config.ConfigException;
 import dev.modelgate.server.config.ServerConfig;
 import dev.modelgate.server.service.InferenceService;
-import dev.modelgate.server.access.AccessLog;
 import dev.modelgate.server.service.ModelRepositoryControl;
 import dev.modelgate.server.service.RequestObserver;
 import io.netty.bootstrap.ServerBootstrap;
@@ -40,27 +39,12 @@ public final class HttpServer implements AutoCloseable {
     /**
      * Binds {@code config.bindAddress():config.httpPort()} (port 0 picks a free one).
      *
+     * @param service the decorated service (the assembly composes its filters)
+     * @param repository the model repository extension's routes, or {@code null} to leave them out
      * @param codec runs JSON decoding and encoding of inference bodies, off the event loops
      * @param nanoClock the clock request deadlines use
+     * @param observer told about every answer written (metrics of unrouted requests, access log)
      * @throws ConfigException when the address cannot be bound
-     */
-    public static HttpServer start(ServerConfig config, InferenceService service, Executor codec,
-            LongSupplier nanoClock) {
-        return start(config, service, null, codec, nanoClock);
-    }
-
-    /**
-     * As {@link #start(ServerConfig, InferenceService, Executor, LongSupplier)}, with the model
-     * repository extension's routes when {@code repository} is not {@code null}.
-     */
-    public static HttpServer start(ServerConfig config, InferenceService service,
-            ModelRepositoryControl repository, Executor codec, LongSupplier nanoClock) {
-        return start(config, service, repository, codec, nanoClock, RequestObserver.none());
-    }
-
-    /**
-     * As {@link #start(ServerConfig, InferenceService, ModelRepositoryControl, Executor,
-     * LongSupplier)}, telling {@code observer} (and the configured access log) about every answer.
      */
     public static HttpServer start(ServerConfig config, InferenceService service,
             ModelRepositoryControl repository, Executor codec, LongSupplier nanoClock,
@@ -70,7 +54,7 @@ public final class HttpServer implements AutoCloseable {
         HttpServerInitializer initializer = new HttpServerInitializer(
                 new OipRestService(service, codec, repository).routes(), errors, config.maxRequestSize(),
                 config.idleTimeout().toNanos(), config.requestTimeout().toNanos(), nanoClock, drain,
-                observer.andThen(AccessLog.of(config.accessLog(), nanoClock)));
+                observer);
         EventLoopGroup acceptor = new MultiThreadIoEventLoopGroup(1,
                 new DefaultThreadFactory("modelgate-http-accept"), NioIoHandler.newFactory());
         EventLoopGroup workers = new MultiThreadIoEventLoopGroup(config.ioThreads(),

@@ -5,6 +5,7 @@ import dev.modelgate.api.InferenceException;
 import dev.modelgate.api.InferenceResponse;
 import dev.modelgate.api.ModelMetadata;
 import dev.modelgate.server.json.AnswerNames;
+import dev.modelgate.server.json.OipJson;
 import dev.modelgate.server.service.BadGatewayException;
 import dev.modelgate.server.service.RawBody;
 import io.netty.handler.codec.http.HttpMethod;
@@ -34,7 +35,7 @@ final class HttpTransport implements ReplicaTransport {
         RawBody raw = outbound.raw();
         byte[] body;
         try {
-            body = raw != null ? raw.body() : RemoteJson.request(outbound.request());
+            body = raw != null ? raw.body() : OipJson.inferenceRequest(outbound.request());
         } catch (InferenceException e) {
             return CompletableFuture.failedFuture(new ErrorAnswer(e, false));
         }
@@ -66,7 +67,7 @@ final class HttpTransport implements ReplicaTransport {
             codec.execute(() -> {
                 try {
                     result.complete(outbound.raw() != null ? relay(outbound, answer)
-                            : RemoteJson.response(answer.body()));
+                            : readAnswer(answer.body()));
                 } catch (IllegalArgumentException e) {
                     result.completeExceptionally(new ErrorAnswer(new BadGatewayException(client
                             + ": malformed answer (" + e.getMessage() + ")"), false));
@@ -76,7 +77,7 @@ final class HttpTransport implements ReplicaTransport {
             });
             return;
         }
-        String error = status < 0 ? "malformed HTTP answer" : RemoteJson.error(answer.body());
+        String error = status < 0 ? "malformed HTTP answer" : OipJson.readError(answer.body());
         String message = client + ": " + (status < 0 ? error : status + " " + error);
         result.completeExceptionally(switch (status) {
             case 503 -> new Refused(message);
@@ -88,6 +89,15 @@ final class HttpTransport implements ReplicaTransport {
                     true);
             default -> new ErrorAnswer(new BadGatewayException(message), status >= 500 || status < 0);
         });
+    }
+
+    /** A replica's answer decoded; a malformed one is the replica's fault, not the client's. */
+    private static InferenceResponse readAnswer(byte[] body) {
+        try {
+            return OipJson.readInferenceResponse(body);
+        } catch (InferenceException malformed) {
+            throw new IllegalArgumentException(malformed.getMessage(), malformed);
+        }
     }
 
     /** The answer as it came, renamed for the client; only its top-level names are read. */

@@ -39,6 +39,14 @@ public interface RevisionBackend {
     /** Whether it can serve now; a revision that cannot gets no weighted traffic. */
     boolean ready();
 
+    /**
+     * Whether this backend takes a request that was never decoded ({@code null}) when the context
+     * carries its raw body: it relays the bytes and leaves the answer's bytes in the body.
+     */
+    default boolean relaysBytes() {
+        return false;
+    }
+
     /** A model version of the in-process host (or any other {@link InferenceService}). */
     static RevisionBackend hosted(InferenceService models, ModelRef version) {
         return new HostedRevision(models, version);

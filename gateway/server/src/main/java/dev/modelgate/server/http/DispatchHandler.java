@@ -2,7 +2,9 @@ package dev.modelgate.server.http;
 
 import dev.modelgate.api.ErrorKind;
 import dev.modelgate.api.InferenceException;
+import dev.modelgate.server.service.Headers;
 import dev.modelgate.server.service.RequestContext;
+import dev.modelgate.server.service.RequestIds;
 import dev.modelgate.server.service.RequestObserver;
 import dev.modelgate.server.service.RequestRecord;
 import dev.modelgate.server.service.Traceparent;
@@ -41,7 +43,7 @@ import org.slf4j.LoggerFactory;
  */
 final class DispatchHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     private static final Logger log = LoggerFactory.getLogger(DispatchHandler.class);
-    static final String REQUEST_ID = "x-request-id";
+    static final String REQUEST_ID = Headers.REQUEST_ID;
 
     private final RouteTable<RestEndpoint> routes;
     private final ErrorMapper errors;
@@ -86,7 +88,7 @@ final class DispatchHandler extends SimpleChannelInboundHandler<FullHttpRequest>
                     + request.decoderResult().cause().getMessage() + ")"), slot.requestId));
             return;
         }
-        CompletableFuture<RestResponse> answer = route(request, context);
+        CompletableFuture<RestResponse> answer = route(request, context, ctx.executor());
         if (!answer.isDone()) {
             slot.timer = ctx.executor().schedule(() -> deliver(ctx, slot, errors.map(
                     new InferenceException(ErrorKind.DEADLINE_EXCEEDED, "deadline: "
@@ -133,7 +135,8 @@ final class DispatchHandler extends SimpleChannelInboundHandler<FullHttpRequest>
         }
     }
 
-    private CompletableFuture<RestResponse> route(FullHttpRequest request, RequestContext context) {
+    private CompletableFuture<RestResponse> route(FullHttpRequest request, RequestContext context,
+            java.util.concurrent.Executor eventLoop) {
         String method = request.method().name();
         String path = request.uri();
         RouteTable.Match<RestEndpoint> match = routes.match(method, path);
@@ -141,7 +144,7 @@ final class DispatchHandler extends SimpleChannelInboundHandler<FullHttpRequest>
             byte[] body = request.method() == HttpMethod.POST
                     ? ByteBufUtil.getBytes(request.content()) : new byte[0];
             try {
-                return found.target().serve(new RestRequest(found.params(), body, context));
+                return found.target().serve(new RestRequest(found.params(), body, context, eventLoop));
             } catch (RuntimeException e) {
                 return CompletableFuture.failedFuture(e);
             }

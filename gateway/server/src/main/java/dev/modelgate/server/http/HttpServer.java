@@ -2,6 +2,7 @@ package dev.modelgate.server.http;
 
 import dev.modelgate.server.config.ConfigException;
 import dev.modelgate.server.config.ServerConfig;
+import dev.modelgate.server.netty.NettyTransport;
 import dev.modelgate.server.service.InferenceService;
 import dev.modelgate.server.service.ModelRepositoryControl;
 import dev.modelgate.server.service.RequestObserver;
@@ -9,9 +10,6 @@ import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.InetSocketAddress;
 import java.util.concurrent.Executor;
@@ -55,14 +53,14 @@ public final class HttpServer implements AutoCloseable {
                 new OipRestService(service, codec, repository).routes(), errors, config.maxRequestSize(),
                 config.idleTimeout().toNanos(), config.requestTimeout().toNanos(), nanoClock, drain,
                 observer);
-        EventLoopGroup acceptor = new MultiThreadIoEventLoopGroup(1,
-                new DefaultThreadFactory("modelgate-http-accept"), NioIoHandler.newFactory());
-        EventLoopGroup workers = new MultiThreadIoEventLoopGroup(config.ioThreads(),
-                new DefaultThreadFactory("modelgate-http-io"), NioIoHandler.newFactory());
+        NettyTransport transport = NettyTransport.get();
+        EventLoopGroup acceptor = transport.group(1, new DefaultThreadFactory("modelgate-http-accept"));
+        EventLoopGroup workers = transport.group(config.ioThreads(),
+                new DefaultThreadFactory("modelgate-http-io"));
         try {
             Channel channel = new ServerBootstrap()
                     .group(acceptor, workers)
-                    .channel(NioServerSocketChannel.class)
+                    .channel(transport.serverChannel())
                     .option(ChannelOption.SO_BACKLOG, 1024)
                     .childOption(ChannelOption.TCP_NODELAY, true)
                     .childHandler(initializer)

@@ -4,6 +4,7 @@ import dev.modelgate.api.InferenceException;
 import dev.modelgate.api.InferenceRequest;
 import dev.modelgate.api.InferenceResponse;
 import dev.modelgate.server.json.OipJson;
+import dev.modelgate.server.service.Headers;
 import dev.modelgate.server.service.InferenceService;
 import dev.modelgate.server.service.ModelRef;
 import dev.modelgate.server.service.ModelRepositoryControl;
@@ -21,10 +22,9 @@ import java.util.concurrent.Executor;
  * (JSON, then raw tensors; see {@link dev.modelgate.server.binary.TensorBytes}).
  */
 final class OipRestService {
-    static final String SERVICE_HEADER = "x-modelgate-service";
-    static final String REVISION_HEADER = "x-modelgate-revision";
-    /** The binary tensor data extension's header: the JSON's length at the start of the body. */
-    static final String HEADER_LENGTH = "inference-header-content-length";
+    static final String SERVICE_HEADER = Headers.SERVICE;
+    static final String REVISION_HEADER = Headers.REVISION;
+    static final String HEADER_LENGTH = Headers.INFERENCE_HEADER_CONTENT_LENGTH;
 
     private final InferenceService service;
     private final Executor codec;
@@ -93,9 +93,15 @@ final class OipRestService {
         int jsonLength = jsonLength(header, body.length);
         ModelRef model = request.model();
         // Decoded to validate and route; the bytes travel too, for a backend that relays them.
-        RawBody raw = new RawBody(body, request.context().header("content-type"),
-                header == null ? -1 : jsonLength);
+        RawBody raw = new RawBody(body, request.context().header(Headers.CONTENT_TYPE),
+                header == null ? -1 : jsonLength, request.eventLoop());
         RequestContext context = request.context().withRawBody(raw);
+        if (service.relaysUndecoded(model, context)) {
+            // The relay: no decode and no executor hop; the replica validates the body.
+            return service.infer(model, null, context).thenApply(response -> raw.answer() != null
+                    ? relayed(raw, response)
+                    : RestResponse.json(200, OipJson.inferenceResponse(response)));
+        }
         return CompletableFuture
                 .supplyAsync(() -> header == null
                         ? OipJson.readInferenceRequest(body)

@@ -3,6 +3,7 @@ package dev.modelgate.server.http;
 import dev.modelgate.server.service.ModelRef;
 import dev.modelgate.server.service.RequestContext;
 import java.util.Map;
+import java.util.concurrent.Executor;
 
 /**
  * A request after the bind step: what an endpoint needs and nothing of Netty's.
@@ -10,8 +11,15 @@ import java.util.Map;
  * @param params the route's captured path parameters
  * @param body the request body, empty for none
  * @param context id, headers and deadline
+ * @param eventLoop the connection's event loop (a relay opens its replica connection there), or
+ *     {@code null}
  */
-record RestRequest(Map<String, String> params, byte[] body, RequestContext context) {
+record RestRequest(Map<String, String> params, byte[] body, RequestContext context,
+        Executor eventLoop) {
+    RestRequest(Map<String, String> params, byte[] body, RequestContext context) {
+        this(params, body, context, null);
+    }
+
     /** The {@code {model}} and optional {@code {version}} path parameters. */
     ModelRef model() {
         return ModelRef.of(params.get("model"), params.get("version"));

@@ -23,6 +23,9 @@ import java.util.concurrent.TimeUnit;
  */
 final class HttpTransport implements ReplicaTransport {
     private final ReplicaClient client;
+    /** Answers up to this size are renamed without a thread hop (a few microseconds' scan). */
+    private static final int INLINE_RENAME = 16 * 1024;
+
     private final Executor codec;
 
     HttpTransport(ReplicaClient client, Executor codec) {
@@ -42,7 +45,7 @@ final class HttpTransport implements ReplicaTransport {
         String path = path(outbound.model(), outbound.version()) + "/infer";
         CompletableFuture<ReplicaClient.Answer> sent = client.send(HttpMethod.POST, path, body,
                 raw == null ? null : raw.contentType(), raw == null ? -1 : raw.jsonLength(),
-                outbound.traceparent());
+                outbound.traceparent(), raw == null ? null : raw.eventLoop());
         CompletableFuture<InferenceResponse> result = new CompletableFuture<>();
         // The caller's deadline: abandoning the answer closes its connection.
         result.whenComplete((ok, failure) -> {
@@ -64,7 +67,11 @@ final class HttpTransport implements ReplicaTransport {
             CompletableFuture<InferenceResponse> result) {
         int status = answer.status();
         if (status == 200) {
-            codec.execute(() -> {
+            // A small relayed answer is renamed where it arrived (the inbound connection's event
+            // loop, which then writes it); decoding or a large rename goes to the codec executor.
+            Executor where = outbound.raw() != null && answer.body().length <= INLINE_RENAME
+                    ? Runnable::run : codec;
+            where.execute(() -> {
                 try {
                     result.complete(outbound.raw() != null ? relay(outbound, answer)
                             : readAnswer(answer.body()));

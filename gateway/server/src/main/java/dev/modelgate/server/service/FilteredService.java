@@ -42,6 +42,11 @@ final class FilteredService implements InferenceService {
     }
 
     @Override
+    public boolean relaysUndecoded(ModelRef model, RequestContext context) {
+        return delegate.relaysUndecoded(model, context);
+    }
+
+    @Override
     public ServerMetadata serverMetadata() {
         return delegate.serverMetadata();
     }

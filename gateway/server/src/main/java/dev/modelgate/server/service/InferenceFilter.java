@@ -12,6 +12,9 @@ import java.util.concurrent.CompletableFuture;
  * concurrency and rate stats). Filters are composed once, in one list, by the assembly that starts
  * the server ({@code DataPlane}); transports only ever see the decorated service.
  *
+ * <p>The request is {@code null} when the transport relays the body undecoded (see
+ * {@link InferenceService#relaysUndecoded}); a filter must not need it.
+ *
  * <p>A filter runs on the caller's thread (often an event loop): it must not block, and what it
  * does after the answer should hang off the returned future.
  */

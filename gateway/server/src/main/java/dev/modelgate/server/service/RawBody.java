@@ -1,6 +1,7 @@
 package dev.modelgate.server.service;
 
 import java.util.Objects;
+import java.util.concurrent.Executor;
 
 /**
  * An inference request's body as the client sent it (OIP JSON, or JSON followed by binary tensors),
@@ -18,6 +19,7 @@ public final class RawBody {
     private final byte[] body;
     private final String contentType;
     private final int jsonLength;
+    private final Executor eventLoop;
     private volatile byte[] answer;
     private volatile int answerJsonLength = -1;
 
@@ -28,9 +30,23 @@ public final class RawBody {
      *     body that is all JSON
      */
     public RawBody(byte[] body, String contentType, int jsonLength) {
+        this(body, contentType, jsonLength, null);
+    }
+
+    /**
+     * @param eventLoop the inbound connection's event loop, where a relay may open its outbound
+     *     connection so the request never changes threads; {@code null}: none
+     */
+    public RawBody(byte[] body, String contentType, int jsonLength, Executor eventLoop) {
         this.body = Objects.requireNonNull(body, "body");
         this.contentType = contentType;
         this.jsonLength = jsonLength;
+        this.eventLoop = eventLoop;
+    }
+
+    /** The inbound connection's event loop, or {@code null}. */
+    public Executor eventLoop() {
+        return eventLoop;
     }
 
     public byte[] body() {

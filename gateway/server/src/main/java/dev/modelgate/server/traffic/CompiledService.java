@@ -63,6 +63,21 @@ public final class CompiledService {
     }
 
     /**
+     * Whether a request may go through undecoded: every revision relays bytes and routing needs
+     * nothing from the body (see {@link ServiceRoutes#needsBody}).
+     *
+     * @param revision the revision the client named, or {@code null}
+     */
+    public boolean relaysUndecoded(String revision, RequestRoutingKeys keys) {
+        for (RevisionBackend backend : backends.values()) {
+            if (!backend.relaysBytes()) {
+                return false;
+            }
+        }
+        return !routes.needsBody(keys, revision != null);
+    }
+
+    /**
      * The backend of a revision by name.
      *
      * @throws InferenceException NOT_FOUND for a revision the service does not have

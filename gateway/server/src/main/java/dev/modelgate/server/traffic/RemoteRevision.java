@@ -33,6 +33,12 @@ final class RemoteRevision implements RevisionBackend {
         return remote.metadata(revision);
     }
 
+    /** HTTP replicas take the client's bytes as they are; gRPC ones need the decoded request. */
+    @Override
+    public boolean relaysBytes() {
+        return !revision.remote().protocol().equals(RemoteSpec.GRPC);
+    }
+
     /** Replicas are configured, not discovered: a remote revision always exists. */
     @Override
     public boolean exists() {

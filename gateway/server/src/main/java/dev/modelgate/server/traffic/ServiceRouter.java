@@ -89,7 +89,8 @@ public final class ServiceRouter implements InferenceService {
         }
         TrafficTarget target;
         try {
-            String key = request.id() != null ? request.id() : context.requestId();
+            String key = request != null && request.id() != null ? request.id()
+                    : context.requestId();
             target = service.route(ref.version().orElse(null),
                     new RequestRoutingKeys(context::header, key));
         } catch (InferenceException e) {
@@ -106,6 +107,14 @@ public final class ServiceRouter implements InferenceService {
                     decision.shadowRevision(), request, primary));
         }
         return answer;
+    }
+
+    @Override
+    public boolean relaysUndecoded(ModelRef ref, RequestContext context) {
+        CompiledService service = services.snapshot().find(ref.name());
+        return service != null && context.rawBody() != null
+                && service.relaysUndecoded(ref.version().orElse(null),
+                        new RequestRoutingKeys(context::header, context.requestId()));
     }
 
     /**

@@ -6,16 +6,14 @@ import dev.modelgate.server.admin.AdminServer;
 import dev.modelgate.server.admin.InstanceRoutes;
 import dev.modelgate.server.config.ConfigException;
 import dev.modelgate.server.config.ServerConfig;
-import dev.modelgate.server.drain.DrainingService;
 import dev.modelgate.server.remote.RemoteBackends;
+import dev.modelgate.server.traffic.RevisionBackends;
 import dev.modelgate.server.traffic.RevisionStatus;
 import dev.modelgate.server.host.ModelEntry;
 import dev.modelgate.server.host.ModelHost;
 import dev.modelgate.server.host.ModelRepository;
 import dev.modelgate.server.host.RuntimeRegistry;
-import dev.modelgate.server.grpc.GrpcServer;
 import dev.modelgate.server.http.HttpServer;
-import dev.modelgate.server.service.NamedExecutors;
 import dev.modelgate.server.shadow.ShadowMirror;
 import dev.modelgate.server.traffic.ServiceConfig;
 import dev.modelgate.server.traffic.ServiceRegistry;
@@ -24,7 +22,6 @@ import dev.modelgate.server.traffic.ServiceSpec;
 import dev.modelgate.server.dashboard.DashboardRoutes;
 import dev.modelgate.server.metrics.RevisionCapacity;
 import dev.modelgate.server.metrics.ServerMetrics;
-import dev.modelgate.server.service.InferenceService;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.ext.web.Router;
 import java.util.function.Consumer;
@@ -33,44 +30,35 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 
 /**
- * The wiring of one running server: repository scan, model host, services and their routing,
- * codec executor, HTTP listener and admin server, built from a validated {@link ServerConfig} and a {@link RuntimeRegistry}. The CLI's {@code main}
+ * The wiring of one running gateway: repository scan, model host, remote backends, services and
+ * their routing, the {@link DataPlane} (REST and gRPC listeners, the request path's filters) and
+ * the admin server, built from a validated {@link ServerConfig} and a {@link RuntimeRegistry}. The CLI's {@code main}
  * is the composition root that calls this; integration tests call it with their own runtimes.
  */
 public final class Modelgate implements AutoCloseable {
-    private static final int CODEC_QUEUE = 4096;
-
     private static final int DISAGREEMENTS_KEPT = 100;
 
     private final List<ModelEntry> models;
     private final ModelHost host;
     private final ServiceRegistry services;
-    private final ExecutorService codec;
-    private final HttpServer http;
-    private final GrpcServer grpc;
+    private final DataPlane plane;
     private final AdminServer admin;
     private final CompletableFuture<Void> loaded;
     private final RemoteBackends remote;
-    private final DrainingService draining;
     private final java.util.concurrent.atomic.AtomicBoolean closed =
             new java.util.concurrent.atomic.AtomicBoolean();
 
     private Modelgate(List<ModelEntry> models, ModelHost host, ServiceRegistry services,
-            ExecutorService codec, HttpServer http, GrpcServer grpc, AdminServer admin,
-            CompletableFuture<Void> loaded, RemoteBackends remote, DrainingService draining) {
+            DataPlane plane, AdminServer admin, CompletableFuture<Void> loaded,
+            RemoteBackends remote) {
         this.remote = remote;
-        this.draining = draining;
         this.models = models;
         this.host = host;
         this.services = services;
-        this.codec = codec;
-        this.http = http;
-        this.grpc = grpc;
+        this.plane = plane;
         this.admin = admin;
         this.loaded = loaded;
     }
@@ -90,7 +78,7 @@ public final class Modelgate implements AutoCloseable {
                 config.queueCapacity(), nanoClock);
         RemoteBackends remote = new RemoteBackends(Math.max(1, config.ioThreads() / 2),
                 Math.max(1, config.codecThreads() / 2), config.grpcMaxMessageSize(), nanoClock);
-        ServiceRegistry services = new ServiceRegistry(ServiceRouter.availability(host, remote),
+        ServiceRegistry services = new ServiceRegistry(RevisionBackends.of(host, remote),
                 DISAGREEMENTS_KEPT);
         remote.onReadinessChange(services::readinessChanged);
         services.onChange(changed -> remote.sync(services.services().stream()
@@ -100,22 +88,17 @@ public final class Modelgate implements AutoCloseable {
                         remote), nanoClock);
         host.onLoad(metrics.modelLoads());
         MeterRegistry meters = metrics.registry();
-        ExecutorService codec = NamedExecutors.bounded("modelgate-codec", config.codecThreads(),
-                CODEC_QUEUE);
-        HttpServer http = null;
-        GrpcServer grpc = null;
+        DataPlane plane = null;
         try {
             List<ServiceSpec> initial = servicesOf(config.services(), models);
             remote.sync(initial.stream().flatMap(s -> s.revisions().stream()).toList());
             services.replaceAll(initial);
             ShadowMirror mirror = new ShadowMirror(config.shadowInFlight(),
-                    ServiceRouter.revisionCall(services, host, remote, nanoClock,
+                    ServiceRouter.revisionCall(services, nanoClock,
                             config.requestTimeout().toNanos()),
                     meters, services::recordDisagreement, Clock.systemUTC());
-            InferenceService router = metrics.decorate(new ServiceRouter(services, host, mirror, remote));
-            DrainingService draining = new DrainingService(router);
-            http = HttpServer.start(config, draining, null, codec, nanoClock, metrics.unrouted());
-            grpc = GrpcServer.start(config, draining, nanoClock);
+            plane = DataPlane.start(config, new ServiceRouter(services, host, mirror), null,
+                    List.of(metrics.filter()), metrics.unrouted(), nanoClock);
             Consumer<Router> observability = metrics::mount;
             observability = observability.andThen(
                     new DashboardRoutes(services, metrics, Clock.systemUTC())::mount);
@@ -123,15 +106,14 @@ public final class Modelgate implements AutoCloseable {
                     config.adminToken(), services, InstanceRoutes.of(host).andThen(observability));
             host.onReadinessChange(services::readinessChanged);
             CompletableFuture<Void> loaded = host.loadAll();
-            return new Modelgate(models, host, services, codec, http, grpc, admin, loaded, remote,
-                    draining);
+            return new Modelgate(models, host, services, plane, admin, loaded, remote);
         } catch (InferenceException e) {
             remote.close();
-            stop(http, grpc, codec, host);
+            stop(plane, host);
             throw new ConfigException("services", List.of(e.getMessage().split("; ")));
         } catch (RuntimeException e) {
             remote.close();
-            stop(http, grpc, codec, host);
+            stop(plane, host);
             throw e;
         }
     }
@@ -161,15 +143,10 @@ public final class Modelgate implements AutoCloseable {
         return ServiceConfig.withImplicit(configured, versions, defaults);
     }
 
-    private static void stop(HttpServer http, GrpcServer grpc, ExecutorService codec,
-            ModelHost host) {
-        if (grpc != null) {
-            grpc.close();
+    private static void stop(DataPlane plane, ModelHost host) {
+        if (plane != null) {
+            plane.close();
         }
-        if (http != null) {
-            http.close();
-        }
-        codec.shutdownNow();
         host.close();
     }
 
@@ -190,15 +167,15 @@ public final class Modelgate implements AutoCloseable {
     }
 
     public HttpServer http() {
-        return http;
+        return plane.http();
     }
 
     public int httpPort() {
-        return http.port();
+        return plane.httpPort();
     }
 
     public int grpcPort() {
-        return grpc.port();
+        return plane.grpcPort();
     }
 
     public int adminPort() {
@@ -206,7 +183,7 @@ public final class Modelgate implements AutoCloseable {
     }
 
     public void awaitClosed() throws InterruptedException {
-        http.awaitClosed();
+        plane.awaitClosed();
     }
 
     /**
@@ -216,17 +193,7 @@ public final class Modelgate implements AutoCloseable {
      * @return the requests cut off by the timeout (0 when all finished)
      */
     public int drain(java.time.Duration timeout) {
-        long end = System.nanoTime() + timeout.toNanos();
-        draining.startDraining();
-        grpc.stopAccepting();
-        int left;
-        try {
-            left = http.drain(timeout);
-            left += draining.awaitIdle(java.time.Duration.ofNanos(Math.max(0, end - System.nanoTime())));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            left = draining.inFlight();
-        }
+        int left = plane.drain(timeout);
         close();
         return left;
     }
@@ -238,9 +205,7 @@ public final class Modelgate implements AutoCloseable {
             return;
         }
         admin.close();
-        grpc.close();
-        http.close();
-        NamedExecutors.shutdown(codec, 5, TimeUnit.SECONDS);
+        plane.close();
         host.close();
         remote.close();
     }

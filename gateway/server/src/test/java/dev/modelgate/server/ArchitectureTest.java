@@ -2,7 +2,10 @@ package dev.modelgate.server;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
+import com.tngtech.archunit.base.DescribedPredicate;
+import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
@@ -47,5 +50,39 @@ class ArchitectureTest {
                 .should().dependOnClassesThat().resideInAnyPackage("io.netty..",
                         "dev.modelgate.server.http..")
                 .check(SERVER);
+    }
+
+    @Test
+    void packagesHaveNoCycles() {
+        slices().matching("dev.modelgate.server.(*)..").should().beFreeOfCycles()
+                .because("each package is one step or one role of the request path; a cycle makes"
+                        + " two of them one")
+                .check(SERVER);
+    }
+
+    @Test
+    void theLeafPackagesDependOnNothingElseInTheServer() {
+        leaf("routing").because("traffic decisions are pure functions of a policy and a request")
+                .check(SERVER);
+        leaf("binary").because("the binary tensor format is bytes and api records").check(SERVER);
+        leaf("netty", "service").because("the I/O transport and its buffers serve every package"
+                + " that does I/O").check(SERVER);
+        leaf("json", "binary").because("the OIP JSON codec is bytes and api records (binary"
+                + " tensors ride along)").check(SERVER);
+        leaf("backend", "service").because("what answers a revision speaks only the service seam")
+                .check(SERVER);
+    }
+
+    /** Classes of {@code leaf} may use libraries and {@code allowed} server packages only. */
+    private static com.tngtech.archunit.lang.ArchRule leaf(String leaf, String... allowed) {
+        DescribedPredicate<JavaClass> inside = JavaClass.Predicates.resideOutsideOfPackage(
+                "dev.modelgate.server..").or(JavaClass.Predicates.resideInAPackage(
+                        "dev.modelgate.server." + leaf + ".."));
+        for (String other : allowed) {
+            inside = inside.or(JavaClass.Predicates.resideInAPackage(
+                    "dev.modelgate.server." + other + ".."));
+        }
+        return classes().that().resideInAPackage("dev.modelgate.server." + leaf + "..")
+                .should().onlyDependOnClassesThat(inside);
     }
 }

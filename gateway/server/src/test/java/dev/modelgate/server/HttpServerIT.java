@@ -62,6 +62,9 @@ class HttpServerIT {
                 TestRuntimes.gated(GATE), TestRuntimes.broken())));
         http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         base = "http://127.0.0.1:" + server.httpPort();
+        // Models load in the background; the tests infer on toy, so wait until it can answer.
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30))
+                .until(() -> get("/v2/models/toy/ready").statusCode() == 200);
     }
 
     private static void model(String name, String yaml, String runtime, Duration delay,

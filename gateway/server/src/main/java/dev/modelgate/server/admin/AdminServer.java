@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.modelgate.api.InferenceException;
-import dev.modelgate.server.http.HttpStatuses;
+import dev.modelgate.server.service.ErrorStatus;
 import dev.modelgate.server.routing.TrafficPolicy;
 import dev.modelgate.server.traffic.ServiceControl;
 import dev.modelgate.server.traffic.ServiceStatus;
@@ -189,7 +189,7 @@ public final class AdminServer implements AutoCloseable {
                 try {
                     json(ctx, 200, action.apply(ctx));
                 } catch (InferenceException e) {
-                    error(ctx, HttpStatuses.of(e.kind()), e.getMessage());
+                    error(ctx, ErrorStatus.httpStatus(e.kind()), e.getMessage());
                 } catch (RuntimeException e) {
                     LOG.error("admin call {} {} failed", ctx.request().method(), ctx.normalizedPath(), e);
                     error(ctx, 500, "internal error");

@@ -13,10 +13,8 @@ import io.grpc.ServerInterceptor;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
-import java.util.regex.Pattern;
 
 /**
  * The Bind step of the gRPC path, the only place that reads inbound gRPC metadata: turns the
@@ -25,8 +23,7 @@ import java.util.regex.Pattern;
  * headers, which are merged into the headers gRPC sends before the first message.
  */
 final class CallBinding implements ServerInterceptor {
-    static final String REQUEST_ID = "x-request-id";
-    private static final Pattern ACCEPTED_ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
+    static final String REQUEST_ID = dev.modelgate.server.service.Headers.REQUEST_ID;
     private static final Context.Key<Call> CALL = Context.key("modelgate-call");
 
     private final long timeoutNanos;
@@ -108,9 +105,6 @@ final class CallBinding implements ServerInterceptor {
     }
 
     private static String requestId(String fromClient) {
-        if (fromClient != null && ACCEPTED_ID.matcher(fromClient).matches()) {
-            return fromClient;
-        }
-        return String.format("%016x", ThreadLocalRandom.current().nextLong());
+        return dev.modelgate.server.service.RequestIds.accept(fromClient);
     }
 }

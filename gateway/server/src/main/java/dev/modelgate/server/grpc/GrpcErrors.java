@@ -1,20 +1,16 @@
 package dev.modelgate.server.grpc;
 
 import dev.modelgate.api.ErrorKind;
-import dev.modelgate.api.InferenceException;
+import dev.modelgate.server.service.ErrorStatus;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The gRPC twin of the REST {@code ErrorMapper}: one {@link ErrorKind} gives one status code on
- * both transports, with the same client-safe message. Anything unexpected is logged with its
- * request id and answered INTERNAL with a generic message, never a stack trace.
+ * The gRPC face of {@link ErrorStatus}: one {@link ErrorKind} gives one status code on both
+ * transports, with the same client-safe message. Anything unexpected is logged with its request id
+ * and answered INTERNAL with a generic message, never a stack trace.
  */
 final class GrpcErrors {
     private static final Logger log = LoggerFactory.getLogger(GrpcErrors.class);
@@ -23,46 +19,19 @@ final class GrpcErrors {
     }
 
     static StatusRuntimeException map(Throwable failure, String requestId) {
-        Throwable cause = unwrap(failure);
+        Throwable cause = ErrorStatus.unwrap(failure);
         if (cause instanceof StatusRuntimeException e) {
             return e;
         }
-        if (cause instanceof InferenceException e && e.kind() != ErrorKind.INTERNAL) {
-            return status(e.kind()).withDescription(e.getMessage()).asRuntimeException();
+        ErrorStatus status = ErrorStatus.of(cause, requestId);
+        if (status.unexpected() != null) {
+            log.error("gRPC request {} failed internally", requestId, status.unexpected());
         }
-        if (cause instanceof RejectedExecutionException) {
-            return Status.RESOURCE_EXHAUSTED
-                    .withDescription("server: busy (expected: fewer requests in flight; retry later)")
-                    .asRuntimeException();
-        }
-        if (cause instanceof TimeoutException) {
-            return Status.DEADLINE_EXCEEDED
-                    .withDescription("deadline: passed (expected: an answer within the deadline)")
-                    .asRuntimeException();
-        }
-        log.error("gRPC request {} failed internally", requestId, cause);
-        return Status.INTERNAL.withDescription("internal error (request id: " + requestId + ")")
-                .asRuntimeException();
+        return status(status.kind()).withDescription(status.message()).asRuntimeException();
     }
 
-    /** The status code of each kind, as the api's {@link ErrorKind} documents. */
+    /** The status code of each kind, from the table REST and the admin API share. */
     static Status status(ErrorKind kind) {
-        return switch (kind) {
-            case INVALID_ARGUMENT -> Status.INVALID_ARGUMENT;
-            case NOT_FOUND -> Status.NOT_FOUND;
-            case UNAVAILABLE -> Status.UNAVAILABLE;
-            case DEADLINE_EXCEEDED -> Status.DEADLINE_EXCEEDED;
-            case RESOURCE_EXHAUSTED -> Status.RESOURCE_EXHAUSTED;
-            case INTERNAL -> Status.INTERNAL;
-        };
-    }
-
-    private static Throwable unwrap(Throwable failure) {
-        Throwable cause = failure;
-        while ((cause instanceof CompletionException || cause instanceof ExecutionException)
-                && cause.getCause() != null) {
-            cause = cause.getCause();
-        }
-        return cause;
+        return Status.fromCodeValue(ErrorStatus.grpcCode(kind));
     }
 }

@@ -49,8 +49,8 @@ import java.util.function.Supplier;
  * Unload is UNIMPLEMENTED.
  */
 final class OipGrpcService extends GRPCInferenceServiceGrpc.GRPCInferenceServiceImplBase {
-    static final String SERVICE_HEADER = "x-modelgate-service";
-    static final String REVISION_HEADER = "x-modelgate-revision";
+    static final String SERVICE_HEADER = dev.modelgate.server.service.Headers.SERVICE;
+    static final String REVISION_HEADER = dev.modelgate.server.service.Headers.REVISION;
 
     private final InferenceService service;
     private final Executor codec;

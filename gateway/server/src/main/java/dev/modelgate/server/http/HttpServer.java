@@ -2,17 +2,14 @@ package dev.modelgate.server.http;
 
 import dev.modelgate.server.config.ConfigException;
 import dev.modelgate.server.config.ServerConfig;
+import dev.modelgate.server.netty.NettyTransport;
 import dev.modelgate.server.service.InferenceService;
-import dev.modelgate.server.access.AccessLog;
 import dev.modelgate.server.service.ModelRepositoryControl;
 import dev.modelgate.server.service.RequestObserver;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.InetSocketAddress;
 import java.util.concurrent.Executor;
@@ -40,27 +37,12 @@ public final class HttpServer implements AutoCloseable {
     /**
      * Binds {@code config.bindAddress():config.httpPort()} (port 0 picks a free one).
      *
+     * @param service the decorated service (the assembly composes its filters)
+     * @param repository the model repository extension's routes, or {@code null} to leave them out
      * @param codec runs JSON decoding and encoding of inference bodies, off the event loops
      * @param nanoClock the clock request deadlines use
+     * @param observer told about every answer written (metrics of unrouted requests, access log)
      * @throws ConfigException when the address cannot be bound
-     */
-    public static HttpServer start(ServerConfig config, InferenceService service, Executor codec,
-            LongSupplier nanoClock) {
-        return start(config, service, null, codec, nanoClock);
-    }
-
-    /**
-     * As {@link #start(ServerConfig, InferenceService, Executor, LongSupplier)}, with the model
-     * repository extension's routes when {@code repository} is not {@code null}.
-     */
-    public static HttpServer start(ServerConfig config, InferenceService service,
-            ModelRepositoryControl repository, Executor codec, LongSupplier nanoClock) {
-        return start(config, service, repository, codec, nanoClock, RequestObserver.none());
-    }
-
-    /**
-     * As {@link #start(ServerConfig, InferenceService, ModelRepositoryControl, Executor,
-     * LongSupplier)}, telling {@code observer} (and the configured access log) about every answer.
      */
     public static HttpServer start(ServerConfig config, InferenceService service,
             ModelRepositoryControl repository, Executor codec, LongSupplier nanoClock,
@@ -70,15 +52,15 @@ public final class HttpServer implements AutoCloseable {
         HttpServerInitializer initializer = new HttpServerInitializer(
                 new OipRestService(service, codec, repository).routes(), errors, config.maxRequestSize(),
                 config.idleTimeout().toNanos(), config.requestTimeout().toNanos(), nanoClock, drain,
-                observer.andThen(AccessLog.of(config.accessLog(), nanoClock)));
-        EventLoopGroup acceptor = new MultiThreadIoEventLoopGroup(1,
-                new DefaultThreadFactory("modelgate-http-accept"), NioIoHandler.newFactory());
-        EventLoopGroup workers = new MultiThreadIoEventLoopGroup(config.ioThreads(),
-                new DefaultThreadFactory("modelgate-http-io"), NioIoHandler.newFactory());
+                observer);
+        NettyTransport transport = NettyTransport.get();
+        EventLoopGroup acceptor = transport.group(1, new DefaultThreadFactory("modelgate-http-accept"));
+        EventLoopGroup workers = transport.group(config.ioThreads(),
+                new DefaultThreadFactory("modelgate-http-io"));
         try {
             Channel channel = new ServerBootstrap()
                     .group(acceptor, workers)
-                    .channel(NioServerSocketChannel.class)
+                    .channel(transport.serverChannel())
                     .option(ChannelOption.SO_BACKLOG, 1024)
                     .childOption(ChannelOption.TCP_NODELAY, true)
                     .childHandler(initializer)

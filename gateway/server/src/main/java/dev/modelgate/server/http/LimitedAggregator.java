@@ -1,6 +1,7 @@
 package dev.modelgate.server.http;
 
 import dev.modelgate.server.service.RequestContext;
+import dev.modelgate.server.service.RequestIds;
 import dev.modelgate.server.service.RequestObserver;
 import dev.modelgate.server.service.RequestRecord;
 import dev.modelgate.server.service.Traceparent;

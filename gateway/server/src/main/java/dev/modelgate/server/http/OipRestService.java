@@ -4,6 +4,7 @@ import dev.modelgate.api.InferenceException;
 import dev.modelgate.api.InferenceRequest;
 import dev.modelgate.api.InferenceResponse;
 import dev.modelgate.server.json.OipJson;
+import dev.modelgate.server.service.Headers;
 import dev.modelgate.server.service.InferenceService;
 import dev.modelgate.server.service.ModelRef;
 import dev.modelgate.server.service.ModelRepositoryControl;
@@ -21,10 +22,9 @@ import java.util.concurrent.Executor;
  * (JSON, then raw tensors; see {@link dev.modelgate.server.binary.TensorBytes}).
  */
 final class OipRestService {
-    static final String SERVICE_HEADER = "x-modelgate-service";
-    static final String REVISION_HEADER = "x-modelgate-revision";
-    /** The binary tensor data extension's header: the JSON's length at the start of the body. */
-    static final String HEADER_LENGTH = "inference-header-content-length";
+    static final String SERVICE_HEADER = Headers.SERVICE;
+    static final String REVISION_HEADER = Headers.REVISION;
+    static final String HEADER_LENGTH = Headers.INFERENCE_HEADER_CONTENT_LENGTH;
 
     private final InferenceService service;
     private final Executor codec;
@@ -88,14 +88,20 @@ final class OipRestService {
     }
 
     private CompletableFuture<RestResponse> infer(RestRequest request) {
-        byte[] body = request.body();
         String header = request.context().header(HEADER_LENGTH);
-        int jsonLength = jsonLength(header, body.length);
+        int jsonLength = jsonLength(header, request.content().length());
         ModelRef model = request.model();
-        // Decoded to validate and route; the bytes travel too, for a backend that relays them.
-        RawBody raw = new RawBody(body, request.context().header("content-type"),
-                header == null ? -1 : jsonLength);
+        // The bytes travel beside the decoded form (if any), for a backend that relays them.
+        RawBody raw = new RawBody(request.content(), request.context().header(Headers.CONTENT_TYPE),
+                header == null ? -1 : jsonLength, request.eventLoop());
         RequestContext context = request.context().withRawBody(raw);
+        if (service.relaysUndecoded(model, context)) {
+            // The relay: no decode and no executor hop; the replica validates the body.
+            return service.infer(model, null, context).thenApply(response -> raw.answer() != null
+                    ? relayed(raw, response)
+                    : RestResponse.json(200, OipJson.inferenceResponse(response)));
+        }
+        byte[] body = raw.body();
         return CompletableFuture
                 .supplyAsync(() -> header == null
                         ? OipJson.readInferenceRequest(body)

@@ -43,6 +43,36 @@ public final class OipJson {
     }
 
     /**
+     * Encodes an {@code $inference_request} (what the gateway sends a replica when it has no body
+     * to relay). Half-precision inputs are refused: JSON has no form a replica reads back as such.
+     *
+     * @throws InferenceException INVALID_ARGUMENT for a half-precision input
+     */
+    public static byte[] inferenceRequest(InferenceRequest request) {
+        for (Tensor input : request.inputs()) {
+            if (input.datatype().isHalfPrecision()) {
+                throw InferenceException.invalid("tensor " + input.name() + ": " + input.datatype()
+                        + " (expected: a datatype with a JSON form to send to a remote replica)");
+            }
+        }
+        return write(out -> RequestWriter.write(out, request), 256);
+    }
+
+    /**
+     * Decodes an {@code $inference_response} (a replica's answer).
+     *
+     * @throws InferenceException INVALID_ARGUMENT saying what is wrong with a malformed one
+     */
+    public static InferenceResponse readInferenceResponse(byte[] body) {
+        return ResponseReader.read(body);
+    }
+
+    /** The {@code error} of an OIP error body, or a short excerpt of whatever it was. */
+    public static String readError(byte[] body) {
+        return ResponseReader.error(body);
+    }
+
+    /**
      * Decodes a binary tensor data extension body: {@code jsonLength} bytes of JSON (the
      * {@code Inference-Header-Content-Length}) followed by the binary inputs.
      */

@@ -29,7 +29,7 @@ import java.util.Map;
  * buffered as tokens and read once they are known. Every problem is one INVALID_ARGUMENT.
  */
 final class RequestReader {
-    private static final JsonFactory FACTORY = JsonFactory.builder()
+    static final JsonFactory FACTORY = JsonFactory.builder()
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .build();
     private static final int MAX_TEXT = 64;
@@ -94,7 +94,7 @@ final class RequestReader {
             switch (field) {
                 case "id" -> id = string(parser, "id");
                 case "parameters" -> parameters = parameters(parser, "parameters");
-                case "inputs" -> inputs = inputs(parser, maxElements, binary);
+                case "inputs" -> inputs = tensors(parser, "inputs", maxElements, binary);
                 case "outputs" -> outputs = outputs(parser);
                 default -> parser.skipChildren();
             }
@@ -105,12 +105,13 @@ final class RequestReader {
         return new InferenceRequest(id, parameters, inputs, outputs);
     }
 
-    private static List<Tensor> inputs(JsonParser parser, int maxElements, ByteBuffer binary)
+    /** An array of tensors ({@code inputs}, or a response's {@code outputs}). */
+    static List<Tensor> tensors(JsonParser parser, String field, int maxElements, ByteBuffer binary)
             throws IOException {
-        expectArray(parser, "inputs");
+        expectArray(parser, field);
         List<Tensor> inputs = new ArrayList<>();
         while (parser.nextToken() != JsonToken.END_ARRAY) {
-            String where = "inputs[" + inputs.size() + "]";
+            String where = field + "[" + inputs.size() + "]";
             if (parser.currentToken() != JsonToken.START_OBJECT) {
                 throw InferenceException.invalid(where + ": " + text(parser)
                         + " (expected: an object with name, shape, datatype and data)");
@@ -276,7 +277,7 @@ final class RequestReader {
         return outputs;
     }
 
-    private static Map<String, Object> parameters(JsonParser parser, String label)
+    static Map<String, Object> parameters(JsonParser parser, String label)
             throws IOException {
         if (parser.currentToken() != JsonToken.START_OBJECT) {
             throw InferenceException.invalid(label + ": " + text(parser) + " (expected: an object)");
@@ -302,7 +303,7 @@ final class RequestReader {
         return parameters;
     }
 
-    private static String string(JsonParser parser, String label) throws IOException {
+    static String string(JsonParser parser, String label) throws IOException {
         if (parser.currentToken() != JsonToken.VALUE_STRING) {
             throw InferenceException.invalid(label + ": " + text(parser) + " (expected: a string)");
         }
@@ -315,7 +316,7 @@ final class RequestReader {
         }
     }
 
-    private static void require(Object value, String label, String expected) {
+    static void require(Object value, String label, String expected) {
         if (value == null) {
             throw InferenceException.invalid(label + ": missing (expected: " + expected + ")");
         }

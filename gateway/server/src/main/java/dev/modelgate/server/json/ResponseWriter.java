@@ -71,7 +71,7 @@ final class ResponseWriter {
         out.writeEndObject();
     }
 
-    private static void tensor(JsonGenerator out, Tensor tensor, boolean binary)
+    static void tensor(JsonGenerator out, Tensor tensor, boolean binary)
             throws IOException {
         out.writeStartObject();
         out.writeStringField("name", tensor.name());

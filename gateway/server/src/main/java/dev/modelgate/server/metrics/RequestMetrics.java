@@ -2,8 +2,7 @@ package dev.modelgate.server.metrics;
 
 import dev.modelgate.api.InferenceRequest;
 import dev.modelgate.api.InferenceResponse;
-import dev.modelgate.api.ModelMetadata;
-import dev.modelgate.api.ServerMetadata;
+import dev.modelgate.server.service.InferenceFilter;
 import dev.modelgate.server.service.InferenceService;
 import dev.modelgate.server.service.ModelRef;
 import dev.modelgate.server.service.RequestContext;
@@ -22,8 +21,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
 
 /**
- * The request metrics of the catalog (step 10 of the request path), recorded by a decorator around
- * the {@link InferenceService} the transports call. Labels come from the request's
+ * The request metrics of the catalog (step 10 of the request path), recorded by a filter on the
+ * {@link InferenceService} the transports call. Labels come from the request's
  * {@link RequestRecord} (protocol from the transport, service and revision from the router) or
  * from the answer; a name the server does not know becomes {@link MetricsCatalog#UNKNOWN}, so
  * clients cannot grow the number of series. Meters are resolved once per (service, revision).
@@ -38,6 +37,7 @@ public final class RequestMetrics {
     private final AtomicInteger revisions = new AtomicInteger();
     private final AtomicInteger[] inFlight = new AtomicInteger[Protocol.values().length];
     private final RevisionMeters unknown;
+    private final InferenceFilter filter = new Metered();
 
     public RequestMetrics(MeterRegistry registry, LongSupplier nanoClock) {
         this.registry = registry;
@@ -52,9 +52,14 @@ public final class RequestMetrics {
         this.unknown = new RevisionMeters(registry, MetricsCatalog.UNKNOWN, MetricsCatalog.UNKNOWN);
     }
 
-    /** {@code service} with every {@code infer} call measured. */
+    /** The filter that measures every {@code infer} call (in flight, outcome, latency). */
+    public InferenceFilter filter() {
+        return filter;
+    }
+
+    /** {@code service} with every {@code infer} call measured (this filter alone). */
     public InferenceService decorate(InferenceService service) {
-        return new Metered(service);
+        return InferenceFilter.decorate(service, List.of(filter));
     }
 
     /**
@@ -133,19 +138,11 @@ public final class RequestMetrics {
                 });
     }
 
-    /** The decorator: counts in-flight requests and records each answer. */
-    private final class Metered implements InferenceService {
-        private final InferenceService delegate;
-        private final java.util.function.Predicate<String> known;
-
-        Metered(InferenceService delegate) {
-            this.delegate = delegate;
-            this.known = name -> delegate.modelNames().contains(name);
-        }
-
+    /** The filter: counts in-flight requests and records each answer. */
+    private final class Metered implements InferenceFilter {
         @Override
-        public CompletableFuture<InferenceResponse> infer(ModelRef model, InferenceRequest request,
-                RequestContext context) {
+        public CompletableFuture<InferenceResponse> infer(InferenceService delegate, ModelRef model,
+                InferenceRequest request, RequestContext context) {
             context.record().measure();
             AtomicInteger flying = inFlight[context.record().protocol().ordinal()];
             flying.incrementAndGet();
@@ -157,33 +154,9 @@ public final class RequestMetrics {
             }
             return answer.whenComplete((response, failure) -> {
                 flying.decrementAndGet();
-                record(context, response, failure, known, model.name());
+                record(context, response, failure, name -> delegate.modelNames().contains(name),
+                        model.name());
             });
-        }
-
-        @Override
-        public ServerMetadata serverMetadata() {
-            return delegate.serverMetadata();
-        }
-
-        @Override
-        public boolean ready() {
-            return delegate.ready();
-        }
-
-        @Override
-        public List<String> modelNames() {
-            return delegate.modelNames();
-        }
-
-        @Override
-        public ModelMetadata metadata(ModelRef model) {
-            return delegate.metadata(model);
-        }
-
-        @Override
-        public boolean modelReady(ModelRef model) {
-            return delegate.modelReady(model);
         }
     }
 }

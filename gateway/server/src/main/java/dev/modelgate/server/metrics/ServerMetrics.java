@@ -123,6 +123,11 @@ public final class ServerMetrics implements AutoCloseable {
         return requests.decorate(service);
     }
 
+    /** The request path's metrics filter (the assembly puts it in its one list of filters). */
+    public dev.modelgate.server.service.InferenceFilter filter() {
+        return requests.filter();
+    }
+
     /** Counts requests that failed before reaching a service; give it to the transports. */
     public dev.modelgate.server.service.RequestObserver unrouted() {
         return requests.unrouted();

@@ -5,8 +5,12 @@ import dev.modelgate.api.InferenceException;
 import dev.modelgate.api.InferenceResponse;
 import dev.modelgate.api.ModelMetadata;
 import dev.modelgate.server.json.AnswerNames;
+import dev.modelgate.server.json.OipJson;
+import dev.modelgate.server.netty.ByteBufBytes;
 import dev.modelgate.server.service.BadGatewayException;
 import dev.modelgate.server.service.RawBody;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.HttpMethod;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -22,6 +26,9 @@ import java.util.concurrent.TimeUnit;
  */
 final class HttpTransport implements ReplicaTransport {
     private final ReplicaClient client;
+    /** Answers up to this size are renamed without a thread hop (a few microseconds' scan). */
+    private static final int INLINE_RENAME = 16 * 1024;
+
     private final Executor codec;
 
     HttpTransport(ReplicaClient client, Executor codec) {
@@ -32,16 +39,19 @@ final class HttpTransport implements ReplicaTransport {
     @Override
     public CompletableFuture<InferenceResponse> infer(Outbound outbound, long timeoutNanos) {
         RawBody raw = outbound.raw();
-        byte[] body;
+        ByteBuf body;
         try {
-            body = raw != null ? raw.body() : RemoteJson.request(outbound.request());
+            // The client's body as received: its own buffer when the transport kept it, no copy.
+            body = raw == null ? Unpooled.wrappedBuffer(OipJson.inferenceRequest(outbound.request()))
+                    : raw.bytes() instanceof ByteBufBytes shared ? shared.retainedDuplicate()
+                    : Unpooled.wrappedBuffer(raw.body());
         } catch (InferenceException e) {
             return CompletableFuture.failedFuture(new ErrorAnswer(e, false));
         }
         String path = path(outbound.model(), outbound.version()) + "/infer";
         CompletableFuture<ReplicaClient.Answer> sent = client.send(HttpMethod.POST, path, body,
                 raw == null ? null : raw.contentType(), raw == null ? -1 : raw.jsonLength(),
-                outbound.traceparent());
+                outbound.traceparent(), raw == null ? null : raw.eventLoop());
         CompletableFuture<InferenceResponse> result = new CompletableFuture<>();
         // The caller's deadline: abandoning the answer closes its connection.
         result.whenComplete((ok, failure) -> {
@@ -63,10 +73,14 @@ final class HttpTransport implements ReplicaTransport {
             CompletableFuture<InferenceResponse> result) {
         int status = answer.status();
         if (status == 200) {
-            codec.execute(() -> {
+            // A small relayed answer is renamed where it arrived (the inbound connection's event
+            // loop, which then writes it); decoding or a large rename goes to the codec executor.
+            Executor where = outbound.raw() != null && answer.body().length <= INLINE_RENAME
+                    ? Runnable::run : codec;
+            where.execute(() -> {
                 try {
                     result.complete(outbound.raw() != null ? relay(outbound, answer)
-                            : RemoteJson.response(answer.body()));
+                            : readAnswer(answer.body()));
                 } catch (IllegalArgumentException e) {
                     result.completeExceptionally(new ErrorAnswer(new BadGatewayException(client
                             + ": malformed answer (" + e.getMessage() + ")"), false));
@@ -76,7 +90,7 @@ final class HttpTransport implements ReplicaTransport {
             });
             return;
         }
-        String error = status < 0 ? "malformed HTTP answer" : RemoteJson.error(answer.body());
+        String error = status < 0 ? "malformed HTTP answer" : OipJson.readError(answer.body());
         String message = client + ": " + (status < 0 ? error : status + " " + error);
         result.completeExceptionally(switch (status) {
             case 503 -> new Refused(message);
@@ -88,6 +102,15 @@ final class HttpTransport implements ReplicaTransport {
                     true);
             default -> new ErrorAnswer(new BadGatewayException(message), status >= 500 || status < 0);
         });
+    }
+
+    /** A replica's answer decoded; a malformed one is the replica's fault, not the client's. */
+    private static InferenceResponse readAnswer(byte[] body) {
+        try {
+            return OipJson.readInferenceResponse(body);
+        } catch (InferenceException malformed) {
+            throw new IllegalArgumentException(malformed.getMessage(), malformed);
+        }
     }
 
     /** The answer as it came, renamed for the client; only its top-level names are read. */

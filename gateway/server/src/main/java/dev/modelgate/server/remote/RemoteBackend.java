@@ -153,7 +153,7 @@ final class RemoteBackend implements AutoCloseable {
         }
         budget.request(now);
         Outbound outbound = new Outbound(model, revision.version(), request, context.rawBody(),
-                new InferenceResponse(service, revision.name(), request.id(), java.util.Map.of(),
+                new InferenceResponse(service, revision.name(), request == null ? null : request.id(), java.util.Map.of(),
                         List.of()), context.record().traceparent());
         Call call = new Call(outbound, deadline, slot);
         slot.thenRun(() -> call.attempt(null));
@@ -166,7 +166,8 @@ final class RemoteBackend implements AutoCloseable {
         if (spec.timeout() != null) {
             deadline = Math.min(deadline, now + spec.timeout().toNanos());
         }
-        Object micros = request.parameters().get(TIMEOUT_PARAMETER);
+        // An undecoded relay (null request) has no OIP timeout: the header's and config's apply.
+        Object micros = request == null ? null : request.parameters().get(TIMEOUT_PARAMETER);
         if (micros instanceof Long us && us > 0) {
             deadline = Math.min(deadline, now + TimeUnit.MICROSECONDS.toNanos(us));
         }

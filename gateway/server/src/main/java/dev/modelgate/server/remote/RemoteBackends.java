@@ -2,14 +2,13 @@ package dev.modelgate.server.remote;
 
 import dev.modelgate.api.InferenceRequest;
 import dev.modelgate.api.InferenceResponse;
+import dev.modelgate.server.netty.NettyTransport;
 import dev.modelgate.server.service.NamedExecutors;
 import dev.modelgate.server.service.RequestContext;
 import dev.modelgate.server.traffic.RemoteRevisions;
 import dev.modelgate.server.traffic.RemoteSpec;
 import dev.modelgate.server.traffic.RevisionSpec;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.URI;
 import java.util.HashSet;
@@ -40,8 +39,8 @@ public final class RemoteBackends implements RemoteRevisions, AutoCloseable {
     /** @param grpcMaxMessageSize the largest answer a gRPC replica may send, in bytes */
     public RemoteBackends(int ioThreads, int codecThreads, int grpcMaxMessageSize,
             LongSupplier clock) {
-        this.group = new MultiThreadIoEventLoopGroup(ioThreads,
-                new DefaultThreadFactory("modelgate-remote-io", true), NioIoHandler.newFactory());
+        this.group = NettyTransport.get().group(ioThreads,
+                new DefaultThreadFactory("modelgate-remote-io", true));
         this.codec = NamedExecutors.bounded("modelgate-remote-codec", codecThreads, 4096);
         this.clock = clock;
         this.grpcMaxMessageSize = grpcMaxMessageSize;

@@ -2,19 +2,21 @@ package dev.modelgate.server.remote;
 
 import dev.modelgate.server.remote.ReplicaTransport.Broken;
 import dev.modelgate.server.remote.ReplicaTransport.NotSent;
+import dev.modelgate.server.netty.NettyTransport;
 import dev.modelgate.server.service.Traceparent;
 import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoEventLoop;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.pool.AbstractChannelPoolHandler;
 import io.netty.channel.pool.ChannelPool;
 import io.netty.channel.pool.SimpleChannelPool;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -28,7 +30,10 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.util.AttributeKey;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 
 /**
  * HTTP/1.1 to one replica over a pool of keep-alive connections (one request per connection at a
@@ -54,7 +59,7 @@ final class ReplicaClient implements AutoCloseable {
         }
     }
 
-    static final String HEADER_LENGTH = "inference-header-content-length";
+    static final String HEADER_LENGTH = dev.modelgate.server.service.Headers.INFERENCE_HEADER_CONTENT_LENGTH;
 
     /** One request on one connection. */
     private static final class Exchange {
@@ -71,16 +76,23 @@ final class ReplicaClient implements AutoCloseable {
 
     private final URI uri;
     private final String hostHeader;
+    private final Bootstrap bootstrap;
     private final ChannelPool pool;
+    /** Pools on the event loops of inbound connections, so a relay never changes threads. */
+    private final Map<IoEventLoop, ChannelPool> byLoop = new ConcurrentHashMap<>();
 
     ReplicaClient(EventLoopGroup group, URI uri) {
         this.uri = uri;
         this.hostHeader = uri.getHost() + ":" + uri.getPort();
-        Bootstrap bootstrap = new Bootstrap().group(group).channel(NioSocketChannel.class)
+        this.bootstrap = new Bootstrap().group(group).channel(NettyTransport.get().socketChannel())
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, CONNECT_TIMEOUT_MILLIS)
                 .remoteAddress(new InetSocketAddress(uri.getHost(), uri.getPort()));
-        this.pool = new SimpleChannelPool(bootstrap, new AbstractChannelPoolHandler() {
+        this.pool = pool(bootstrap);
+    }
+
+    private static ChannelPool pool(Bootstrap bootstrap) {
+        return new SimpleChannelPool(bootstrap, new AbstractChannelPoolHandler() {
             @Override
             public void channelCreated(Channel channel) {
                 channel.pipeline()
@@ -89,6 +101,17 @@ final class ReplicaClient implements AutoCloseable {
                         .addLast("answer", new AnswerHandler());
             }
         });
+    }
+
+    /** The pool on {@code loop} when it is an event loop of the process's transport, else the shared one. */
+    private ChannelPool poolFor(Executor loop) {
+        IoEventLoop eventLoop = loop == null ? null : NettyTransport.get().loopOf(loop);
+        if (eventLoop == null) {
+            return pool;
+        }
+        ChannelPool found = byLoop.get(eventLoop);
+        return found != null ? found
+                : byLoop.computeIfAbsent(eventLoop, l -> pool(bootstrap.clone(l)));
     }
 
     /**
@@ -111,33 +134,64 @@ final class ReplicaClient implements AutoCloseable {
     /** @param traceparent the request's W3C trace parent, passed on unchanged; {@code null}: none */
     CompletableFuture<Answer> send(HttpMethod method, String path, byte[] body, String contentType,
             int jsonLength, String traceparent) {
+        return send(method, path, body, contentType, jsonLength, traceparent, null);
+    }
+
+    /**
+     * @param loop the inbound connection's event loop: the exchange runs there (connection,
+     *     write, answer) when it is one of this process's transport; {@code null}: the client's own
+     */
+    CompletableFuture<Answer> send(HttpMethod method, String path, byte[] body, String contentType,
+            int jsonLength, String traceparent, Executor loop) {
+        return send(method, path, Unpooled.wrappedBuffer(body), contentType, jsonLength,
+                traceparent, loop);
+    }
+
+    /**
+     * As above with the body in a buffer this call takes over: it is written (and released by
+     * Netty) or released here when nothing is written, so the caller may release its own
+     * reference at any time.
+     */
+    CompletableFuture<Answer> send(HttpMethod method, String path, ByteBuf body, String contentType,
+            int jsonLength, String traceparent, Executor loop) {
         CompletableFuture<Answer> answer = new CompletableFuture<>();
+        ChannelPool pool = poolFor(loop);
         pool.acquire().addListener(acquired -> {
             if (!acquired.isSuccess()) {
+                body.release();
                 answer.completeExceptionally(new NotSent(this + ": connect failed ("
                         + acquired.cause().getMessage() + ")"));
                 return;
             }
             Channel channel = (Channel) acquired.getNow();
             if (answer.isDone()) {
+                body.release();
                 pool.release(channel);
                 return;
             }
             Exchange exchange = new Exchange(answer, channel.attr(USED).getAndSet(Boolean.TRUE) != null);
             channel.attr(EXCHANGE).set(exchange);
-            answer.whenComplete((ok, failure) -> channel.eventLoop().execute(() -> {
-                channel.attr(EXCHANGE).compareAndSet(exchange, null);
-                if (failure != null || (ok != null && ok.status() < 0)) {
-                    channel.close();
+            answer.whenComplete((ok, failure) -> {
+                Runnable release = () -> {
+                    channel.attr(EXCHANGE).compareAndSet(exchange, null);
+                    if (failure != null || (ok != null && ok.status() < 0)) {
+                        channel.close();
+                    }
+                    pool.release(channel);
+                };
+                if (channel.eventLoop().inEventLoop()) {
+                    release.run();
+                } else {
+                    channel.eventLoop().execute(release);
                 }
-                pool.release(channel);
-            }));
+            });
+            int length = body.readableBytes();
             FullHttpRequest request = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, method, path,
-                    Unpooled.wrappedBuffer(body));
+                    body);
             request.headers().set(HttpHeaderNames.HOST, hostHeader)
                     .set(HttpHeaderNames.CONTENT_TYPE, contentType != null ? contentType
                             : HttpHeaderValues.APPLICATION_JSON)
-                    .setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
+                    .setInt(HttpHeaderNames.CONTENT_LENGTH, length);
             if (jsonLength >= 0) {
                 request.headers().setInt(HEADER_LENGTH, jsonLength);
             }
@@ -204,6 +258,14 @@ final class ReplicaClient implements AutoCloseable {
     @Override
     public void close() {
         pool.close();
+        for (ChannelPool onLoop : byLoop.values()) {
+            try {
+                onLoop.close();
+            } catch (RuntimeException loopAlreadyStopped) {
+                // the inbound server stopped first; its connections closed with it
+            }
+        }
+        byLoop.clear();
     }
 
     @Override

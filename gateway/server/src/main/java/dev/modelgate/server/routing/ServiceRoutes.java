@@ -136,6 +136,25 @@ public final class ServiceRoutes {
         return revisions[best];
     }
 
+    /**
+     * Whether routing this request needs its body: a shadow may copy it (a comparison needs the
+     * decoded form), or the weighted split has more than one revision and no key came from the
+     * headers, so the body's {@code id} would be the key. Rules read headers only.
+     *
+     * @param explicit whether the client named the revision (the split is skipped)
+     */
+    public boolean needsBody(RequestRoutingKeys request, boolean explicit) {
+        ShadowPolicy shadow = policy.shadow();
+        if (shadow != null && shadow.percent() > 0) {
+            return true;
+        }
+        if (explicit || revisions.length <= 1) {
+            return false;
+        }
+        String key = keyFromHeaders(request);
+        return key == null || key.isEmpty();
+    }
+
     private String shadowFor(String key) {
         ShadowPolicy shadow = policy.shadow();
         if (shadow == null || shadow.percent() == 0 || !ready.contains(shadow.revision())) {
@@ -145,14 +164,16 @@ public final class ServiceRoutes {
         return u * 100 < shadow.percent() ? shadow.revision() : null;
     }
 
-    private String routingKey(RequestRoutingKeys request) {
+    private String keyFromHeaders(RequestRoutingKeys request) {
         RoutingKeySource source = policy.routingKey();
-        String key = null;
         if (source.header() != null) {
-            key = request.headers().apply(source.header());
-        } else if (source.cookie() != null) {
-            key = request.cookie(source.cookie());
+            return request.headers().apply(source.header());
         }
+        return source.cookie() != null ? request.cookie(source.cookie()) : null;
+    }
+
+    private String routingKey(RequestRoutingKeys request) {
+        String key = keyFromHeaders(request);
         if (key == null || key.isEmpty()) {
             key = request.requestId();
         }

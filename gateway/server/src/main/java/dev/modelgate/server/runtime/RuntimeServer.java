@@ -1,15 +1,13 @@
 package dev.modelgate.server.runtime;
 
+import dev.modelgate.server.DataPlane;
 import dev.modelgate.server.Modelgate;
 import dev.modelgate.server.config.ServerConfig;
-import dev.modelgate.server.drain.DrainingService;
-import dev.modelgate.server.grpc.GrpcServer;
 import dev.modelgate.server.host.ModelEntry;
 import dev.modelgate.server.host.ModelHost;
 import dev.modelgate.server.host.ModelRepository;
 import dev.modelgate.server.host.RuntimeRegistry;
-import dev.modelgate.server.http.HttpServer;
-import dev.modelgate.server.service.NamedExecutors;
+import dev.modelgate.server.service.RequestObserver;
 import java.time.Duration;
 import dev.modelgate.server.config.ConfigException;
 import java.util.List;
@@ -17,8 +15,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.UnaryOperator;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,24 +28,15 @@ import org.slf4j.LoggerFactory;
  */
 public final class RuntimeServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(RuntimeServer.class);
-    private static final int CODEC_QUEUE = 4096;
 
     private final ModelHost host;
-    private final DrainingService service;
-    private final ExecutorService codec;
-    private final HttpServer http;
-    private final GrpcServer grpc;
+    private final DataPlane plane;
     private final CompletableFuture<Void> loaded;
-    private final java.util.concurrent.atomic.AtomicBoolean closed =
-            new java.util.concurrent.atomic.AtomicBoolean();
+    private final AtomicBoolean closed = new AtomicBoolean();
 
-    private RuntimeServer(ModelHost host, DrainingService service, ExecutorService codec,
-            HttpServer http, GrpcServer grpc, CompletableFuture<Void> loaded) {
+    private RuntimeServer(ModelHost host, DataPlane plane, CompletableFuture<Void> loaded) {
         this.host = host;
-        this.service = service;
-        this.codec = codec;
-        this.http = http;
-        this.grpc = grpc;
+        this.plane = plane;
         this.loaded = loaded;
     }
 
@@ -72,19 +60,11 @@ public final class RuntimeServer implements AutoCloseable {
         List<ModelEntry> models = select.apply(ModelRepository.scan(config.modelRepository(), runtimes.names()));
         ModelHost host = ModelHost.create(Modelgate.serverMetadata(), models, runtimes,
                 config.queueCapacity(), nanoClock, config.modelRepository(), true);
-        DrainingService service = new DrainingService(host);
-        ExecutorService codec = NamedExecutors.bounded("modelgate-codec", config.codecThreads(),
-                CODEC_QUEUE);
-        HttpServer http = null;
         try {
-            http = HttpServer.start(config, service, host, codec, nanoClock);
-            GrpcServer grpc = GrpcServer.start(config, service, host, nanoClock);
-            return new RuntimeServer(host, service, codec, http, grpc, host.loadAll());
+            DataPlane plane = DataPlane.start(config, host, host, List.of(), RequestObserver.none(),
+                    nanoClock);
+            return new RuntimeServer(host, plane, host.loadAll());
         } catch (RuntimeException e) {
-            if (http != null) {
-                http.close();
-            }
-            codec.shutdownNow();
             host.close();
             throw e;
         }
@@ -134,11 +114,11 @@ public final class RuntimeServer implements AutoCloseable {
     }
 
     public int httpPort() {
-        return http.port();
+        return plane.httpPort();
     }
 
     public int grpcPort() {
-        return grpc.port();
+        return plane.grpcPort();
     }
 
     /**
@@ -148,17 +128,7 @@ public final class RuntimeServer implements AutoCloseable {
      * @return the inferences cut off by the timeout (0 when all finished)
      */
     public int drain(Duration timeout) {
-        long end = System.nanoTime() + timeout.toNanos();
-        service.startDraining();
-        grpc.stopAccepting();
-        int left;
-        try {
-            left = http.drain(timeout);
-            left += service.awaitIdle(Duration.ofNanos(Math.max(0, end - System.nanoTime())));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            left = service.inFlight();
-        }
+        int left = plane.drain(timeout);
         if (left > 0) {
             log.warn("Drain timeout {} passed with {} request(s) unanswered; closing", timeout, left);
         }
@@ -167,7 +137,7 @@ public final class RuntimeServer implements AutoCloseable {
     }
 
     public void awaitClosed() throws InterruptedException {
-        http.awaitClosed();
+        plane.awaitClosed();
     }
 
     @Override
@@ -175,9 +145,7 @@ public final class RuntimeServer implements AutoCloseable {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
-        grpc.close();
-        http.close();
-        NamedExecutors.shutdown(codec, 5, TimeUnit.SECONDS);
+        plane.close();
         host.close();
     }
 }

@@ -49,4 +49,14 @@ public interface InferenceService {
      */
     CompletableFuture<InferenceResponse> infer(ModelRef model, InferenceRequest request,
             RequestContext context);
+
+    /**
+     * Whether {@link #infer} may be called with a {@code null} request for this model: the context
+     * carries the body ({@link RequestContext#rawBody()}) and whatever answers relays it as it is,
+     * its answer's bytes left in the body. The transport then skips decoding; the replica
+     * validates. Cheap and non-blocking. By default, never.
+     */
+    default boolean relaysUndecoded(ModelRef model, RequestContext context) {
+        return false;
+    }
 }

@@ -1,6 +1,7 @@
 package dev.modelgate.server.service;
 
 import java.util.Objects;
+import java.util.concurrent.Executor;
 
 /**
  * An inference request's body as the client sent it (OIP JSON, or JSON followed by binary tensors),
@@ -15,9 +16,11 @@ import java.util.Objects;
  * {@link RequestRecord}).
  */
 public final class RawBody {
-    private final byte[] body;
+    private final SharedBytes bytes;
+    private volatile byte[] body;
     private final String contentType;
     private final int jsonLength;
+    private final Executor eventLoop;
     private volatile byte[] answer;
     private volatile int answerJsonLength = -1;
 
@@ -28,13 +31,48 @@ public final class RawBody {
      *     body that is all JSON
      */
     public RawBody(byte[] body, String contentType, int jsonLength) {
-        this.body = Objects.requireNonNull(body, "body");
-        this.contentType = contentType;
-        this.jsonLength = jsonLength;
+        this(body, contentType, jsonLength, null);
     }
 
+    /**
+     * @param eventLoop the inbound connection's event loop, where a relay may open its outbound
+     *     connection so the request never changes threads; {@code null}: none
+     */
+    public RawBody(byte[] body, String contentType, int jsonLength, Executor eventLoop) {
+        this(SharedBytes.of(Objects.requireNonNull(body, "body")), contentType, jsonLength,
+                eventLoop);
+        this.body = body;
+    }
+
+    /**
+     * A body still in the transport's buffer; the transport releases it when the request is
+     * answered, so a backend reads it only until its future completes.
+     */
+    public RawBody(SharedBytes bytes, String contentType, int jsonLength, Executor eventLoop) {
+        this.bytes = Objects.requireNonNull(bytes, "bytes");
+        this.contentType = contentType;
+        this.jsonLength = jsonLength;
+        this.eventLoop = eventLoop;
+    }
+
+    /** The inbound connection's event loop, or {@code null}. */
+    public Executor eventLoop() {
+        return eventLoop;
+    }
+
+    /** The body on the heap (copied once from a shared buffer). */
     public byte[] body() {
-        return body;
+        byte[] heap = body;
+        if (heap == null) {
+            heap = bytes.copy();
+            body = heap;
+        }
+        return heap;
+    }
+
+    /** The body as received, without a copy. */
+    public SharedBytes bytes() {
+        return bytes;
     }
 
     /** The client's content type, or {@code null}. */

@@ -2,7 +2,6 @@ package dev.modelgate.server.traffic;
 
 import dev.modelgate.api.InferenceException;
 import dev.modelgate.server.routing.RequestRoutingKeys;
-import dev.modelgate.server.routing.ServiceRoutes;
 import dev.modelgate.server.routing.TrafficDecision;
 import dev.modelgate.server.routing.TrafficPolicy;
 import dev.modelgate.server.shadow.Disagreement;
@@ -17,23 +16,21 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
 /**
- * The services and their routing, held as one immutable table that every change replaces
- * atomically: a request reads the table once and sees the old routing or the new, never a mix.
- * Writers are serialised; readers never lock.
+ * The services and their routing, held as one immutable {@link TrafficSnapshot} (services,
+ * revisions, compiled routing and each revision's backend) that every change replaces atomically:
+ * a request reads the snapshot once and sees the old routing or the new, never a mix. Writers are
+ * serialised; readers never lock.
  */
 public final class ServiceRegistry implements ServiceControl {
-    /** One service's spec with its routing compiled for the current readiness. */
-    private record Entry(ServiceSpec spec, ServiceRoutes routes) {
-    }
-
-    private final ModelAvailability models;
+    private final RevisionBackends backends;
     private final int disagreementCapacity;
     private final Map<String, DisagreementLog> disagreements = new ConcurrentHashMap<>();
     private final List<Consumer<ServiceStatus>> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
-    private volatile Map<String, Entry> table = Map.of();
+    private volatile TrafficSnapshot snapshot = TrafficSnapshot.EMPTY;
 
-    public ServiceRegistry(ModelAvailability models, int disagreementCapacity) {
-        this.models = models;
+    /** @param backends makes the backend of each revision when routing is compiled */
+    public ServiceRegistry(RevisionBackends backends, int disagreementCapacity) {
+        this.backends = backends;
         this.disagreementCapacity = disagreementCapacity;
     }
 
@@ -57,21 +54,26 @@ public final class ServiceRegistry implements ServiceControl {
         if (!problems.isEmpty()) {
             throw InferenceException.invalid(String.join("; ", problems));
         }
-        Map<String, Entry> next = new LinkedHashMap<>();
+        Map<String, CompiledService> next = new LinkedHashMap<>();
         for (ServiceSpec spec : specs) {
-            next.put(spec.name(), compile(spec));
+            next.put(spec.name(), CompiledService.compile(spec, backends));
         }
-        table = Map.copyOf(next);
+        snapshot = new TrafficSnapshot(next);
         next.values().forEach(e -> notifyListeners(e.spec().name()));
+    }
+
+    /** Every service with its revisions' backends, as one immutable value; read it once per request. */
+    public TrafficSnapshot snapshot() {
+        return snapshot;
     }
 
     /** Whether a service of this name exists. */
     public boolean has(String service) {
-        return table.containsKey(service);
+        return snapshot.find(service) != null;
     }
 
     public Set<String> names() {
-        return table.keySet();
+        return snapshot.names();
     }
 
     /**
@@ -81,27 +83,15 @@ public final class ServiceRegistry implements ServiceControl {
      *     nothing is ready
      */
     public TrafficDecision route(String service, String revision, RequestRoutingKeys keys) {
-        Entry entry = entry(service);
-        return revision == null ? entry.routes().route(keys) : entry.routes().explicit(revision, keys);
-    }
-
-    /** The spec of the revision a decision names. */
-    public RevisionSpec revision(String serviceName, String revision) {
-        ServiceSpec service = entry(serviceName).spec();
-        RevisionSpec spec = service.revision(revision);
-        if (spec == null) {
-            throw InferenceException.notFound("model " + serviceName + " version: " + revision
-                    + " (expected one of " + service.revisions().stream().map(RevisionSpec::name).toList()
-                    + ")");
-        }
-        return spec;
+        return entry(service).route(revision, keys).decision();
     }
 
     /** Recompiles routing after model readiness changed. */
     public synchronized void readinessChanged() {
-        Map<String, Entry> next = new LinkedHashMap<>();
-        table.forEach((name, entry) -> next.put(name, compile(entry.spec())));
-        table = Map.copyOf(next);
+        Map<String, CompiledService> next = new LinkedHashMap<>();
+        snapshot.services().forEach((name, entry) ->
+                next.put(name, CompiledService.compile(entry.spec(), backends)));
+        snapshot = new TrafficSnapshot(next);
     }
 
     /** Called with a service's new status after every change to it. */
@@ -116,7 +106,7 @@ public final class ServiceRegistry implements ServiceControl {
 
     @Override
     public List<ServiceStatus> services() {
-        return table.values().stream().map(this::status).toList();
+        return snapshot.services().values().stream().map(this::status).toList();
     }
 
     @Override
@@ -192,33 +182,23 @@ public final class ServiceRegistry implements ServiceControl {
         if (!problems.isEmpty()) {
             throw InferenceException.invalid(String.join("; ", problems));
         }
-        Map<String, Entry> next = new LinkedHashMap<>(table);
-        Entry entry = compile(spec);
+        Map<String, CompiledService> next = new LinkedHashMap<>(snapshot.services());
+        CompiledService entry = CompiledService.compile(spec, backends);
         next.put(spec.name(), entry);
-        table = Map.copyOf(next);
+        snapshot = new TrafficSnapshot(next);
         notifyListeners(spec.name());
         return status(entry);
     }
 
     private void notifyListeners(String service) {
-        ServiceStatus status = status(table.get(service));
+        ServiceStatus status = status(snapshot.find(service));
         listeners.forEach(l -> l.accept(status));
-    }
-
-    private Entry compile(ServiceSpec spec) {
-        Set<String> ready = new HashSet<>();
-        for (RevisionSpec revision : spec.revisions()) {
-            if (models.ready(revision)) {
-                ready.add(revision.name());
-            }
-        }
-        return new Entry(spec, ServiceRoutes.of(spec.name(), spec.traffic(), ready));
     }
 
     private List<String> missingModels(ServiceSpec spec, String at) {
         List<String> problems = new ArrayList<>();
         for (RevisionSpec revision : spec.revisions()) {
-            if (!models.exists(revision)) {
+            if (!backends.backend(spec.name(), revision).exists()) {
                 problems.add(at + ".revisions." + revision.name() + ": model " + revision.model()
                         + (revision.version() == null ? "" : " version " + revision.version())
                         + " (expected: a model in the repository)");
@@ -227,20 +207,15 @@ public final class ServiceRegistry implements ServiceControl {
         return problems;
     }
 
-    private Entry entry(String service) {
-        Entry entry = table.get(service);
-        if (entry == null) {
-            throw InferenceException.notFound("service: " + service + " (expected one of "
-                    + table.keySet() + ")");
-        }
-        return entry;
+    private CompiledService entry(String service) {
+        return snapshot.service(service);
     }
 
-    private ServiceStatus status(Entry entry) {
+    private ServiceStatus status(CompiledService entry) {
         ServiceSpec spec = entry.spec();
         Map<String, Double> effective = entry.routes().effectiveWeights();
         List<RevisionStatus> revisions = spec.revisions().stream()
-                .map(r -> new RevisionStatus(r, models.ready(r),
+                .map(r -> new RevisionStatus(r, entry.backend(r.name()).ready(),
                         spec.traffic().weight(r.name()), effective.getOrDefault(r.name(), 0.0)))
                 .toList();
         return new ServiceStatus(spec.name(), spec.stable(), revisions, spec.traffic());

@@ -49,6 +49,11 @@ class IrisLocalAndRemoteIT {
                 "http-port", 0, "grpc-port", 0, "admin-port", 0, "bind-address", "127.0.0.1",
                 "services", List.of(service)), EXAMPLES, "test"), RuntimeRegistry.fromClassPath());
         gateway.loaded().join();
+        // The remote revision is ready after its first health check; until then v1 takes all.
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() ->
+                HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gateway.httpPort()
+                        + "/v2/models/iris-mixed/versions/v2/ready")).build(),
+                        HttpResponse.BodyHandlers.discarding()).statusCode() == 200);
     }
 
     @AfterAll

@@ -91,6 +91,20 @@ class RelayIT {
     }
 
     @Test
+    void aRemoteRevisionRelaysTheBodyUndecodedAndTheReplicaValidates() throws Exception {
+        // The gateway's decoder refuses an empty inputs array (400); undecoded, the replica decides.
+        String body = "{\"inputs\":[]}";
+        replica.answer = ("{\"model_name\":\"toy\",\"model_version\":\"1\",\"outputs\":[]}")
+                .getBytes(StandardCharsets.UTF_8);
+        HttpResponse<byte[]> answer = send(HttpRequest.newBuilder(uri("/v2/models/svc/infer"))
+                .POST(HttpRequest.BodyPublishers.ofString(body)));
+        assertThat(answer.statusCode()).isEqualTo(200);
+        assertThat(new String(replica.lastBody, StandardCharsets.UTF_8)).isEqualTo(body);
+        assertThat(new String(answer.body(), StandardCharsets.UTF_8))
+                .isEqualTo("{\"model_name\":\"svc\",\"model_version\":\"v1\",\"outputs\":[]}");
+    }
+
+    @Test
     void aBinaryBodyAndABinaryAnswerKeepTheirTensorsAndHeaders() throws Exception {
         byte[] json = ("{\"inputs\":[{\"name\":\"x\",\"shape\":[2],\"datatype\":\"FP16\","
                 + "\"parameters\":{\"binary_data_size\":4}}],\"outputs\":[{\"name\":\"y\","

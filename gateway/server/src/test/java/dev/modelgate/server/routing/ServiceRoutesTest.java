@@ -17,6 +17,27 @@ class ServiceRoutesTest {
     private static final int KEYS = 20_000;
 
     @Test
+    void theBodyIsNeededOnlyWhenAShadowCopiesItOrItsIdWouldBeTheKey() {
+        RequestRoutingKeys anonymous = RequestRoutingKeys.of(Map.of(), "req-1");
+        RequestRoutingKeys user = RequestRoutingKeys.of(Map.of("x-user", "u7"), "req-1");
+        ServiceRoutes single = ServiceRoutes.of("iris", policy(ordered("v1", 100, "v2", 0)),
+                Set.of("v1", "v2"));
+        assertThat(single.needsBody(anonymous, false)).isFalse();
+        ServiceRoutes split = ServiceRoutes.of("iris", policy(ordered("v1", 50, "v2", 50)),
+                Set.of("v1", "v2"));
+        assertThat(split.needsBody(anonymous, false)).isTrue();
+        assertThat(split.needsBody(anonymous, true)).isFalse();
+        assertThat(split.needsBody(user, false)).isTrue();
+        ServiceRoutes keyed = ServiceRoutes.of("iris", policy(ordered("v1", 50, "v2", 50))
+                .withRoutingKey(RoutingKeySource.header("x-user")), Set.of("v1", "v2"));
+        assertThat(keyed.needsBody(user, false)).isFalse();
+        assertThat(keyed.needsBody(anonymous, false)).isTrue();
+        ServiceRoutes shadowed = ServiceRoutes.of("iris", policy(ordered("v1", 100, "v2", 0))
+                .withShadow(new ShadowPolicy("v2", 25)), Set.of("v1", "v2"));
+        assertThat(shadowed.needsBody(anonymous, true)).isTrue();
+    }
+
+    @Test
     void twoWaySplitMatchesWeightsWithinChiSquareBound() {
         ServiceRoutes routes = ServiceRoutes.of("iris", policy(Map.of("v1", 90, "v2", 10)),
                 Set.of("v1", "v2"));

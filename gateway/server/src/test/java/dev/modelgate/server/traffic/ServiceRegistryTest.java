@@ -13,17 +13,9 @@ import org.junit.jupiter.api.Test;
 
 class ServiceRegistryTest {
     private final Set<String> ready = new HashSet<>(Set.of("iris/1", "iris/2"));
-    private final ModelAvailability models = new ModelAvailability() {
-        @Override
-        public boolean exists(String model, String version) {
-            return model.equals("iris") && Set.of("1", "2").contains(version);
-        }
-
-        @Override
-        public boolean ready(String model, String version) {
-            return ready.contains(model + "/" + version);
-        }
-    };
+    private final RevisionBackends models = (service, revision) -> new StubBackend(
+            revision.model().equals("iris") && Set.of("1", "2").contains(revision.version()),
+            () -> ready.contains(revision.model() + "/" + revision.version()));
     private final ServiceRegistry registry = new ServiceRegistry(models, 10);
 
     @Test
@@ -101,5 +93,26 @@ class ServiceRegistryTest {
 
     private static RequestRoutingKeys keys(String id) {
         return RequestRoutingKeys.of(Map.of(), id);
+    }
+
+    /** A backend that only knows whether it exists and is ready. */
+    private record StubBackend(boolean exists, java.util.function.BooleanSupplier readiness)
+            implements dev.modelgate.server.backend.RevisionBackend {
+        @Override
+        public java.util.concurrent.CompletableFuture<dev.modelgate.api.InferenceResponse> infer(
+                dev.modelgate.api.InferenceRequest request,
+                dev.modelgate.server.service.RequestContext context) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public dev.modelgate.api.ModelMetadata metadata() {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public boolean ready() {
+            return readiness.getAsBoolean();
+        }
     }
 }

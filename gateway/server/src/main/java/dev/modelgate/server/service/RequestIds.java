@@ -1,19 +1,20 @@
-package dev.modelgate.server.http;
+package dev.modelgate.server.service;
 
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Pattern;
 
 /**
- * Request ids: the client's {@code x-request-id} when it is a short token (so ids correlate across
+ * Request ids, for every transport: the client's {@code x-request-id} when it is a short token (so ids correlate across
  * hops), else 16 random hex digits. Not a secret, so a fast non-cryptographic source is enough.
  */
-final class RequestIds {
+public final class RequestIds {
     private static final Pattern ACCEPTED = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
 
     private RequestIds() {
     }
 
-    static String accept(String fromClient) {
+    /** The client's id when acceptable, else a fresh one. */
+    public static String accept(String fromClient) {
         if (fromClient != null && ACCEPTED.matcher(fromClient).matches()) {
             return fromClient;
         }

@@ -1,0 +1,77 @@
+package dev.modelgate.server.json;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.exc.StreamReadException;
+import dev.modelgate.api.InferenceException;
+import dev.modelgate.api.InferenceResponse;
+import dev.modelgate.api.Tensor;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Decodes {@code $inference_response} (a replica's answer) with the request reader's streaming
+ * tensor parser: outputs have the same form as inputs, so there is one way to read a tensor.
+ */
+final class ResponseReader {
+    private static final int MAX_EXCERPT = 200;
+
+    private ResponseReader() {
+    }
+
+    static InferenceResponse read(byte[] body) {
+        try (JsonParser parser = RequestReader.FACTORY.createParser(body)) {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                throw InferenceException.invalid("answer: " + RequestReader.text(parser)
+                        + " (expected: an $inference_response JSON object)");
+            }
+            String name = null;
+            String version = null;
+            String id = null;
+            Map<String, Object> parameters = Map.of();
+            List<Tensor> outputs = null;
+            while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                String field = parser.currentName();
+                parser.nextToken();
+                switch (field) {
+                    case "model_name" -> name = RequestReader.string(parser, "model_name");
+                    case "model_version" -> version = RequestReader.string(parser, "model_version");
+                    case "id" -> id = RequestReader.string(parser, "id");
+                    case "parameters" -> parameters = RequestReader.parameters(parser, "parameters");
+                    case "outputs" -> outputs = RequestReader.tensors(parser, "outputs", body.length, null);
+                    default -> parser.skipChildren();
+                }
+            }
+            RequestReader.require(name, "model_name", "a string");
+            RequestReader.require(outputs, "outputs", "an array of tensors");
+            return new InferenceResponse(name, version, id, parameters, outputs);
+        } catch (StreamReadException e) {
+            throw InferenceException.invalid("answer: malformed JSON (expected: valid JSON)");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The {@code error} of an OIP error body, or a short excerpt of whatever it was. */
+    static String error(byte[] body) {
+        try (JsonParser parser = RequestReader.FACTORY.createParser(body)) {
+            if (parser.nextToken() == JsonToken.START_OBJECT) {
+                while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                    String field = parser.currentName();
+                    JsonToken value = parser.nextToken();
+                    if (field.equals("error") && value == JsonToken.VALUE_STRING) {
+                        return parser.getText();
+                    }
+                    parser.skipChildren();
+                }
+            }
+        } catch (IOException notJson) {
+            // fall through to the excerpt
+        }
+        String text = new String(body, StandardCharsets.UTF_8);
+        return text.length() <= MAX_EXCERPT ? text : text.substring(0, MAX_EXCERPT) + "...";
+    }
+}

@@ -1,0 +1,24 @@
+package dev.modelgate.runtime.djl;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.Test;
+
+/** A runtime is the api plus its engine: no server, no Netty, no metrics library. */
+class ArchitectureTest {
+    private static final JavaClasses RUNTIME = new ClassFileImporter()
+            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+            .importPackages("dev.modelgate.runtime.djl");
+
+    @Test
+    void onlyTheApiAndDjl() {
+        classes().that().resideInAPackage("dev.modelgate.runtime.djl..")
+                .should().onlyDependOnClassesThat().resideInAnyPackage("java..",
+                        "dev.modelgate.api..", "dev.modelgate.runtime.djl..", "ai.djl..")
+                .because("the server finds runtimes by ServiceLoader; a runtime knows only the SPI")
+                .check(RUNTIME);
+    }
+}

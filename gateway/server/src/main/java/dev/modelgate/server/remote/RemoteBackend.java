@@ -218,8 +218,10 @@ final class RemoteBackend implements AutoCloseable {
             }
             long now = clock.getAsLong();
             List<Replica> candidates = new ArrayList<>();
-            for (Replica replica : replicas) {
-                if (!tried.contains(replica) && replica.available(now)) {
+            for (int i = 0; i < replicas.size(); i++) {
+                Replica replica = replicas.get(i);
+                if (!tried.contains(replica) && replica.available(now)
+                        && transports.get(i).reachable()) {
                     candidates.add(replica);
                 }
             }
@@ -233,8 +235,15 @@ final class RemoteBackend implements AutoCloseable {
             Replica replica = balancer.pick(candidates);
             tried.add(replica);
             replica.started();
-            CompletableFuture<InferenceResponse> attempt = transports.get(replicas.indexOf(replica))
-                    .infer(outbound, Math.max(0, deadline - now));
+            CompletableFuture<InferenceResponse> attempt;
+            try {
+                attempt = transports.get(replicas.indexOf(replica))
+                        .infer(outbound, Math.max(0, deadline - now));
+            } catch (RuntimeException e) {
+                // A transport that throws instead of failing its future: answer, never hang (this
+                // runs inside other futures' callbacks, where a throw is silently dropped).
+                attempt = CompletableFuture.failedFuture(e);
+            }
             current = attempt;
             attempt.whenComplete((response, failure) -> {
                 replica.finished();

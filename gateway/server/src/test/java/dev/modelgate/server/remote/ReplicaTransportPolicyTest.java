@@ -54,6 +54,12 @@ class ReplicaTransportPolicyTest {
         final ConcurrentLinkedQueue<Supplier<CompletableFuture<InferenceResponse>>> script =
                 new ConcurrentLinkedQueue<>();
         volatile int attempts;
+        volatile boolean reachable = true;
+
+        @Override
+        public boolean reachable() {
+            return reachable;
+        }
 
         @Override
         public CompletableFuture<InferenceResponse> infer(Outbound outbound, long timeoutNanos) {
@@ -126,6 +132,17 @@ class ReplicaTransportPolicyTest {
         assertThat(infer().join()).isSameAs(OK);
         assertThat(transports.get(0).attempts).isEqualTo(1);
         assertThat(transports.get(1).attempts).isEqualTo(1);
+    }
+
+    @Test
+    void aReplicaItsTransportCannotReachIsSkippedWithoutSpendingARetry() throws Exception {
+        backend(2, 0);
+        transports.get(0).reachable = false;
+        for (int i = 0; i < 4; i++) {
+            assertThat(infer().join()).isSameAs(OK);
+        }
+        assertThat(transports.get(0).attempts).isZero();
+        assertThat(transports.get(1).attempts).isEqualTo(4);
     }
 
     @Test

@@ -208,6 +208,27 @@ class GrpcRemoteIT {
     }
 
     @Test
+    void aReplicaThatDoesNotAnswerCostsOnlyItsAttemptTimeout() throws Exception {
+        RuntimeServer stuck = runtime("stuck", Duration.ofSeconds(3));
+        RuntimeServer fine = runtime("fine", Duration.ZERO);
+        // Every request that meets the stuck replica takes a retry: a budget that allows them.
+        gateway(Map.of("balancer", "round-robin", "attempt-timeout", "200ms", "retry-budget", 1.0),
+                stuck, fine);
+        GRPCInferenceServiceGrpc.GRPCInferenceServiceBlockingStub client = stub(gateway.grpcPort());
+        long slowest = 0;
+        for (int i = 0; i < 4; i++) {
+            long start = System.nanoTime();
+            assertThat(post(gateway.httpPort(), "/v2/models/svc/infer", BODY).statusCode())
+                    .isEqualTo(200);
+            assertThat(client.modelInfer(grpcRequest("svc")).getOutputsCount()).isPositive();
+            slowest = Math.max(slowest, System.nanoTime() - start);
+        }
+        // Two requests at a time; the deadline (5 s) is far: a request that met the stuck replica
+        // moved on to the other at 200 ms.
+        assertThat(Duration.ofNanos(slowest)).isLessThan(Duration.ofMillis(1500));
+    }
+
+    @Test
     void aDeadlineShorterThanTheReplicaIs504AndDeadlineExceeded() throws Exception {
         RuntimeServer slow = runtime("slow", Duration.ofMillis(1500));
         gateway(Map.of("timeout", "300ms"), slow);

@@ -218,6 +218,27 @@ class RemoteBackendIT {
     }
 
     @Test
+    void aHangingReplicaCostsOnlyItsAttemptTimeout() throws Exception {
+        FakeReplica hanging = replica(FakeReplica.Mode.HANG, 0);
+        FakeReplica fine = replica(FakeReplica.Mode.OK, 0);
+        // Every request that meets the hanging replica takes a retry: a budget that allows them.
+        gateway(List.of(remote("v1", Map.of("balancer", "round-robin", "attempt-timeout", "200ms",
+                "retry-budget", 1.0), hanging.url(), fine.url())), Map.of("v1", 100));
+        long slowest = 0;
+        for (int i = 0; i < 10; i++) {
+            long start = System.nanoTime();
+            assertThat(call("a" + i).statusCode()).isEqualTo(200);
+            slowest = Math.max(slowest, System.nanoTime() - start);
+        }
+        System.out.printf("attempt timeout: slowest %d ms, hanging replica saw %d%n",
+                slowest / 1_000_000, hanging.hits.get());
+        // The request deadline is 5 s: every request that met the hanging replica moved on at
+        // 200 ms, well inside it.
+        assertThat(hanging.hits.get()).isPositive();
+        assertThat(slowest).isLessThan(Duration.ofMillis(1500).toNanos());
+    }
+
+    @Test
     void aGarbageReplicaYields502OnlyForItsRequests() throws Exception {
         FakeReplica garbage = replica(FakeReplica.Mode.GARBAGE, 0);
         FakeReplica fine = replica(FakeReplica.Mode.OK, 0);

@@ -26,6 +26,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -86,10 +87,8 @@ class RemoteBackendIT {
                 "services", List.of(service)), repo, "test");
         gateway = Modelgate.start(config, RuntimeRegistry.of(List.of(new FakeRuntimeProvider())));
         gateway.loaded().join();
-        long end = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-        while (call("ready").statusCode() != 200 && System.nanoTime() < end) {
-            Thread.sleep(20);
-        }
+        Awaitility.await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(20))
+                .until(() -> call("ready").statusCode() == 200);
     }
 
     private HttpResponse<String> call(String id) throws Exception {
@@ -179,7 +178,8 @@ class RemoteBackendIT {
                 }
             }, load));
         }
-        Thread.sleep(500);
+        // Under way on both replicas before the kill.
+        Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> ok.get() >= 40);
         int inFlightAtKill = doomed.inFlight.get();
         doomed.close();
         killed.set(true);
@@ -267,10 +267,8 @@ class RemoteBackendIT {
         for (int i = 0; i < 3; i++) {
             admitted.add(callAsync("q" + i));
         }
-        long wait = System.nanoTime() + Duration.ofSeconds(2).toNanos();
-        while (slow.inFlight.get() < 2 && System.nanoTime() < wait) {
-            Thread.sleep(5);
-        }
+        Awaitility.await().atMost(Duration.ofSeconds(2)).until(() -> slow.inFlight.get() >= 2);
+        // The third waits in the gateway's queue, which the test cannot see: give it a moment.
         Thread.sleep(50);
         long start = System.nanoTime();
         HttpResponse<String> refused = call("q-over");
@@ -322,10 +320,7 @@ class RemoteBackendIT {
         for (int i = 0; i < 10; i++) {
             admitted.add(callAsync("d" + i));
         }
-        long wait = System.nanoTime() + Duration.ofSeconds(2).toNanos();
-        while (slow.inFlight.get() < 10 && System.nanoTime() < wait) {
-            Thread.sleep(5);
-        }
+        Awaitility.await().atMost(Duration.ofSeconds(2)).until(() -> slow.inFlight.get() >= 10);
         int left = gateway.drain(Duration.ofSeconds(5));
         gateway = null;
         assertThat(left).isZero();

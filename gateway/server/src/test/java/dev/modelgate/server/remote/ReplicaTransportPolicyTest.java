@@ -25,6 +25,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -98,11 +99,7 @@ class ReplicaTransportPolicyTest {
                 retries, 1.0, 0, Duration.ofSeconds(60), 5, Duration.ofSeconds(1), "grpc");
         backend = new RemoteBackend(spec, uri -> transports.get(uri.getPort() - 9000), timers,
                 System::nanoTime, () -> { });
-        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
-        while (!backend.ready() && System.nanoTime() < end) {
-            Thread.sleep(5);
-        }
-        assertThat(backend.ready()).isTrue();
+        Awaitility.await().atMost(Duration.ofSeconds(2)).until(backend::ready);
     }
 
     private CompletableFuture<InferenceResponse> infer() {

@@ -37,6 +37,8 @@ public final class DynamicBatcher implements AutoCloseable {
     private final BatchQueue queue;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
+    /** Signalled when the queue becomes empty (taken, expired or drained), for {@link #awaitEmptyQueue}. */
+    private final Condition emptied = lock.newCondition();
     private final List<Thread> workers = new ArrayList<>();
     private int target;
     private int busy;
@@ -163,6 +165,23 @@ public final class DynamicBatcher implements AutoCloseable {
         }
     }
 
+    /**
+     * Waits until no request is queued (those taken by an instance may still be running), or
+     * {@code timeoutNanos}; returns whether the queue is empty.
+     */
+    public boolean awaitEmptyQueue(long timeoutNanos) throws InterruptedException {
+        lock.lock();
+        try {
+            long left = timeoutNanos;
+            while (queue.size() > 0 && left > 0) {
+                left = emptied.awaitNanos(left);
+            }
+            return queue.size() == 0;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Engine calls made, counting retries of split batches. */
     public long batches() {
         lock.lock();
@@ -206,6 +225,9 @@ public final class DynamicBatcher implements AutoCloseable {
                 long now = clock.getAsLong();
                 fail(queue.expire(now), now);
                 List<Pending> batch = queue.poll(now);
+                if (queue.size() == 0) {
+                    emptied.signalAll();
+                }
                 if (!batch.isEmpty()) {
                     busy++;
                     if (queue.size() > 0) {
@@ -303,6 +325,7 @@ public final class DynamicBatcher implements AutoCloseable {
             closed = true;
             left = queue.drain();
             changed.signalAll();
+            emptied.signalAll();
         } finally {
             lock.unlock();
         }

@@ -71,14 +71,10 @@ final class BatchedInstances implements InstanceGroup {
     /** Lets what is queued run for a while (as the unbatched pool does), then closes the batcher. */
     @Override
     public void close() {
-        long end = System.nanoTime() + CLOSE_WAIT_NANOS;
-        while (batcher.queued() > 0 && System.nanoTime() - end < 0) {
-            try {
-                Thread.sleep(5);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            }
+        try {
+            batcher.awaitEmptyQueue(CLOSE_WAIT_NANOS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
         batcher.close();
     }

@@ -15,6 +15,8 @@ import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Graceful drain at the connection level: counts requests read and final responses written on every
@@ -26,6 +28,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class ConnectionDrain {
     private final Set<Channel> channels = ConcurrentHashMap.newKeySet();
     private final AtomicInteger outstanding = new AtomicInteger();
+    /** Signalled when {@link #outstanding} comes down to zero, for {@link #awaitAnswered}. */
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition answered = lock.newCondition();
     private volatile boolean draining;
 
     /** One handler per connection, placed right after the HTTP codec. */
@@ -52,11 +57,28 @@ final class ConnectionDrain {
 
     /** Waits until every admitted request was answered, or {@code timeout}; returns what is left. */
     int awaitAnswered(Duration timeout) throws InterruptedException {
-        long end = System.nanoTime() + timeout.toNanos();
-        while (outstanding.get() > 0 && System.nanoTime() < end) {
-            Thread.sleep(5);
+        lock.lock();
+        try {
+            long left = timeout.toNanos();
+            while (outstanding.get() > 0 && left > 0) {
+                left = answered.awaitNanos(left);
+            }
+            return outstanding.get();
+        } finally {
+            lock.unlock();
         }
-        return outstanding.get();
+    }
+
+    /** Takes {@code n} answered requests off the count; wakes {@link #awaitAnswered} at zero. */
+    private void answered(int n) {
+        if (outstanding.addAndGet(-n) <= 0) {
+            lock.lock(); // under the lock: a waiter between its check and its await cannot miss it
+            try {
+                answered.signalAll();
+            } finally {
+                lock.unlock();
+            }
+        }
     }
 
     private final class Handler extends ChannelDuplexHandler {
@@ -72,8 +94,11 @@ final class ConnectionDrain {
         @Override
         public void channelInactive(ChannelHandlerContext ctx) throws Exception {
             channels.remove(ctx.channel());
-            outstanding.addAndGet(-open);
+            int unanswered = open;
             open = 0;
+            if (unanswered > 0) {
+                answered(unanswered);
+            }
             super.channelInactive(ctx);
         }
 
@@ -106,7 +131,7 @@ final class ConnectionDrain {
             super.write(ctx, msg, promise);
             if (last) {
                 promise.addListener(done -> {
-                    outstanding.decrementAndGet();
+                    answered(1);
                     if (draining && open == 0) {
                         ctx.channel().close();
                     }

@@ -90,6 +90,12 @@ final class GrpcTransport implements ReplicaTransport {
         return result;
     }
 
+    /** A channel in TRANSIENT_FAILURE fails every call at once until it reconnects. */
+    @Override
+    public boolean reachable() {
+        return channel.getState(false) != ConnectivityState.TRANSIENT_FAILURE;
+    }
+
     @Override
     public CompletableFuture<Boolean> ready(long timeoutNanos) {
         // A replica that refused us waits out gRPC's reconnect backoff (up to 2 min); the health
@@ -135,15 +141,38 @@ final class GrpcTransport implements ReplicaTransport {
     private <Q, A> CompletableFuture<A> unary(MethodDescriptor<Q, A> method, Q request,
             Metadata headers, long timeoutNanos) {
         Tracer tracer = new Tracer();
-        ClientCall<Q, A> call = channel.newCall(method, CallOptions.DEFAULT
-                .withDeadlineAfter(Math.max(1, timeoutNanos), TimeUnit.NANOSECONDS)
-                .withStreamTracerFactory(tracer.factory()));
         CompletableFuture<A> result = new CompletableFuture<>();
+        ClientCall<Q, A> call = null;
+        try {
+            call = channel.newCall(method, CallOptions.DEFAULT
+                    .withDeadlineAfter(Math.max(1, timeoutNanos), TimeUnit.NANOSECONDS)
+                    .withStreamTracerFactory(tracer.factory()));
+            send(call, request, headers, tracer, result);
+        } catch (RuntimeException e) {
+            // Never thrown at the caller: a throw here escaped a retry's callback (lost, the client
+            // waited out its deadline) and the health check's periodic task (Netty cancels it).
+            if (call != null) {
+                call.cancel("failed to send", e);
+            }
+            result.completeExceptionally(new Broken(name + ": call failed to start ("
+                    + e.getMessage() + ")"));
+            return result;
+        }
+        ClientCall<Q, A> sent = call;
+        // Registered only once the call is sent, never before: a call that fails fast (a channel in
+        // TRANSIENT_FAILURE after the replica closed) closes on the executor while this thread is
+        // still sending, and a cancel() from that close made sendMessage throw "call was
+        // cancelled". Cancelling a closed call is a no-op.
         result.whenComplete((ok, failure) -> {
             if (failure != null) {
-                call.cancel("abandoned by the gateway", null);
+                sent.cancel("abandoned by the gateway", null);
             }
         });
+        return result;
+    }
+
+    private <Q, A> void send(ClientCall<Q, A> call, Q request, Metadata headers, Tracer tracer,
+            CompletableFuture<A> result) {
         call.start(new ClientCall.Listener<>() {
             private A answer;
 
@@ -168,7 +197,6 @@ final class GrpcTransport implements ReplicaTransport {
         call.request(2);
         call.sendMessage(request);
         call.halfClose();
-        return result;
     }
 
     /**

@@ -15,10 +15,10 @@ import dev.modelgate.server.traffic.RemoteSpec;
 import dev.modelgate.server.traffic.RevisionSpec;
 import java.net.URI;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -30,7 +30,11 @@ import java.util.function.LongSupplier;
  * rate limit (429), admission (in-flight limit and bounded queue; 503 with Retry-After when full),
  * deadline (504), balancing over available replicas, retries of requests that never reached a
  * replica (or met a 503) on another replica within the deadline and the retry budget, passive
- * ejection and active health checks. Readiness is "at least one replica available"; a change is
+ * ejection and active health checks, and an optional per-attempt timeout ({@code attempt-timeout}):
+ * an attempt unanswered by then is abandoned for another replica when one is left and the retries
+ * and the budget allow (a hanging replica costs a bounded slice of the deadline, as Envoy's
+ * {@code per_try_timeout}); with nowhere to go it keeps its chance until the deadline, so a lone
+ * slow replica is never cut short. Readiness is "at least one replica available"; a change is
  * reported to the listener so routing follows. The policy is written once against
  * {@link ReplicaTransport}'s outcomes; HTTP and gRPC replicas differ only in their transport.
  */
@@ -181,9 +185,9 @@ final class RemoteBackend implements AutoCloseable {
         final String what;
         final long deadline;
         final CompletableFuture<Void> slot;
-        final Set<Replica> tried = new HashSet<>();
+        final Set<Replica> tried = ConcurrentHashMap.newKeySet();
         volatile CompletableFuture<InferenceResponse> current;
-        int retries;
+        private int retries; // guarded by this: the attempt-timeout timer takes retries too
 
         Call(Outbound outbound, long deadline, CompletableFuture<Void> slot) {
             this.outbound = outbound;
@@ -218,12 +222,7 @@ final class RemoteBackend implements AutoCloseable {
                 return;
             }
             long now = clock.getAsLong();
-            List<Replica> candidates = new ArrayList<>();
-            for (Replica replica : replicas) {
-                if (!tried.contains(replica) && replica.available(now)) {
-                    candidates.add(replica);
-                }
-            }
+            List<Replica> candidates = candidates(now);
             if (candidates.isEmpty()) {
                 result.completeExceptionally(lastError == null
                         ? InferenceException.unavailable("replicas of " + what + ": none healthy"
@@ -234,10 +233,16 @@ final class RemoteBackend implements AutoCloseable {
             Replica replica = balancer.pick(candidates);
             tried.add(replica);
             replica.started();
-            CompletableFuture<InferenceResponse> attempt = transports.get(replicas.indexOf(replica))
-                    .infer(outbound, Math.max(0, deadline - now));
+            CompletableFuture<InferenceResponse> attempt = send(replica, now);
             current = attempt;
+            ScheduledFuture<?> cutoff = spec.attemptTimeout() == null
+                    || spec.attemptTimeout().toNanos() >= deadline - now ? null
+                    : timers.schedule(() -> cutOff(attempt, replica), spec.attemptTimeout().toNanos(),
+                            TimeUnit.NANOSECONDS);
             attempt.whenComplete((response, failure) -> {
+                if (cutoff != null) {
+                    cutoff.cancel(false);
+                }
                 replica.finished();
                 if (result.isDone()) {
                     if (failure != null && !(failure instanceof NotSent)) {
@@ -257,6 +262,11 @@ final class RemoteBackend implements AutoCloseable {
         private void onFailure(Replica replica, Throwable thrown) {
             Throwable failure = thrown instanceof java.util.concurrent.CompletionException
                     && thrown.getCause() != null ? thrown.getCause() : thrown;
+            if (failure instanceof AttemptTimedOut) {
+                failed(replica); // the retry was taken when the attempt was cut off
+                attempt(failure.getMessage());
+                return;
+            }
             if (failure instanceof ErrorAnswer answer) {
                 if (answer.replicaFault) {
                     failed(replica);
@@ -277,11 +287,67 @@ final class RemoteBackend implements AutoCloseable {
             }
         }
 
+        /**
+         * The attempt-timeout passed: abandons the attempt when another replica may take the
+         * request (taking the retry now); otherwise the attempt keeps going until the deadline.
+         */
+        private void cutOff(CompletableFuture<InferenceResponse> attempt, Replica replica) {
+            long now = clock.getAsLong();
+            synchronized (this) {
+                if (result.isDone() || attempt.isDone() || retries >= spec.retries()
+                        || !anotherCandidate(now) || !budget.tryRetry(now)) {
+                    return;
+                }
+                retries++;
+            }
+            if (!attempt.completeExceptionally(new AttemptTimedOut("replica " + replica
+                    + ": no answer within attempt-timeout " + spec.attemptTimeout().toMillis()
+                    + " ms"))) {
+                synchronized (this) {
+                    retries--; // it answered meanwhile
+                }
+            }
+        }
+
+        /** Replicas not tried yet that are available and that their transport can reach. */
+        private List<Replica> candidates(long now) {
+            List<Replica> candidates = new ArrayList<>();
+            for (int i = 0; i < replicas.size(); i++) {
+                Replica replica = replicas.get(i);
+                if (!tried.contains(replica) && replica.available(now)
+                        && transports.get(i).reachable()) {
+                    candidates.add(replica);
+                }
+            }
+            return candidates;
+        }
+
+        private boolean anotherCandidate(long now) {
+            return !candidates(now).isEmpty();
+        }
+
+        private CompletableFuture<InferenceResponse> send(Replica replica, long now) {
+            try {
+                return transports.get(replicas.indexOf(replica))
+                        .infer(outbound, Math.max(0, deadline - now));
+            } catch (RuntimeException e) {
+                // A transport that throws instead of failing its future: answer, never hang (this
+                // runs inside other futures' callbacks, where a throw is silently dropped).
+                return CompletableFuture.failedFuture(e);
+            }
+        }
+
         /** @param refused the replica said it could not take it (503), rather than never got it */
         private void retryOrFail(String error, boolean refused) {
             long now = clock.getAsLong();
-            if (retries < spec.retries() && budget.tryRetry(now)) {
-                retries++;
+            boolean retry;
+            synchronized (this) {
+                retry = retries < spec.retries() && budget.tryRetry(now);
+                if (retry) {
+                    retries++;
+                }
+            }
+            if (retry) {
                 attempt(error);
             } else {
                 result.completeExceptionally(refused
@@ -289,6 +355,15 @@ final class RemoteBackend implements AutoCloseable {
                                 + " retry later)")
                         : new BadGatewayException(error));
             }
+        }
+    }
+
+    /** An attempt abandoned at its attempt-timeout for another replica (never leaves the backend). */
+    private static final class AttemptTimedOut extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        AttemptTimedOut(String message) {
+            super(message, null, false, false);
         }
     }
 

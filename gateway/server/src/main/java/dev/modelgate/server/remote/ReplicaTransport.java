@@ -36,6 +36,16 @@ interface ReplicaTransport extends AutoCloseable {
      */
     CompletableFuture<InferenceResponse> infer(Outbound outbound, long timeoutNanos);
 
+    /**
+     * Whether an attempt could reach the replica now, as far as the transport knows without asking
+     * it (a gRPC channel whose last connect failed says no until it reconnects). The balancer skips
+     * a replica that is not: an attempt would come back {@link NotSent} at once and spend a retry
+     * from the budget, and between two health checks those retries can spend the whole budget.
+     */
+    default boolean reachable() {
+        return true;
+    }
+
     /** The replica's server readiness; completes {@code false} on any failure, never fails. */
     CompletableFuture<Boolean> ready(long timeoutNanos);
 

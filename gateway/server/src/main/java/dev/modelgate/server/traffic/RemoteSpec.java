@@ -37,19 +37,30 @@ import java.util.regex.Pattern;
  * @param ejectFor the first ejection's length; each further one doubles it, up to 32 times
  * @param protocol how replicas are spoken to: {@code http} (OIP REST, the default) or {@code grpc}
  *     (OIP gRPC: inference, metadata and health over one channel per replica)
+ * @param attemptTimeout how long one attempt may go unanswered before the request moves on to
+ *     another replica (when one is left and retries and the budget allow; else it waits on until
+ *     the deadline); {@code null}: an attempt may use all the time left
  */
 public record RemoteSpec(List<URI> endpoints, Duration timeout, int maxInFlight, int maxQueue,
         String balancer, int retries, double retryBudget, int rateLimit, Duration healthInterval,
-        int ejectAfter, Duration ejectFor, String protocol) {
+        int ejectAfter, Duration ejectFor, String protocol, Duration attemptTimeout) {
     public static final String HTTP = "http";
     public static final String GRPC = "grpc";
     static final Set<String> KEYS = Set.of("endpoints", "timeout", "max-in-flight", "max-queue",
             "balancer", "retries", "retry-budget", "rate-limit", "health-interval", "eject-after",
-            "eject-for", "protocol");
+            "eject-for", "protocol", "attempt-timeout");
     private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m)");
 
     public RemoteSpec {
         endpoints = List.copyOf(endpoints);
+    }
+
+    /** A spec without an attempt timeout. */
+    public RemoteSpec(List<URI> endpoints, Duration timeout, int maxInFlight, int maxQueue,
+            String balancer, int retries, double retryBudget, int rateLimit, Duration healthInterval,
+            int ejectAfter, Duration ejectFor, String protocol) {
+        this(endpoints, timeout, maxInFlight, maxQueue, balancer, retries, retryBudget, rateLimit,
+                healthInterval, ejectAfter, ejectFor, protocol, null);
     }
 
     /** Reads the remote keys of a revision; {@code null} when it names no endpoints. */
@@ -91,14 +102,22 @@ public record RemoteSpec(List<URI> endpoints, Duration timeout, int maxInFlight,
         if (budget < 0 || budget > 1) {
             problems.add(at + ".retry-budget: " + budget + " (expected: 0 to 1)");
         }
-        return new RemoteSpec(endpoints, duration(node, "timeout", null, at, problems),
+        Duration timeout = duration(node, "timeout", null, at, problems);
+        Duration attemptTimeout = duration(node, "attempt-timeout", null, at, problems);
+        if (attemptTimeout != null && timeout != null && attemptTimeout.compareTo(timeout) >= 0) {
+            problems.add(at + ".attempt-timeout: " + node.get("attempt-timeout").asText()
+                    + " (expected: shorter than timeout " + node.get("timeout").asText() + ")");
+            attemptTimeout = null;
+        }
+        return new RemoteSpec(endpoints, timeout,
                 integer(node, "max-in-flight", 64, 1, at, problems),
                 integer(node, "max-queue", 256, 0, at, problems), balancer,
                 integer(node, "retries", 2, 0, at, problems), budget,
                 integer(node, "rate-limit", 0, 0, at, problems),
                 duration(node, "health-interval", Duration.ofSeconds(1), at, problems),
                 integer(node, "eject-after", 5, 1, at, problems),
-                duration(node, "eject-for", Duration.ofSeconds(1), at, problems), protocol);
+                duration(node, "eject-for", Duration.ofSeconds(1), at, problems), protocol,
+                attemptTimeout);
     }
 
     private static URI endpoint(JsonNode item, String protocol) {

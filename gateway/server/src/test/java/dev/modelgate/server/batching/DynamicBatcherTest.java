@@ -172,6 +172,39 @@ class DynamicBatcherTest {
     }
 
     @Test
+    void awaitEmptyQueueWaitsForTheInstancesToTakeWhatIsQueued() throws Exception {
+        RecordingModel model = new RecordingModel(-1, 50);
+        DynamicBatcher batcher = start(model, BatchingConfig.of(1, 0, 100), 1);
+        List<CompletableFuture<InferenceResponse>> futures = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            futures.add(batcher.submit(RecordingModel.request("q" + i, i), NONE));
+        }
+        assertThat(batcher.awaitEmptyQueue(TimeUnit.SECONDS.toNanos(10))).isTrue();
+        assertThat(batcher.queued()).isZero();
+        // The last one was taken, not necessarily answered yet.
+        assertThat(futures.subList(0, 3)).allSatisfy(f -> assertThat(f).isDone());
+    }
+
+    @Test
+    void awaitEmptyQueueGivesUpAtItsTimeoutAndCloseWakesIt() throws Exception {
+        RecordingModel model = new RecordingModel(-1, 0);
+        // A frozen clock and a long queue delay: nothing is ever taken.
+        DynamicBatcher batcher = DynamicBatcher.start(model, BatchingConfig.of(8, 10_000_000, 10), 1, () -> 0L);
+        batcher.submit(RecordingModel.request("w", 1), NONE);
+        assertThat(batcher.awaitEmptyQueue(TimeUnit.MILLISECONDS.toNanos(50))).isFalse();
+
+        CompletableFuture<Boolean> waiting = CompletableFuture.supplyAsync(() -> {
+            try {
+                return batcher.awaitEmptyQueue(TimeUnit.SECONDS.toNanos(30));
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        batcher.close();
+        assertThat(waiting.get(5, TimeUnit.SECONDS)).isTrue();
+    }
+
+    @Test
     void closeFailsWaitingRequestsWithUnavailable() {
         RecordingModel model = new RecordingModel(-1, 0);
         DynamicBatcher batcher = DynamicBatcher.start(model, BatchingConfig.of(8, 10_000_000, 10), 1, () -> 0L);

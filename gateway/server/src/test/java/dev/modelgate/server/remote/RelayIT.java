@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -50,11 +51,9 @@ class RelayIT {
                 "services", List.of(service)), repo, "test"),
                 RuntimeRegistry.of(List.of(new FakeRuntimeProvider())));
         gateway.loaded().join();
-        long end = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-        while (send(HttpRequest.newBuilder(uri("/v2/models/svc/ready")).GET()).statusCode() != 200
-                && System.nanoTime() < end) {
-            Thread.sleep(20);
-        }
+        Awaitility.await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(20))
+                .until(() -> send(HttpRequest.newBuilder(uri("/v2/models/svc/ready")).GET())
+                        .statusCode() == 200);
     }
 
     @AfterEach

@@ -25,6 +25,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -54,6 +55,12 @@ class ReplicaTransportPolicyTest {
         final ConcurrentLinkedQueue<Supplier<CompletableFuture<InferenceResponse>>> script =
                 new ConcurrentLinkedQueue<>();
         volatile int attempts;
+        volatile boolean reachable = true;
+
+        @Override
+        public boolean reachable() {
+            return reachable;
+        }
 
         @Override
         public CompletableFuture<InferenceResponse> infer(Outbound outbound, long timeoutNanos) {
@@ -92,11 +99,7 @@ class ReplicaTransportPolicyTest {
                 retries, 1.0, 0, Duration.ofSeconds(60), 5, Duration.ofSeconds(1), "grpc");
         backend = new RemoteBackend(spec, uri -> transports.get(uri.getPort() - 9000), timers,
                 System::nanoTime, () -> { });
-        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
-        while (!backend.ready() && System.nanoTime() < end) {
-            Thread.sleep(5);
-        }
-        assertThat(backend.ready()).isTrue();
+        Awaitility.await().atMost(Duration.ofSeconds(2)).until(backend::ready);
     }
 
     private CompletableFuture<InferenceResponse> infer() {
@@ -126,6 +129,17 @@ class ReplicaTransportPolicyTest {
         assertThat(infer().join()).isSameAs(OK);
         assertThat(transports.get(0).attempts).isEqualTo(1);
         assertThat(transports.get(1).attempts).isEqualTo(1);
+    }
+
+    @Test
+    void aReplicaItsTransportCannotReachIsSkippedWithoutSpendingARetry() throws Exception {
+        backend(2, 0);
+        transports.get(0).reachable = false;
+        for (int i = 0; i < 4; i++) {
+            assertThat(infer().join()).isSameAs(OK);
+        }
+        assertThat(transports.get(0).attempts).isZero();
+        assertThat(transports.get(1).attempts).isEqualTo(4);
     }
 
     @Test

@@ -23,6 +23,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -61,7 +62,7 @@ class SigtermDrainIT {
                 int port = port(server);
                 HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
                 URI infer = URI.create("http://127.0.0.1:" + port + "/v2/models/svc/infer");
-                awaitReady(http, port);
+                awaitReady(port);
                 List<CompletableFuture<HttpResponse<String>>> admitted = new ArrayList<>();
                 for (int i = 0; i < 20; i++) {
                     admitted.add(http.sendAsync(HttpRequest.newBuilder(infer).timeout(Duration.ofSeconds(20))
@@ -73,14 +74,15 @@ class SigtermDrainIT {
                     out.write(("POST /v2/models/svc/infer HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
                             + "Content-Length: " + BODY.length() + "\r\n\r\n" + BODY).getBytes(StandardCharsets.UTF_8));
                     out.flush();
-                    long wait = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-                    while (replica.inFlight.get() < 21 && System.nanoTime() < wait) {
-                        Thread.sleep(5);
-                    }
+                    Awaitility.await().atMost(Duration.ofSeconds(5))
+                            .until(() -> replica.inFlight.get() >= 21);
                     assertThat(replica.inFlight.get()).isEqualTo(21);
                     long signalled = System.nanoTime();
                     server.destroy(); // SIGTERM
-                    Thread.sleep(100);
+                    // The drain has begun once the listener stops answering new connections with
+                    // 200 (readiness turns 503 first, then the listener closes).
+                    Awaitility.await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(10))
+                            .until(() -> readinessOnANewConnection(port) != 200);
                     out.write("GET /v2/health/ready HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.UTF_8));
                     out.flush();
                     String answers = readAnswers(busy.getInputStream(), 2);
@@ -132,17 +134,25 @@ class SigtermDrainIT {
         return all.toString();
     }
 
-    private static void awaitReady(HttpClient http, int port) throws Exception {
-        URI ready = URI.create("http://127.0.0.1:" + port + "/v2/models/svc/ready");
-        long end = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (System.nanoTime() < end) {
-            if (http.send(HttpRequest.newBuilder(ready).GET().build(),
-                    HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-                return;
-            }
-            Thread.sleep(50);
+    private static void awaitReady(int port) {
+        Awaitility.await("service svc ready").atMost(Duration.ofSeconds(10))
+                .pollInterval(Duration.ofMillis(50))
+                .until(() -> readinessOnANewConnection(port) == 200);
+    }
+
+    /** The service's readiness status asked on a fresh connection; -1 when none is accepted. */
+    private static int readinessOnANewConnection(int port) {
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(2000);
+            OutputStream out = socket.getOutputStream();
+            out.write("GET /v2/models/svc/ready HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+                    .getBytes(StandardCharsets.UTF_8));
+            out.flush();
+            String answer = readAnswers(socket.getInputStream(), 1);
+            return answer.startsWith("HTTP/1.1 ") ? Integer.parseInt(answer.substring(9, 12)) : -1;
+        } catch (IOException | RuntimeException e) {
+            return -1;
         }
-        throw new AssertionError("service svc never became ready");
     }
 
     private Process launch(String... args) throws IOException {

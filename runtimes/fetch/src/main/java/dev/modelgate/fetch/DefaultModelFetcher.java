@@ -1,10 +1,12 @@
 package dev.modelgate.fetch;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.http.HttpClient;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
@@ -43,6 +45,9 @@ final class DefaultModelFetcher implements ModelFetcher {
             return dest;
         } catch (IOException e) {
             throw FetchException.failed("uri: " + request.display() + " (expected: fetched into " + dest + ")", e);
+        } catch (UncheckedIOException e) {
+            throw FetchException.failed("uri: " + request.display() + " (expected: fetched into " + dest + ")",
+                    e.getCause());
         } finally {
             if (staging != null) {
                 deleteQuietly(staging);
@@ -63,7 +68,7 @@ final class DefaultModelFetcher implements ModelFetcher {
     /** Renames staging onto dest; an existing dest is first renamed aside, then deleted. */
     private static void publish(Path staging, Path dest) throws IOException {
         Path old = null;
-        if (Files.exists(dest, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+        if (Files.exists(dest, LinkOption.NOFOLLOW_LINKS)) {
             old = Files.createTempDirectory(dest.getParent(), "." + dest.getFileName() + ".old-");
             Files.delete(old);
             move(dest, old);

@@ -2,6 +2,7 @@ package dev.modelgate.fetch;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 
 /**
@@ -35,7 +36,12 @@ final class SafePaths {
                         + " (expected: a name inside the destination, without '..')");
             }
         }
-        Path resolved = root.resolve(name).normalize();
+        Path resolved;
+        try {
+            resolved = root.resolve(name).normalize();
+        } catch (InvalidPathException e) {
+            throw FetchException.refused(what + ": " + name + " (expected: a valid file name: " + e.getReason() + ")");
+        }
         if (!resolved.startsWith(root) || resolved.equals(root)) {
             throw FetchException.refused(what + ": " + name + " (expected: a name inside the destination)");
         }

@@ -67,7 +67,7 @@ final class TarReader {
                     name = pax.getOrDefault("path", longName != null ? longName : name);
                     link = pax.getOrDefault("linkpath", longLink != null ? longLink : link);
                     if (pax.containsKey("size")) {
-                        size = Long.parseLong(pax.get("size"));
+                        size = paxSize(pax.get("size"));
                     }
                     remaining = type == '5' || type == '2' || type == '1' ? 0 : size;
                     padding = type == '5' || type == '2' || type == '1' ? 0 : pad(size);
@@ -113,7 +113,15 @@ final class TarReader {
         return body;
     }
 
-    private static Map<String, String> parsePax(byte[] body) {
+    private static Map<String, String> parsePax(byte[] body) throws IOException {
+        try {
+            return parsePaxRecords(body);
+        } catch (RuntimeException e) {
+            throw new IOException("tar PAX header (expected: records of the form '<length> key=value')", e);
+        }
+    }
+
+    private static Map<String, String> parsePaxRecords(byte[] body) {
         Map<String, String> values = new HashMap<>();
         int pos = 0;
         while (pos < body.length) {
@@ -128,6 +136,14 @@ final class TarReader {
             pos += length;
         }
         return values;
+    }
+
+    private static long paxSize(String value) throws IOException {
+        try {
+            return Long.parseLong(value);
+        } catch (NumberFormatException e) {
+            throw new IOException("tar PAX size '" + value + "' (expected: a decimal number)", e);
+        }
     }
 
     private static void checkSum(byte[] header) throws IOException {

@@ -68,6 +68,12 @@ final class FetchModelCommand implements Callable<Integer> {
             err.println("modelgate: fetch-model: " + e.getMessage());
             err.flush();
             return e.exitCode();
+        } catch (RuntimeException e) {
+            // a bug, not a user error: still one line, so the pod's last state stays readable
+            err.println("modelgate: fetch-model: uri: " + uri + " (expected: fetched; unexpected "
+                    + e.getClass().getName() + ": " + e.getMessage() + ")");
+            err.flush();
+            return FetchException.Kind.FAILED.exitCode();
         }
     }
 }

@@ -27,6 +27,10 @@ public record FetchRequest(URI uri, Path dest, Optional<String> sha256) {
         if (uri == null || dest == null || sha256 == null) {
             throw new NullPointerException("uri, dest and sha256 are required");
         }
+        if (uri.getScheme() == null || !dest.isAbsolute() || dest.getParent() == null) {
+            throw FetchException.invalid("uri: " + uri + ", dest: " + dest
+                    + " (expected: an absolute URI and an absolute directory below the root; use FetchRequest.of)");
+        }
     }
 
     /**

@@ -2,6 +2,7 @@ package dev.modelgate.server.grpc;
 
 import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.UnsafeByteOperations;
 import dev.modelgate.server.grpc.proto.GRPCInferenceServiceGrpc;
 import dev.modelgate.server.grpc.proto.ModelInferRequest;
 import io.grpc.KnownLength;
@@ -65,8 +66,9 @@ final class InferRequestMarshaller implements MethodDescriptor.Marshaller<ModelI
     @Override
     public ModelInferRequest parse(InputStream stream) {
         try {
-            byte[] bytes = read(stream);
-            CodedInputStream in = CodedInputStream.newInstance(bytes);
+            // Aliasing only applies to input protobuf knows to be immutable, which newInstance(byte[])
+            // is not: the array is ours alone, so it is wrapped as such.
+            CodedInputStream in = UnsafeByteOperations.unsafeWrap(read(stream)).newCodedInput();
             in.enableAliasing(true);
             in.setSizeLimit(Integer.MAX_VALUE);
             return ModelInferRequest.parseFrom(in);

@@ -41,7 +41,11 @@ class InferRequestMarshallerTest {
         InferRequestMarshaller marshaller = marshaller();
         try (InputStream known = marshaller.stream(request)) {
             assertThat(known).isInstanceOf(io.grpc.KnownLength.class);
-            assertThat(marshaller.parse(known)).isEqualTo(request);
+            ModelInferRequest parsed = marshaller.parse(known);
+            assertThat(parsed).isEqualTo(request);
+            // A slice of the message's array (protobuf's copy would be a LiteralByteString).
+            assertThat(parsed.getRawInputContents(0).getClass().getSimpleName())
+                    .isEqualTo("BoundedByteString");
         }
         assertThat(marshaller.parse(new ByteArrayInputStream(request.toByteArray())))
                 .isEqualTo(request);

@@ -22,7 +22,8 @@ import java.util.function.LongSupplier;
  * The gRPC data plane: grpc-java on its (shaded) Netty transport, on its own port, serving
  * {@code inference.GRPCInferenceService} over an {@link InferenceService}. The whole path is here:
  * bind ({@link CallBinding}), decode/infer/respond ({@link OipGrpcService}), errors
- * ({@link GrpcErrors}). Calls run on a named executor of our own, never on the transport threads.
+ * ({@link GrpcErrors}). Calls are bound on the transport threads; inference requests are decoded,
+ * run and encoded on a named executor of our own, never on the transport threads.
  */
 public final class GrpcServer implements AutoCloseable {
     private final Server server;
@@ -50,13 +51,17 @@ public final class GrpcServer implements AutoCloseable {
             ModelRepositoryControl repository, LongSupplier nanoClock) {
         ExecutorService executor = Executors.newFixedThreadPool(config.codecThreads(),
                 threads("modelgate-grpc"));
+        // Call callbacks run on the transport's event loop (direct executor): they only bind the
+        // call and parse the message; OipGrpcService moves ModelInfer's decode, inference and
+        // encode off it onto our executor, one hop each way as REST has. An executor here instead
+        // added a hop per callback (message, half-close, ready, complete), each a thread wake-up.
         Server server = NettyServerBuilder
                 .forAddress(new InetSocketAddress(config.bindAddress(), config.grpcPort()))
                 .maxInboundMessageSize(config.grpcMaxMessageSize())
-                .executor(executor)
-                .addService(ServerInterceptors.intercept(
+                .directExecutor()
+                .addService(InferRequestMarshaller.apply(ServerInterceptors.intercept(
                         new OipGrpcService(service, executor, nanoClock, repository),
-                        new CallBinding(config.requestTimeout().toNanos(), nanoClock)))
+                        new CallBinding(config.requestTimeout().toNanos(), nanoClock))))
                 .build();
         try {
             server.start();

@@ -1,6 +1,7 @@
 package dev.modelgate.server.grpc;
 
 import com.google.protobuf.ByteString;
+import com.google.protobuf.UnsafeByteOperations;
 import dev.modelgate.api.DataType;
 import dev.modelgate.api.InferenceException;
 import dev.modelgate.api.Tensor;
@@ -25,7 +26,8 @@ final class GrpcTensors {
     }
 
     static ByteString toRaw(Tensor tensor) {
-        return ByteString.copyFrom(TensorBytes.encode(tensor));
+        // encode() returns a fresh array nothing else holds: wrapped, not copied again.
+        return UnsafeByteOperations.unsafeWrap(TensorBytes.encode(tensor));
     }
 
     static Tensor fromContents(String name, DataType type, long[] shape, InferTensorContents in,

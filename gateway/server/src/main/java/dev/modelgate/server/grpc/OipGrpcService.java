@@ -28,21 +28,23 @@ import dev.modelgate.server.service.InferenceService;
 import dev.modelgate.server.service.ModelRef;
 import dev.modelgate.server.service.ModelRepositoryControl;
 import dev.modelgate.server.service.RequestContext;
+import io.grpc.Context;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 /**
  * The Open Inference Protocol's gRPC service over the same {@link InferenceService} seam as REST,
- * called the same way: health and metadata are cheap reads answered at once; ModelInfer decodes on
- * the gRPC executor, runs on the model's own executor, and encodes back on the gRPC executor, so a
- * transport thread never waits. Answers carry the answering model and version (a service names the
- * revision) in the message and in the {@code x-modelgate-service}/{@code x-modelgate-revision}
- * headers.
+ * called the same way: health and metadata are cheap reads answered at once (on the transport
+ * thread); ModelInfer decodes on the gRPC executor, runs on the model's own executor, and encodes
+ * back on the gRPC executor, so a transport thread never waits or decodes. Answers carry the
+ * answering model and version (a service names the revision) in the message and in the
+ * {@code x-modelgate-service}/{@code x-modelgate-revision} headers.
  *
  * <p>The repository RPCs call the {@link ModelRepositoryControl} when there is one (the runtime
  * server); without one (the gateway) they are read-only: Load answers for models already loaded and
@@ -106,6 +108,19 @@ final class OipGrpcService extends GRPCInferenceServiceGrpc.GRPCInferenceService
     @Override
     public void modelInfer(ModelInferRequest request, StreamObserver<ModelInferResponse> out) {
         CallBinding.Call call = CallBinding.current();
+        // Called on the transport's event loop: decode, validation and the call into the service
+        // go to the codec executor, in the call's gRPC context (a replica call made for this one
+        // inherits its cancellation), as REST decodes on its codec executor.
+        try {
+            codec.execute(Context.current().wrap(() -> infer(call, request, out)));
+        } catch (RejectedExecutionException e) {
+            out.onError(GrpcErrors.map(InferenceException.unavailable("server: shutting down"
+                    + " (expected: running; retry on another replica)"), call.context.requestId()));
+        }
+    }
+
+    private void infer(CallBinding.Call call, ModelInferRequest request,
+            StreamObserver<ModelInferResponse> out) {
         RequestContext context = call.context;
         CompletableFuture<ModelInferResponse> answer;
         try {
@@ -114,7 +129,6 @@ final class OipGrpcService extends GRPCInferenceServiceGrpc.GRPCInferenceService
             boolean raw = request.getRawInputContentsCount() > 0;
             long budget = context.remainingNanos(nanoClock.getAsLong());
             answer = service.infer(model, decoded, context)
-                    .thenApply(response -> response)
                     .orTimeout(Math.max(1, budget), TimeUnit.NANOSECONDS)
                     .thenApplyAsync(response -> encode(call, response, raw), codec);
         } catch (RuntimeException e) {

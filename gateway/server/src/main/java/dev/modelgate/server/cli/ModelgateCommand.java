@@ -7,7 +7,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "modelgate", mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = "Serves models over the Open Inference Protocol (KServe V2).",
-        subcommands = {ServeCommand.class, RuntimeCommand.class, QuickstartCommand.class})
+        subcommands = {ServeCommand.class, RuntimeCommand.class, QuickstartCommand.class,
+            RolloutCommand.class})
 final class ModelgateCommand implements Runnable {
     @Spec
     CommandSpec spec;

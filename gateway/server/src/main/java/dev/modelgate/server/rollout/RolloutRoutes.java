@@ -85,11 +85,12 @@ public final class RolloutRoutes {
 
     /** The JSON object body, empty for no body. */
     private static Map<String, Object> body(RoutingContext ctx) {
-        if (ctx.body() == null || ctx.body().length() == 0) {
+        String text = ctx.body() == null ? null : ctx.body().asString();
+        if (text == null || text.isBlank()) {
             return Map.of();
         }
         try {
-            Map<String, Object> body = JSON.readValue(ctx.body().asString(), new TypeReference<>() { });
+            Map<String, Object> body = JSON.readValue(text, new TypeReference<>() { });
             return body == null ? Map.of() : body;
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw InferenceException.invalid("body: malformed JSON object (" + e.getOriginalMessage() + ")");

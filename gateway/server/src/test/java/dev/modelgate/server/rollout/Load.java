@@ -28,13 +28,13 @@ public final class Load implements AutoCloseable {
     private final Map<String, AtomicLong> revisions = new ConcurrentHashMap<>();
     private final AtomicLong failures = new AtomicLong();
 
-    private Load(URI uri, int clients) {
+    private Load(URI uri, int clients, String body) {
         threads = Executors.newFixedThreadPool(clients);
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         for (int i = 0; i < clients; i++) {
             threads.execute(() -> {
                 HttpRequest request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10))
-                        .POST(HttpRequest.BodyPublishers.ofString(BODY)).build();
+                        .POST(HttpRequest.BodyPublishers.ofString(body)).build();
                 while (running.get()) {
                     try {
                         HttpResponse<Void> response = http.send(request, HttpResponse.BodyHandlers.discarding());
@@ -51,9 +51,14 @@ public final class Load implements AutoCloseable {
         }
     }
 
+    /** Load with the fake runtime's two-feature request. */
     public static Load on(int httpPort, String service, int clients) {
+        return on(httpPort, service, clients, BODY);
+    }
+
+    public static Load on(int httpPort, String service, int clients, String body) {
         return new Load(URI.create("http://127.0.0.1:" + httpPort + "/v2/models/" + service + "/infer"),
-                clients);
+                clients, body);
     }
 
     long answered(int status) {

@@ -36,9 +36,13 @@ final class DecisionPrinter {
         return total;
     }
 
-    /** {@code 2026-01-01T10:00:01.234Z} -> {@code 10:00:01.234}. */
+    /** {@code 2026-01-01T10:00:01.234567Z} -> {@code 10:00:01.234} (UTC). */
     private static String time(String instant) {
-        int t = instant.indexOf('T');
-        return t < 0 ? instant : instant.substring(t + 1).replace("Z", "");
+        try {
+            return java.time.format.DateTimeFormatter.ofPattern("HH:mm:ss.SSS")
+                    .withZone(java.time.ZoneOffset.UTC).format(java.time.Instant.parse(instant));
+        } catch (java.time.format.DateTimeParseException e) {
+            return instant;
+        }
     }
 }

@@ -135,6 +135,14 @@ final class RolloutCommand implements Runnable {
                 description = "Extensions of an inconclusive step before it pauses (default 3).")
         Integer maxExtensions;
 
+        @Option(names = "--alpha", paramLabel = "P",
+                description = "Significance level of each test (default 0.01).")
+        Double alpha;
+
+        @Option(names = "--latency-tolerance", paramLabel = "FRACTION",
+                description = "Slowdown of the median allowed before a significant one fails (default 0.10).")
+        Double latencyTolerance;
+
         @Override
         JsonNode act(AdminClient client, String path) {
             String from = baseline != null ? baseline
@@ -149,6 +157,12 @@ final class RolloutCommand implements Runnable {
             }
             if (maxExtensions != null) {
                 judge.put("max-extensions", maxExtensions);
+            }
+            if (alpha != null) {
+                judge.put("alpha", alpha);
+            }
+            if (latencyTolerance != null) {
+                judge.put("latency-tolerance", latencyTolerance);
             }
             if (!judge.isEmpty()) {
                 body.put("judge", judge);

@@ -77,7 +77,7 @@ final class RolloutDriver {
                 openWindowIfNew();
                 perform(machine.inFlight(state));
             } else {
-                with.files().save(service, machine.config(), state);
+                save();
             }
             if (!state.phase().isTerminal()) {
                 long period = tickPeriod(machine.config(), with.tick()).toNanos();
@@ -107,7 +107,7 @@ final class RolloutDriver {
         try {
             Transition transition = machine.next(state, event, with.clock().instant());
             state = transition.state();
-            with.files().save(service, machine.config(), state);
+            save();
             perform(transition.actions());
             openWindowIfNew();
             metrics.state(state);
@@ -119,6 +119,18 @@ final class RolloutDriver {
             }
         } catch (RuntimeException e) {
             LOG.error("rollout of {}: {} failed", service, event, e);
+        }
+    }
+
+    /**
+     * Saves the state; a failed write is logged and the actions still run: the traffic must
+     * follow the machine even when the disk does not (the next event writes again).
+     */
+    private void save() {
+        try {
+            with.files().save(service, machine.config(), state);
+        } catch (RuntimeException e) {
+            LOG.error("rollout of {}: state not saved", service, e);
         }
     }
 
@@ -184,7 +196,8 @@ final class RolloutDriver {
     private void openWindowIfNew() {
         String id = state.window().start().toString();
         if (!state.phase().isTerminal() && !id.equals(openWindow)) {
-            with.samples().open(service, id, List.of(state.baseline(), state.candidate()));
+            with.samples().open(service, id, List.of(state.baseline(), state.candidate()),
+                    state.traffic().shadow());
             openWindow = id;
         }
     }

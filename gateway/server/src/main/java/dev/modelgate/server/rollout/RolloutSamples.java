@@ -26,9 +26,13 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class RolloutSamples {
     private final Map<String, Windows> services = new ConcurrentHashMap<>();
 
-    /** Starts a fresh window {@code id} for the service's {@code revisions}; the old one becomes previous. */
-    public void open(String service, String id, List<String> revisions) {
-        Window window = new Window(id, revisions);
+    /**
+     * Starts a fresh window {@code id} for the service's {@code revisions}; the old one becomes
+     * previous. Only a {@code mirroring} window takes shadow answers: a copy still in flight when
+     * the shadow phase ended must not bring a shadow check into a weighted step.
+     */
+    public void open(String service, String id, List<String> revisions, boolean mirroring) {
+        Window window = new Window(id, revisions, mirroring);
         services.compute(service, (name, old) -> new Windows(window, old == null ? null : old.current));
     }
 
@@ -44,6 +48,12 @@ public final class RolloutSamples {
     Recorder recorder(String service, String revision) {
         Windows windows = services.get(service);
         return windows == null ? null : windows.current.recorders.get(revision);
+    }
+
+    /** As {@link #recorder}, for shadow answers: {@code null} unless the window is mirroring. */
+    Recorder shadowRecorder(String service, String revision) {
+        Windows windows = services.get(service);
+        return windows == null || !windows.current.mirroring ? null : windows.current.recorders.get(revision);
     }
 
     /** The current window's id, if the service has one. */
@@ -100,9 +110,11 @@ public final class RolloutSamples {
     private static final class Window {
         final String id;
         final Map<String, Recorder> recorders;
+        final boolean mirroring;
 
-        Window(String id, List<String> revisions) {
+        Window(String id, List<String> revisions, boolean mirroring) {
             this.id = Objects.requireNonNull(id, "id");
+            this.mirroring = mirroring;
             Map<String, Recorder> map = new LinkedHashMap<>();
             revisions.forEach(revision -> map.put(revision, new Recorder()));
             this.recorders = Map.copyOf(map);

@@ -31,6 +31,7 @@ import java.util.function.LongSupplier;
  * path. The admin API and the config file start them; a restart resumes every saved one.
  */
 public final class Rollouts implements AutoCloseable {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Rollouts.class);
     private final ServiceControl control;
     private final MeterRegistry meters;
     private final RolloutSamples samples = new RolloutSamples();
@@ -99,9 +100,18 @@ public final class Rollouts implements AutoCloseable {
         }
         configured.forEach((service, config) -> {
             RolloutDriver saved = drivers.get(service);
-            if (saved == null || !saved.state().baseline().equals(config.baseline())
-                    || !saved.state().candidate().equals(config.candidate())) {
+            if (saved == null) {
                 start(service, config);
+            } else if (!saved.state().baseline().equals(config.baseline())
+                    || !saved.state().candidate().equals(config.candidate())) {
+                if (saved.state().phase().isTerminal()) {
+                    start(service, config);
+                } else {
+                    LOG.warn("rollout of {}: the config's {} -> {} waits: the saved rollout {} -> {}"
+                            + " is still {} (abort it to start the new one)", service, config.baseline(),
+                            config.candidate(), saved.state().baseline(), saved.state().candidate(),
+                            saved.state().phase());
+                }
             }
         });
     }

@@ -64,7 +64,7 @@ final class SampleFilter implements InferenceFilter, ShadowMirror.Observer {
 
     @Override
     public void observed(String service, String shadowRevision, long nanos, ShadowComparison comparison) {
-        RolloutSamples.Recorder recorder = samples.recorder(service, shadowRevision);
+        RolloutSamples.Recorder recorder = samples.shadowRecorder(service, shadowRevision);
         if (recorder == null) {
             return;
         }

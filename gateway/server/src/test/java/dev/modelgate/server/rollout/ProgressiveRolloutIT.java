@@ -105,6 +105,8 @@ class ProgressiveRolloutIT {
         assertThat(admin.log("good")).contains("step 2 of 2", "PASS");
         String metrics = admin.call("GET", "/metrics", null).body();
         assertThat(metrics).contains("modelgate_rollout_state{candidate=\"v2\",phase=\"promoted\",service=\"good\"} 1.0");
+        assertThat(admin.call("GET", "/dashboard/dashboard.js", null).body())
+                .as("the dashboard's timeline reads the same GET").contains("/rollout')");
         assertThat(metrics).containsPattern("modelgate_rollout_verdicts_total\\{metric=\"latency\",service=\"good\",verdict=\"pass\"} [1-9]");
     }
 

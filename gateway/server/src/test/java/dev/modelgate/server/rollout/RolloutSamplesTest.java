@@ -3,6 +3,7 @@ package dev.modelgate.server.rollout;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.modelgate.rollout.judge.StepSamples;
+import dev.modelgate.server.shadow.ShadowComparison;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -12,7 +13,7 @@ class RolloutSamplesTest {
     @Test
     void recordsOnlyTheRolloutsRevisionsOfAServiceWithAWindow() {
         assertThat(samples.recorder("svc", "v1")).isNull();
-        samples.open("svc", "w1", List.of("v1", "v2"));
+        samples.open("svc", "w1", List.of("v1", "v2"), true);
         assertThat(samples.recorder("svc", "v3")).isNull();
         assertThat(samples.recorder("other", "v1")).isNull();
         samples.recorder("svc", "v1").answered(10, false);
@@ -31,9 +32,9 @@ class RolloutSamplesTest {
 
     @Test
     void aNewWindowStartsEmptyAndThePreviousOneIsStillHandedOut() {
-        samples.open("svc", "w1", List.of("v1", "v2"));
+        samples.open("svc", "w1", List.of("v1", "v2"), true);
         samples.recorder("svc", "v1").answered(10, false);
-        samples.open("svc", "w2", List.of("v1", "v2"));
+        samples.open("svc", "w2", List.of("v1", "v2"), true);
         samples.recorder("svc", "v2").compared(4, 3, 0.5, 0.25);
 
         assertThat(samples.currentWindow("svc")).hasValue("w2");
@@ -42,15 +43,35 @@ class RolloutSamplesTest {
         var shadow = samples.snapshot("svc", "w2").orElseThrow().of("v2").shadow().orElseThrow();
         assertThat(shadow.agreement()).isEqualTo(0.75);
         assertThat(shadow.maxAbsDiff()).isEqualTo(0.5);
-        samples.open("svc", "w3", List.of("v1", "v2"));
+        samples.open("svc", "w3", List.of("v1", "v2"), true);
         assertThat(samples.snapshot("svc", "w1")).isEmpty();
         samples.close("svc");
         assertThat(samples.snapshot("svc", null)).isEmpty();
     }
 
     @Test
+    void onlyAMirroringWindowTakesShadowAnswersSoALateCopyCannotReachAWeightedStep() {
+        SampleFilter filter = new SampleFilter(samples, () -> 0L);
+        ShadowComparison agreeing = new ShadowComparison(1, 1, 0.0, 0.0, null);
+        samples.open("svc", "shadow", List.of("v1", "v2"), true);
+        filter.observed("svc", "v2", 2_000_000, agreeing);
+        filter.observed("svc", "v2", 3_000_000, null);
+        StepSamples shadowed = samples.snapshot("svc", null).orElseThrow().of("v2");
+        assertThat(shadowed.requests()).isEqualTo(2);
+        assertThat(shadowed.errors()).as("a failed shadow call").isEqualTo(1);
+        assertThat(shadowed.shadow().orElseThrow().agreeingRows()).isEqualTo(1);
+        assertThat(shadowed.shadow().orElseThrow().rows()).isEqualTo(2);
+
+        samples.open("svc", "step", List.of("v1", "v2"), false);
+        filter.observed("svc", "v2", 2_000_000, agreeing);
+        StepSamples stepped = samples.snapshot("svc", null).orElseThrow().of("v2");
+        assertThat(stepped.requests()).isZero();
+        assertThat(stepped.shadow()).isEmpty();
+    }
+
+    @Test
     void aSnapshotRoundTripsThroughTheLibrarysMapsSoReplicasMerge() {
-        samples.open("svc", "w1", List.of("v1", "v2"));
+        samples.open("svc", "w1", List.of("v1", "v2"), true);
         for (int i = 1; i <= 50; i++) {
             samples.recorder("svc", "v1").answered(i, i % 10 == 0);
         }

@@ -75,8 +75,8 @@ class ArchitectureTest {
         leaf("routing").because("traffic decisions are pure functions of a policy and a request")
                 .check(SERVER);
         leaf("binary").because("the binary tensor format is bytes and api records").check(SERVER);
-        leaf("netty").because("the I/O transport choice serves every package that does I/O")
-                .check(SERVER);
+        leaf("netty", "service").because("the I/O transport and its buffers serve every package"
+                + " that does I/O").check(SERVER);
         leaf("json", "binary").because("the OIP JSON codec is bytes and api records (binary"
                 + " tensors ride along)").check(SERVER);
         leaf("backend", "service").because("what answers a revision speaks only the service seam")

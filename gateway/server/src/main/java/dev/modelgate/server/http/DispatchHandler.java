@@ -2,13 +2,14 @@ package dev.modelgate.server.http;
 
 import dev.modelgate.api.ErrorKind;
 import dev.modelgate.api.InferenceException;
+import dev.modelgate.server.netty.ByteBufBytes;
 import dev.modelgate.server.service.Headers;
 import dev.modelgate.server.service.RequestContext;
 import dev.modelgate.server.service.RequestIds;
 import dev.modelgate.server.service.RequestObserver;
 import dev.modelgate.server.service.RequestRecord;
+import dev.modelgate.server.service.SharedBytes;
 import dev.modelgate.server.service.Traceparent;
-import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -28,6 +29,7 @@ import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
@@ -44,6 +46,7 @@ import org.slf4j.LoggerFactory;
 final class DispatchHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     private static final Logger log = LoggerFactory.getLogger(DispatchHandler.class);
     static final String REQUEST_ID = Headers.REQUEST_ID;
+    private static final SharedBytes NO_BODY = SharedBytes.of(new byte[0]);
 
     private final RouteTable<RestEndpoint> routes;
     private final ErrorMapper errors;
@@ -136,18 +139,22 @@ final class DispatchHandler extends SimpleChannelInboundHandler<FullHttpRequest>
     }
 
     private CompletableFuture<RestResponse> route(FullHttpRequest request, RequestContext context,
-            java.util.concurrent.Executor eventLoop) {
+            Executor eventLoop) {
         String method = request.method().name();
         String path = request.uri();
         RouteTable.Match<RestEndpoint> match = routes.match(method, path);
         if (match instanceof RouteTable.Found<RestEndpoint> found) {
-            byte[] body = request.method() == HttpMethod.POST
-                    ? ByteBufUtil.getBytes(request.content()) : new byte[0];
+            // Kept in Netty's buffer until answered: a relay writes it without copying.
+            SharedBytes body = request.method() == HttpMethod.POST
+                    ? ByteBufBytes.retain(request.content()) : NO_BODY;
+            CompletableFuture<RestResponse> answer;
             try {
-                return found.target().serve(new RestRequest(found.params(), body, context, eventLoop));
+                answer = found.target().serve(new RestRequest(found.params(), body, context, eventLoop));
             } catch (RuntimeException e) {
-                return CompletableFuture.failedFuture(e);
+                answer = CompletableFuture.failedFuture(e);
             }
+            answer.whenComplete((response, failure) -> body.release());
+            return answer;
         }
         if (match instanceof RouteTable.WrongMethod<RestEndpoint> wrong) {
             String allow = String.join(", ", wrong.allowed());

@@ -88,12 +88,11 @@ final class OipRestService {
     }
 
     private CompletableFuture<RestResponse> infer(RestRequest request) {
-        byte[] body = request.body();
         String header = request.context().header(HEADER_LENGTH);
-        int jsonLength = jsonLength(header, body.length);
+        int jsonLength = jsonLength(header, request.content().length());
         ModelRef model = request.model();
-        // Decoded to validate and route; the bytes travel too, for a backend that relays them.
-        RawBody raw = new RawBody(body, request.context().header(Headers.CONTENT_TYPE),
+        // The bytes travel beside the decoded form (if any), for a backend that relays them.
+        RawBody raw = new RawBody(request.content(), request.context().header(Headers.CONTENT_TYPE),
                 header == null ? -1 : jsonLength, request.eventLoop());
         RequestContext context = request.context().withRawBody(raw);
         if (service.relaysUndecoded(model, context)) {
@@ -102,6 +101,7 @@ final class OipRestService {
                     ? relayed(raw, response)
                     : RestResponse.json(200, OipJson.inferenceResponse(response)));
         }
+        byte[] body = raw.body();
         return CompletableFuture
                 .supplyAsync(() -> header == null
                         ? OipJson.readInferenceRequest(body)

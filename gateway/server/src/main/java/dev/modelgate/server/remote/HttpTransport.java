@@ -6,8 +6,11 @@ import dev.modelgate.api.InferenceResponse;
 import dev.modelgate.api.ModelMetadata;
 import dev.modelgate.server.json.AnswerNames;
 import dev.modelgate.server.json.OipJson;
+import dev.modelgate.server.netty.ByteBufBytes;
 import dev.modelgate.server.service.BadGatewayException;
 import dev.modelgate.server.service.RawBody;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.HttpMethod;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -36,9 +39,12 @@ final class HttpTransport implements ReplicaTransport {
     @Override
     public CompletableFuture<InferenceResponse> infer(Outbound outbound, long timeoutNanos) {
         RawBody raw = outbound.raw();
-        byte[] body;
+        ByteBuf body;
         try {
-            body = raw != null ? raw.body() : OipJson.inferenceRequest(outbound.request());
+            // The client's body as received: its own buffer when the transport kept it, no copy.
+            body = raw == null ? Unpooled.wrappedBuffer(OipJson.inferenceRequest(outbound.request()))
+                    : raw.bytes() instanceof ByteBufBytes shared ? shared.retainedDuplicate()
+                    : Unpooled.wrappedBuffer(raw.body());
         } catch (InferenceException e) {
             return CompletableFuture.failedFuture(new ErrorAnswer(e, false));
         }

@@ -5,6 +5,7 @@ import dev.modelgate.server.remote.ReplicaTransport.NotSent;
 import dev.modelgate.server.netty.NettyTransport;
 import dev.modelgate.server.service.Traceparent;
 import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -142,16 +143,29 @@ final class ReplicaClient implements AutoCloseable {
      */
     CompletableFuture<Answer> send(HttpMethod method, String path, byte[] body, String contentType,
             int jsonLength, String traceparent, Executor loop) {
+        return send(method, path, Unpooled.wrappedBuffer(body), contentType, jsonLength,
+                traceparent, loop);
+    }
+
+    /**
+     * As above with the body in a buffer this call takes over: it is written (and released by
+     * Netty) or released here when nothing is written, so the caller may release its own
+     * reference at any time.
+     */
+    CompletableFuture<Answer> send(HttpMethod method, String path, ByteBuf body, String contentType,
+            int jsonLength, String traceparent, Executor loop) {
         CompletableFuture<Answer> answer = new CompletableFuture<>();
         ChannelPool pool = poolFor(loop);
         pool.acquire().addListener(acquired -> {
             if (!acquired.isSuccess()) {
+                body.release();
                 answer.completeExceptionally(new NotSent(this + ": connect failed ("
                         + acquired.cause().getMessage() + ")"));
                 return;
             }
             Channel channel = (Channel) acquired.getNow();
             if (answer.isDone()) {
+                body.release();
                 pool.release(channel);
                 return;
             }
@@ -171,12 +185,13 @@ final class ReplicaClient implements AutoCloseable {
                     channel.eventLoop().execute(release);
                 }
             });
+            int length = body.readableBytes();
             FullHttpRequest request = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, method, path,
-                    Unpooled.wrappedBuffer(body));
+                    body);
             request.headers().set(HttpHeaderNames.HOST, hostHeader)
                     .set(HttpHeaderNames.CONTENT_TYPE, contentType != null ? contentType
                             : HttpHeaderValues.APPLICATION_JSON)
-                    .setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
+                    .setInt(HttpHeaderNames.CONTENT_LENGTH, length);
             if (jsonLength >= 0) {
                 request.headers().setInt(HEADER_LENGTH, jsonLength);
             }

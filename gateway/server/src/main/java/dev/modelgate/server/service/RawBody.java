@@ -16,7 +16,8 @@ import java.util.concurrent.Executor;
  * {@link RequestRecord}).
  */
 public final class RawBody {
-    private final byte[] body;
+    private final SharedBytes bytes;
+    private volatile byte[] body;
     private final String contentType;
     private final int jsonLength;
     private final Executor eventLoop;
@@ -38,7 +39,17 @@ public final class RawBody {
      *     connection so the request never changes threads; {@code null}: none
      */
     public RawBody(byte[] body, String contentType, int jsonLength, Executor eventLoop) {
-        this.body = Objects.requireNonNull(body, "body");
+        this(SharedBytes.of(Objects.requireNonNull(body, "body")), contentType, jsonLength,
+                eventLoop);
+        this.body = body;
+    }
+
+    /**
+     * A body still in the transport's buffer; the transport releases it when the request is
+     * answered, so a backend reads it only until its future completes.
+     */
+    public RawBody(SharedBytes bytes, String contentType, int jsonLength, Executor eventLoop) {
+        this.bytes = Objects.requireNonNull(bytes, "bytes");
         this.contentType = contentType;
         this.jsonLength = jsonLength;
         this.eventLoop = eventLoop;
@@ -49,8 +60,19 @@ public final class RawBody {
         return eventLoop;
     }
 
+    /** The body on the heap (copied once from a shared buffer). */
     public byte[] body() {
-        return body;
+        byte[] heap = body;
+        if (heap == null) {
+            heap = bytes.copy();
+            body = heap;
+        }
+        return heap;
+    }
+
+    /** The body as received, without a copy. */
+    public SharedBytes bytes() {
+        return bytes;
     }
 
     /** The client's content type, or {@code null}. */

@@ -25,7 +25,8 @@ import org.slf4j.LoggerFactory;
  * The act layer around one service's {@link RolloutMachine}: it ticks the machine, performs the
  * actions it returns and feeds the answers back as events. Every event runs on the one rollout
  * thread, so the state needs no lock; slow work (webhooks, PromQL) is asynchronous and comes back
- * to that thread as an event. The state is saved before its actions run: after a crash the
+ * to that thread as an event. The state is saved before its actions run and shown after them:
+ * a reader of a phase finds its traffic in place, and after a crash the
  * restarted gateway re-applies the saved traffic and re-sends what was in flight
  * ({@link RolloutMachine#inFlight}), so an action is at worst repeated, never lost.
  */
@@ -77,7 +78,7 @@ final class RolloutDriver {
                 openWindowIfNew();
                 perform(machine.inFlight(state));
             } else {
-                save();
+                save(state);
             }
             if (!state.phase().isTerminal()) {
                 long period = tickPeriod(machine.config(), with.tick()).toNanos();
@@ -106,9 +107,10 @@ final class RolloutDriver {
     private void handle(RolloutEvent event) {
         try {
             Transition transition = machine.next(state, event, with.clock().instant());
-            state = transition.state();
-            save();
+            save(transition.state());
             perform(transition.actions());
+            // Published after the actions: whoever reads a phase sees its traffic in place.
+            state = transition.state();
             openWindowIfNew();
             metrics.state(state);
             if (state.phase().isTerminal()) {
@@ -126,9 +128,9 @@ final class RolloutDriver {
      * Saves the state; a failed write is logged and the actions still run: the traffic must
      * follow the machine even when the disk does not (the next event writes again).
      */
-    private void save() {
+    private void save(RolloutState next) {
         try {
-            with.files().save(service, machine.config(), state);
+            with.files().save(service, machine.config(), next);
         } catch (RuntimeException e) {
             LOG.error("rollout of {}: state not saved", service, e);
         }

@@ -27,7 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The gateway's rollout driver end to end, on real sockets with the testkit's fake runtime: model
  * {@code m} version 1 (the baseline) and 2 (the same weights: a good candidate) answer at once,
- * version 3 (a worse candidate) sleeps 25 ms per call. Each test drives its own service (all three
+ * version 3 (a worse candidate) sleeps 25 ms per call and version 4 (a broken one) fails every
+ * fifth call with a 500. Each test drives its own service (all three
  * revisions, all traffic on v1) under closed-loop client load, with holds of a few hundred
  * milliseconds and small {@code min-samples}, so a rollout runs in seconds.
  */
@@ -44,14 +45,18 @@ class ProgressiveRolloutIT {
         fakeVersion(1, 0);
         fakeVersion(2, 0);
         fakeVersion(3, 25);
+        fakeVersion(4, 0);
+        Files.writeString(repo.resolve("m/4/model.fake"), "fail-every = 5\n",
+                java.nio.file.StandardOpenOption.APPEND);
         Files.writeString(repo.resolve("m/model.yaml"), "runtime: fake\ninstances: 2\n");
         List<Object> services = new ArrayList<>();
-        for (String name : List.of("slow", "good", "short", "gated", "errors")) {
+        for (String name : List.of("slow", "good", "short", "gated", "errors", "broken")) {
             services.add(Map.of("name", name, "revisions", List.of(
                             Map.of("name", "v1", "model", "m", "version", 1),
                             Map.of("name", "v2", "model", "m", "version", 2),
-                            Map.of("name", "v3", "model", "m", "version", 3)),
-                    "traffic", Map.of("weights", Map.of("v1", 100, "v2", 0, "v3", 0))));
+                            Map.of("name", "v3", "model", "m", "version", 3),
+                            Map.of("name", "v4", "model", "m", "version", 4)),
+                    "traffic", Map.of("weights", Map.of("v1", 100, "v2", 0, "v3", 0, "v4", 0))));
         }
         Map<String, Object> values = new HashMap<>(Map.of("model-repository", repo.toString(),
                 "http-port", 0, "admin-port", 0, "bind-address", "127.0.0.1", "services", services,
@@ -88,6 +93,27 @@ class ProgressiveRolloutIT {
         assertThat(weight("slow", "v3")).isZero();
         assertThat(weight("slow", "v1")).isEqualTo(100);
         assertThat(admin.log("slow")).contains("VERDICTS", "FAIL", "latency");
+    }
+
+    @Test
+    void anErroringCandidateIsRolledBackAndTheRollbackFailsNoRequest() throws Exception {
+        try (Load load = Load.on(server.httpPort(), "broken", 3)) {
+            start("broken", "v4", "[{\"weight\": 20, \"hold\": \"400ms\"}, {\"weight\": 50, \"hold\": \"400ms\"}]",
+                    "\"min-samples\": 30, \"max-extensions\": 10, \"latency-tolerance\": 1.0");
+            await().atMost(AT_MOST).until(() -> terminal("broken"));
+            assertThat(admin.phase("broken")).as(admin.log("broken")).isEqualTo("ROLLED_BACK");
+            long answeredAtRollback = load.answered(200);
+            // requests already on v4 when its weight went to 0 finish there (and may fail)
+            await().atMost(AT_MOST).until(() -> load.answered(200) > answeredAtRollback + 50);
+            long failedAtRollback = load.failed();
+            await().atMost(AT_MOST).until(() -> load.answered(200) > answeredAtRollback + 250);
+            load.close();
+            assertThat(load.answered(500)).as("the candidate's own failures").isPositive();
+            assertThat(load.statuses().keySet()).as("only the candidate's 500s").containsOnly(200, 500);
+            assertThat(load.failed()).as("none after the rollback, none from it").isEqualTo(failedAtRollback);
+        }
+        assertThat(admin.rollout("broken").get("reason").asText()).containsAnyOf("error-rate", "error-ceiling");
+        assertThat(weight("broken", "v4")).isZero();
     }
 
     @Test

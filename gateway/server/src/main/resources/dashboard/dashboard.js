@@ -92,7 +92,7 @@ function card(service) {
     el = document.createElement('section');
     el.className = 'card'; el.id = 'svc-' + service.name;
     el.innerHTML = `<h2><span>${esc(service.name)}</span><span class="rollout"></span></h2>
-      <div class="split"></div><div class="splitlabel"></div>
+      <div class="split"></div><div class="splitlabel"></div><div class="timeline"></div>
       <div class="charts">
         <div class="chart"><div class="title">Traffic split (effective, 5 min)</div><canvas data-k="split"></canvas></div>
         <div class="chart"><div class="title">Requests / s per revision</div><canvas data-k="rps"></canvas></div>
@@ -127,12 +127,33 @@ function render(frame) {
     }).join('');
     el.querySelector('.shadow').innerHTML = s.shadowRevision ? 'Shadow: ' + esc(s.shadowRevision) + ' gets ' + s.shadowPercent + '% copies; ' +
       (s.shadows.length ? s.shadows.map(x => `${esc(x.primary)} vs ${esc(x.shadow)}: <b class="${x.agreement === undefined ? '' : x.agreement > 0.99 ? 'good' : x.agreement > 0.9 ? 'warn' : 'bad'}">${x.agreement === undefined ? 'no comparisons yet' : fmtPct(x.agreement) + ' agreement'}</b>`).join(' · ') : 'no comparisons yet') : '';
+    timeline(s.name, el);
     el.querySelectorAll('canvas').forEach(c => {
       const k = c.dataset.k;
       drawChart(c, s.name, h[k], k === 'split' ? {stacked: true, max: 1, label: v => Math.round(v * 100) + '%'}
         : {label: v => k === 'rps' ? v.toFixed(0) : v.toFixed(v < 10 ? 1 : 0)});
     });
   }
+}
+
+// The rollout's decision log beside the split, read from the same admin API the CLI uses
+// (GET /admin/services/{s}/rollout); a service without a rollout answers 404 and shows nothing.
+const rollouts = {};  // service -> {at: ms of the last fetch}
+function timeline(service, el) {
+  const r = rollouts[service] || (rollouts[service] = {at: 0});
+  if (Date.now() - r.at < 2000) return;
+  r.at = Date.now();
+  fetch('/admin/services/' + encodeURIComponent(service) + '/rollout').then(resp => resp.ok ? resp.json() : null).then(view => {
+    const box = el.querySelector('.timeline');
+    if (!view) { box.innerHTML = ''; return; }
+    const st = view.state, entries = st.log.entries.slice(-12).reverse();
+    box.innerHTML = `<div class="title">Rollout ${esc(st.baseline)} → ${esc(st.candidate)}: <b>${esc(st.phase)}</b>` +
+      ` · candidate ${st.traffic['candidate-weight']}%${st.reason ? ' · ' + esc(st.reason) : ''}</div>` +
+      entries.map(e => {
+        const cls = /^FAIL|rolled back/.test(e.message) ? 'bad' : /^INCONCLUSIVE|inconclusive|paused/.test(e.message) ? 'warn' : /^PASS|promoted/.test(e.message) ? 'good' : '';
+        return `<div class="entry"><span class="muted">${new Date(e.at).toLocaleTimeString()}</span> <span class="kind">${esc(e.kind)}</span> <span class="${cls}">${esc(e.message)}</span></div>`;
+      }).join('');
+  }).catch(() => {});
 }
 
 function connect() {

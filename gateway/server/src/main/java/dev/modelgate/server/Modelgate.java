@@ -7,6 +7,8 @@ import dev.modelgate.server.admin.InstanceRoutes;
 import dev.modelgate.server.config.ConfigException;
 import dev.modelgate.server.config.ServerConfig;
 import dev.modelgate.server.remote.RemoteBackends;
+import dev.modelgate.server.rollout.RolloutRoutes;
+import dev.modelgate.server.rollout.Rollouts;
 import dev.modelgate.server.traffic.RevisionBackends;
 import dev.modelgate.server.traffic.RevisionStatus;
 import dev.modelgate.server.host.ModelEntry;
@@ -48,13 +50,15 @@ public final class Modelgate implements AutoCloseable {
     private final AdminServer admin;
     private final CompletableFuture<Void> loaded;
     private final RemoteBackends remote;
+    private final Rollouts rollouts;
     private final java.util.concurrent.atomic.AtomicBoolean closed =
             new java.util.concurrent.atomic.AtomicBoolean();
 
     private Modelgate(List<ModelEntry> models, ModelHost host, ServiceRegistry services,
             DataPlane plane, AdminServer admin, CompletableFuture<Void> loaded,
-            RemoteBackends remote) {
+            RemoteBackends remote, Rollouts rollouts) {
         this.remote = remote;
+        this.rollouts = rollouts;
         this.models = models;
         this.host = host;
         this.services = services;
@@ -89,6 +93,9 @@ public final class Modelgate implements AutoCloseable {
         host.onLoad(metrics.modelLoads());
         MeterRegistry meters = metrics.registry();
         DataPlane plane = null;
+        Rollouts rollouts = Rollouts.create(services, meters, new Rollouts.Settings(
+                config.rollouts().stateDir(), config.rollouts().prometheus(), config.rollouts().tick()),
+                Clock.systemUTC(), nanoClock);
         try {
             List<ServiceSpec> initial = servicesOf(config.services(), models);
             remote.sync(initial.stream().flatMap(s -> s.revisions().stream()).toList());
@@ -96,22 +103,27 @@ public final class Modelgate implements AutoCloseable {
             ShadowMirror mirror = new ShadowMirror(config.shadowInFlight(),
                     ServiceRouter.revisionCall(services, nanoClock,
                             config.requestTimeout().toNanos()),
-                    meters, services::recordDisagreement, Clock.systemUTC());
+                    meters, services::recordDisagreement, Clock.systemUTC(),
+                    rollouts.shadowObserver(), nanoClock);
             plane = DataPlane.start(config, new ServiceRouter(services, host, mirror), null,
-                    List.of(metrics.filter()), metrics.unrouted(), nanoClock);
+                    List.of(metrics.filter(), rollouts.filter()), metrics.unrouted(), nanoClock);
             Consumer<Router> observability = metrics::mount;
             observability = observability.andThen(
-                    new DashboardRoutes(services, metrics, Clock.systemUTC())::mount);
+                    new DashboardRoutes(services, metrics, Clock.systemUTC())::mount)
+                    .andThen(new RolloutRoutes(rollouts)::mount);
             AdminServer admin = AdminServer.start(config.bindAddress(), config.adminPort(),
                     config.adminToken(), services, InstanceRoutes.of(host).andThen(observability));
             host.onReadinessChange(services::readinessChanged);
             CompletableFuture<Void> loaded = host.loadAll();
-            return new Modelgate(models, host, services, plane, admin, loaded, remote);
+            rollouts.resume(config.rollouts().configured());
+            return new Modelgate(models, host, services, plane, admin, loaded, remote, rollouts);
         } catch (InferenceException e) {
+            rollouts.close();
             remote.close();
             stop(plane, host);
             throw new ConfigException("services", List.of(e.getMessage().split("; ")));
         } catch (RuntimeException e) {
+            rollouts.close();
             remote.close();
             stop(plane, host);
             throw e;
@@ -205,6 +217,7 @@ public final class Modelgate implements AutoCloseable {
             return;
         }
         admin.close();
+        rollouts.close();
         plane.close();
         host.close();
         remote.close();

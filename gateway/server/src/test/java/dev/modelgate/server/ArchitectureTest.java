@@ -53,6 +53,16 @@ class ArchitectureTest {
     }
 
     @Test
+    void onlyTheRolloutDriverAndConfigUseTheRolloutLibrary() {
+        noClasses().that().resideOutsideOfPackages("dev.modelgate.server.rollout..",
+                        "dev.modelgate.server.config..")
+                .should().dependOnClassesThat().resideInAPackage("dev.modelgate.rollout..")
+                .because("the request path records samples; deciding about rollouts is the driver's"
+                        + " job (config only reads the rollout blocks)")
+                .check(SERVER);
+    }
+
+    @Test
     void packagesHaveNoCycles() {
         slices().matching("dev.modelgate.server.(*)..").should().beFreeOfCycles()
                 .because("each package is one step or one role of the request path; a cycle makes"

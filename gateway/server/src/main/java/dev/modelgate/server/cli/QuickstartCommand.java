@@ -40,8 +40,11 @@ final class QuickstartCommand implements Callable<Integer> {
         }
         ServerConfig config;
         try {
+            // Rollout state goes to the temp dir, not into the shipped examples.
             config = ServerConfig.from(Map.of("model-repository", repository.toString(),
-                    "http-port", httpPort, "admin-port", adminPort), repository, "quickstart");
+                    "http-port", httpPort, "admin-port", adminPort, "rollout-state-dir",
+                    Path.of(System.getProperty("java.io.tmpdir"), "modelgate-quickstart").toString()),
+                    repository, "quickstart");
         } catch (RuntimeException e) {
             spec.commandLine().getErr().println("modelgate: " + e.getMessage());
             spec.commandLine().getErr().flush();

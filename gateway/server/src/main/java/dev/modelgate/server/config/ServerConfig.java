@@ -36,12 +36,13 @@ import java.util.Set;
  *     json, text or off; default text)
  * @param drainTimeout on SIGTERM, how long admitted requests may take to finish before the server
  *     closes ({@code drain-timeout}, default 30s)
+ * @param rollouts the services' {@code rollout:} blocks and where rollout state is kept
  */
 public record ServerConfig(int httpPort, String bindAddress, int maxRequestSize,
         Path modelRepository, Duration requestTimeout, Duration idleTimeout, int ioThreads,
         int codecThreads, int queueCapacity, int adminPort, String adminToken,
         List<ServiceSpec> services, int shadowInFlight, int grpcPort, int grpcMaxMessageSize,
-        AccessLog accessLog, Duration drainTimeout) {
+        AccessLog accessLog, Duration drainTimeout, RolloutsConfig rollouts) {
 
     /** How each answered request is logged: one JSON object, one key=value line, or not at all. */
     public enum AccessLog { JSON, TEXT, OFF }
@@ -57,7 +58,8 @@ public record ServerConfig(int httpPort, String bindAddress, int maxRequestSize,
     static final Set<String> KEYS = Set.of("http-port", "bind-address", "max-request-size",
             "model-repository", "request-timeout", "idle-timeout", "io-threads", "codec-threads",
             "queue-capacity", "admin-port", "admin-token-file", "services", "shadow-in-flight",
-            "grpc-port", "grpc-max-message-size", "access-log", "drain-timeout");
+            "grpc-port", "grpc-max-message-size", "access-log", "drain-timeout", "rollout-state-dir",
+            "prometheus-url", "rollout-tick");
 
     public ServerConfig {
         Objects.requireNonNull(bindAddress, "bindAddress");
@@ -67,6 +69,7 @@ public record ServerConfig(int httpPort, String bindAddress, int maxRequestSize,
         services = List.copyOf(services);
         Objects.requireNonNull(accessLog, "accessLog");
         Objects.requireNonNull(drainTimeout, "drainTimeout");
+        Objects.requireNonNull(rollouts, "rollouts");
     }
 
     /**
@@ -103,6 +106,7 @@ public record ServerConfig(int httpPort, String bindAddress, int maxRequestSize,
         List<ServiceSpec> services = ServiceConfig.read(
                 YAML_TREE.valueToTree(values.get("services")), serviceProblems);
         serviceProblems.forEach(problems::add);
+        RolloutsConfig rollouts = RolloutsConfig.read(values, in, baseDir, problems);
         Path repository = repository(in, baseDir, problems);
         if (idle.compareTo(timeout) <= 0 && in.has("idle-timeout")) {
             problems.add("idle-timeout", values.get("idle-timeout"),
@@ -111,7 +115,7 @@ public record ServerConfig(int httpPort, String bindAddress, int maxRequestSize,
         problems.throwIfAny(source);
         return new ServerConfig(port, bind, (int) maxSize, repository, timeout, idle, io, codec,
                 queue, adminPort, token, services, shadowInFlight, grpcPort, (int) grpcMax,
-                accessLog, drain);
+                accessLog, drain, rollouts);
     }
 
     private static AccessLog accessLog(String value, ConfigProblems problems) {
@@ -165,6 +169,6 @@ public record ServerConfig(int httpPort, String bindAddress, int maxRequestSize,
     public ServerConfig withHttpPort(int port) {
         return new ServerConfig(port, bindAddress, maxRequestSize, modelRepository, requestTimeout,
                 idleTimeout, ioThreads, codecThreads, queueCapacity, adminPort, adminToken, services,
-                shadowInFlight, grpcPort, grpcMaxMessageSize, accessLog, drainTimeout);
+                shadowInFlight, grpcPort, grpcMaxMessageSize, accessLog, drainTimeout, rollouts);
     }
 }

@@ -95,6 +95,23 @@ public final class MetricsCatalog {
             "Agreeing rows over compared rows since start (NaN before the first comparison)");
     public static final MetricSpec SHADOW_IN_FLIGHT = new MetricSpec("modelgate.shadow.in.flight",
             Type.GAUGE, "requests", List.of(), "Shadow copies sent and not yet answered");
+    public static final MetricSpec ROLLOUT_STATE = new MetricSpec("modelgate.rollout.state",
+            Type.GAUGE, "rollouts", List.of("service", "candidate", "phase"),
+            "1 for the phase a service's rollout is in (pending, shadow, header, stepping, confirm,"
+            + " paused, promoted, rolled_back), 0 for the others");
+    public static final MetricSpec ROLLOUT_STEP = new MetricSpec("modelgate.rollout.step",
+            Type.GAUGE, "steps", List.of("service", "candidate"),
+            "The rollout's weighted step, 1-based (0 before the first one)");
+    public static final MetricSpec ROLLOUT_CANDIDATE_WEIGHT = new MetricSpec(
+            "modelgate.rollout.candidate.weight", Type.GAUGE, "percent",
+            List.of("service", "candidate"), "The traffic percentage the rollout gives the candidate");
+    public static final MetricSpec ROLLOUT_VERDICTS = new MetricSpec("modelgate.rollout.verdicts",
+            Type.COUNTER, "verdicts", List.of("service", "metric", "verdict"),
+            "Judged checks by metric (latency, error-rate, error-ceiling, shadow-*, configured"
+            + " metric names) and verdict (pass, fail, inconclusive)");
+    public static final MetricSpec ROLLOUT_DECISIONS = new MetricSpec("modelgate.rollout.decisions",
+            Type.COUNTER, "decisions", List.of("service", "kind"),
+            "Decision log entries by kind (state, verdicts, extension, webhook, operator, ignored)");
     public static final MetricSpec JVM = new MetricSpec("jvm_", Type.FAMILY, "various",
             List.of("area", "id", "gc", "state"),
             "Micrometer JVM binders: memory, buffer pools, GC pauses, threads, classes, compilation");
@@ -112,7 +129,8 @@ public final class MetricsCatalog {
             REVISION_READY, REVISION_STABLE, REVISION_INFO, REPLICAS_DESIRED, REPLICAS_READY,
             QUEUE_DEPTH, QUEUE_CAPACITY, MODEL_LOAD_DURATION, MODEL_LOAD_FAILURES, SHADOW_REQUESTS,
             SHADOW_ROWS, SHADOW_AGREEING_ROWS, SHADOW_ABS_DIFF, SHADOW_REL_DIFF, SHADOW_AGREEMENT,
-            SHADOW_IN_FLIGHT, JVM, PROCESS, SYSTEM, NETTY_ALLOCATOR);
+            SHADOW_IN_FLIGHT, ROLLOUT_STATE, ROLLOUT_STEP, ROLLOUT_CANDIDATE_WEIGHT,
+            ROLLOUT_VERDICTS, ROLLOUT_DECISIONS, JVM, PROCESS, SYSTEM, NETTY_ALLOCATOR);
 
     private MetricsCatalog() {
     }

@@ -35,6 +35,18 @@ public final class ShadowMirror {
     private final Consumer<Disagreement> disagreements;
     private final Clock clock;
     private final Map<Pair, PairMeters> pairs = new ConcurrentHashMap<>();
+    private final Observer observer;
+    private final java.util.function.LongSupplier nanoClock;
+
+    /**
+     * Hears every shadow answer, for a rollout's samples: the shadow revision's latency and how it
+     * compared ({@code null} when the shadow failed). Runs on the thread that completed the
+     * shadow's future: it must not block.
+     */
+    @FunctionalInterface
+    public interface Observer {
+        void observed(String service, String shadowRevision, long nanos, ShadowComparison comparison);
+    }
 
     /**
      * @param capacity how many copies may be in flight at once
@@ -42,6 +54,16 @@ public final class ShadowMirror {
      */
     public ShadowMirror(int capacity, RevisionCall call, MeterRegistry meters,
             Consumer<Disagreement> disagreements, Clock clock) {
+        this(capacity, call, meters, disagreements, clock, (service, revision, nanos, c) -> { },
+                System::nanoTime);
+    }
+
+    /** As above, with an observer of every shadow answer, timed by {@code nanoClock}. */
+    public ShadowMirror(int capacity, RevisionCall call, MeterRegistry meters,
+            Consumer<Disagreement> disagreements, Clock clock, Observer observer,
+            java.util.function.LongSupplier nanoClock) {
+        this.observer = observer;
+        this.nanoClock = nanoClock;
         this.inFlight = new Semaphore(capacity);
         io.micrometer.core.instrument.Gauge.builder("modelgate.shadow.in.flight", inFlight,
                         permits -> capacity - permits.availablePermits())
@@ -62,6 +84,7 @@ public final class ShadowMirror {
             return;
         }
         CompletableFuture<InferenceResponse> answer;
+        long start = nanoClock.getAsLong();
         try {
             answer = call.infer(service, shadowRevision, request);
         } catch (RuntimeException e) {
@@ -69,11 +92,12 @@ public final class ShadowMirror {
         }
         answer.whenComplete((shadow, error) -> {
             inFlight.release();
-            record(pair, request, primary, shadow, error);
+            ShadowComparison comparison = record(pair, request, primary, shadow, error);
+            observer.observed(service, shadowRevision, nanoClock.getAsLong() - start, comparison);
         });
     }
 
-    private void record(PairMeters pair, InferenceRequest request, InferenceResponse primary,
+    private ShadowComparison record(PairMeters pair, InferenceRequest request, InferenceResponse primary,
             InferenceResponse shadow, Throwable error) {
         Pair key = pair.pair;
         if (error != null) {
@@ -83,7 +107,7 @@ public final class ShadowMirror {
             String message = cause instanceof InferenceException ? cause.getMessage() : "internal error";
             disagreements.accept(new Disagreement(clock.instant(), key.service(), key.primary(),
                     key.shadow(), request.id(), null, message));
-            return;
+            return null;
         }
         ShadowComparison comparison = ShadowComparator.compare(primary, shadow);
         pair.compared.increment();
@@ -97,6 +121,7 @@ public final class ShadowMirror {
             disagreements.accept(new Disagreement(clock.instant(), key.service(), key.primary(),
                     key.shadow(), request.id(), comparison, null));
         }
+        return comparison;
     }
 
     private record Pair(String service, String primary, String shadow) {

@@ -26,7 +26,9 @@ import java.util.Set;
  * after becomes a service whose revisions are its versions, all traffic on the default version.
  */
 public final class ServiceConfig {
-    private static final Set<String> SERVICE_KEYS = Set.of("name", "stable", "revisions", "traffic");
+    /** {@code rollout} is read by the config's rollout reader (config/RolloutsConfig), not here. */
+    private static final Set<String> SERVICE_KEYS = Set.of("name", "stable", "revisions", "traffic",
+            "rollout");
     private static final Set<String> REVISION_KEYS = union(Set.of("name", "model", "version"), RemoteSpec.KEYS);
 
     private ServiceConfig() {

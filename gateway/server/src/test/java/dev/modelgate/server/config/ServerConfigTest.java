@@ -49,7 +49,7 @@ class ServerConfigTest {
         assertThat(config).isEqualTo(new ServerConfig(0, "127.0.0.1", 1 << 20,
                 dir.resolve("models"), Duration.ofMillis(500), Duration.ofMinutes(2), 2, 3, 16,
                 9092, null, java.util.List.of(), 8, 0, 32 << 20, ServerConfig.AccessLog.JSON,
-                Duration.ofSeconds(5)));
+                Duration.ofSeconds(5), RolloutsConfig.defaults(dir)));
     }
 
     @Test

@@ -16,12 +16,16 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-/** One fake model: immutable apart from the closed flag, so any number of threads may infer. */
+/**
+ * One fake model: immutable apart from the closed flag and the call counter (for {@code
+ * fail-every}), so any number of threads may infer.
+ */
 final class FakeModel implements LoadedModel {
     private final ModelLoadRequest request;
     private final FakeModelSpec spec;
     private final ModelMetadata metadata;
     private volatile boolean closed;
+    private final java.util.concurrent.atomic.AtomicLong calls = new java.util.concurrent.atomic.AtomicLong();
 
     FakeModel(ModelLoadRequest request, FakeModelSpec spec) {
         this.request = request;
@@ -51,6 +55,10 @@ final class FakeModel implements LoadedModel {
         }
         requests.forEach(r -> RequestValidator.validate(metadata, r));
         pause();
+        if (spec.failEvery() > 0 && calls.incrementAndGet() % spec.failEvery() == 0) {
+            throw InferenceException.internal("model " + request.name() + " version " + request.version()
+                    + ": injected failure (fail-every " + spec.failEvery() + ")", null);
+        }
         List<InferenceResponse> responses = new ArrayList<>(requests.size());
         for (InferenceRequest r : requests) {
             responses.add(answer(r));

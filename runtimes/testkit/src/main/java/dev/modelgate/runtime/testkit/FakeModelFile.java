@@ -23,7 +23,7 @@ public final class FakeModelFile {
     static final String FORMAT = "modelgate-fake/1";
 
     private static final Set<String> KEYS = Set.of("format", "features", "units", "weights", "bias",
-            "input", "output", "relu-output", "delay-ms");
+            "input", "output", "relu-output", "delay-ms", "fail-every");
 
     private FakeModelFile() {
     }
@@ -70,13 +70,14 @@ public final class FakeModelFile {
         float[] weights = floats(properties, "weights", features * units, problems);
         float[] bias = floats(properties, "bias", units, problems);
         int delayMs = properties.containsKey("delay-ms") ? integer(properties, "delay-ms", problems) : 0;
+        int failEvery = properties.containsKey("fail-every") ? integer(properties, "fail-every", problems) : 0;
         if (!problems.isEmpty()) {
             throw InferenceException.invalid("model file " + file + ": " + String.join("; ", problems));
         }
         return new FakeModelSpec(properties.getProperty("input", AffineFixture.INPUT),
                 properties.getProperty("output", AffineFixture.OUTPUT),
                 properties.getProperty("relu-output", AffineFixture.RELU_OUTPUT),
-                features, units, weights, bias, Duration.ofMillis(delayMs));
+                features, units, weights, bias, Duration.ofMillis(delayMs), failEvery);
     }
 
     private static int positive(Properties properties, String key, List<String> problems) {

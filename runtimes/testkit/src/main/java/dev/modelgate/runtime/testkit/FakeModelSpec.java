@@ -2,9 +2,12 @@ package dev.modelgate.runtime.testkit;
 
 import java.time.Duration;
 
-/** A parsed {@code model.fake}: names, shapes, row-major W of {@code [features, units]}, b. */
+/**
+ * A parsed {@code model.fake}: names, shapes, row-major W of {@code [features, units]}, b, a delay
+ * per call and how often a call fails ({@code failEvery}: every Nth, 0 never).
+ */
 record FakeModelSpec(String input, String output, String reluOutput, int features, int units,
-        float[] weights, float[] bias, Duration delay) {
+        float[] weights, float[] bias, Duration delay, int failEvery) {
     FakeModelSpec {
         weights = weights.clone();
         bias = bias.clone();

@@ -21,6 +21,8 @@ import dev.modelgate.api.spi.ModelRuntimeProvider;
  * output = y                         # optional, default y:      FP32 [-1, units] = x·W + b
  * relu-output = y_relu               # optional, default y_relu: FP32 [-1, units] = max(x·W + b, 0)
  * delay-ms = 0                       # optional, sleep per infer call, to simulate a slow model
+ * fail-every = 0                     # optional, every Nth infer call fails (INTERNAL, a 500), to
+ *                                    # simulate a broken model; 0 never
  * </pre>
  *
  * <p>The input is FP32 {@code [-1, features]}. Unknown keys, or any load option, fail the load with

@@ -81,4 +81,25 @@ class FakeRuntimeProviderTest {
             assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(30));
         }
     }
+
+    @Test
+    void failEveryFailsExactlyEveryNthCall() throws IOException {
+        Path file = FakeModelFile.writeFixture(dir);
+        Files.writeString(file, Files.readString(file) + "fail-every = 3\n");
+        try (ModelRuntime runtime = new FakeRuntimeProvider().create();
+                LoadedModel model = runtime.load(ModelLoadRequest.onCpu("m", "1", file))) {
+            List<Boolean> failed = new java.util.ArrayList<>();
+            for (int call = 1; call <= 6; call++) {
+                try {
+                    model.infer(List.of(InferenceRequest.of("r", List.of(AffineFixture.input(1f, 2f, 3f)))));
+                    failed.add(false);
+                } catch (InferenceException e) {
+                    assertThat(e.kind()).isEqualTo(ErrorKind.INTERNAL);
+                    assertThat(e.getMessage()).contains("injected failure (fail-every 3)");
+                    failed.add(true);
+                }
+            }
+            assertThat(failed).containsExactly(false, false, true, false, false, true);
+        }
+    }
 }

@@ -1,0 +1,84 @@
+package dev.modelgate.autoscaler;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * The demand the model-aware policy feeds to the KPA arithmetic, in the metric's unit.
+ *
+ * <p>Two additions to the KPA's window averages, both because a model replica takes seconds to
+ * minutes to start (reference §8.1 #7 and #12, §9 "startup-time-aware"):
+ * <ul>
+ *   <li><b>The last second.</b> Panic also looks at the newest bucket, not only the 6 s mean: the
+ *   gateway counts every request (no sampling, §1.4, §10.1), and with a start-up of S seconds each
+ *   second of hesitation after a step costs a second more of misses once the replicas come.</li>
+ *   <li><b>Backlog.</b> With the rps metric, requests held by the gateway are invisible to the
+ *   arrival rate, yet they must be served: those beyond what the ready replicas take in their next
+ *   batches ({@code ready × instances × max-batch-size}, a queue that is only batching at work)
+ *   add {@code backlog / backlog-drain-time} requests per second. (With the concurrency metric they
+ *   are already counted in flight.)</li>
+ *   <li><b>Burst memory.</b> (applied by the decider) What the arrivals of a burst needed stays for
+ *   {@code burst-memory} after the panic: bursts come in clusters, and a replica released
+ *   between two of them costs a whole start-up of misses at the next.</li>
+ *   <li><b>Start-up forecast.</b> A replica asked for now serves only after the start-up time S.
+ *   When the metric is rising beyond noise (a slope over twice its standard error, so Poisson
+ *   noise does not start replicas), the decider scales for the load expected at {@code now + S}: the
+ *   least-squares trend over the last {@code max(panic window, S)} (at most the stable window)
+ *   extended S ahead, never more than {@link #FORECAST_CAP} times today's load, so one noisy ramp
+ *   cannot order a fleet. The KPA instead waits for the 60 s mean, which lags a ramp by 30 s,
+ *   and then for S more.</li>
+ * </ul>
+ *
+ * @param stable   the demand for the stable decision
+ * @param panic    the demand for the panic decision
+ * @param burst    the panic demand without the backlog: what a repeat of this load needs
+ * @param backlogRate what held requests add to both, in requests per second
+ * @param forecast whether the start-up forecast raised the stable demand
+ */
+record ModelAwareDemand(double stable, double panic, double burst, double backlogRate, boolean forecast) {
+    /** The forecast may at most double the current load: enough for the ramps we see, bounded against noise. */
+    static final double FORECAST_CAP = 2.0;
+
+    /** The KPA's demand: the window averages, nothing added. */
+    static ModelAwareDemand kpa(double stable, double panic) {
+        return new ModelAwareDemand(stable, panic, panic, 0, false);
+    }
+
+    /** Whether held requests added to the demand. */
+    boolean backlog() {
+        return backlogRate > 0;
+    }
+
+    static ModelAwareDemand of(RevisionSnapshot s, Instant now, double stable, double panic) {
+        AutoscalerConfig c = s.config();
+        double backlogRate = 0;
+        int nextBatches = s.ready() * c.instances() * c.maxBatchSize();
+        if (c.metric() == Metric.RPS && s.queued() > nextBatches) {
+            backlogRate = (s.queued() - nextBatches) / (c.backlogDrainTime().toNanos() / 1e9);
+        }
+        double stableDemand = stable + backlogRate;
+        double burst = Math.max(panic, s.window().current(now));
+        double panicDemand = burst + backlogRate;
+        boolean forecast = false;
+        Optional<Duration> startup = s.startupTime();
+        if (startup.isPresent() && !startup.get().isZero()) {
+            Duration fit = max(c.panicWindow(), startup.get());
+            fit = fit.compareTo(c.stableWindow()) > 0 ? c.stableWindow() : fit;
+            MetricWindow.Trend trend = s.window().trend(now, fit);
+            if (trend.rising()) {
+                double expected = Math.min(trend.at(startup.get()),
+                        FORECAST_CAP * Math.max(panic, trend.valueNow()));
+                if (expected + backlogRate > stableDemand) {
+                    stableDemand = expected + backlogRate;
+                    forecast = true;
+                }
+            }
+        }
+        return new ModelAwareDemand(stableDemand, panicDemand, burst, backlogRate, forecast);
+    }
+
+    private static Duration max(Duration a, Duration b) {
+        return a.compareTo(b) >= 0 ? a : b;
+    }
+}

@@ -1,0 +1,73 @@
+package dev.modelgate.controller.kube;
+
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Every API access the controller makes: resource and verbs. The one list that the code checks itself against
+ * ({@link #require}) before each call, and that the manifest test checks the RBAC against, so the ClusterRole
+ * grants exactly what the code uses.
+ */
+public enum Access {
+    /** Informer and re-reads of ModelDeployments. */
+    MODEL_DEPLOYMENTS("serving.modelgate.dev", "modeldeployments", true, "list", "watch"),
+    /** Status writes through the status subresource. */
+    MODEL_DEPLOYMENT_STATUS("serving.modelgate.dev", "modeldeployments/status", true, "update"),
+    /** Informer of the runtime templates. */
+    CLUSTER_MODEL_RUNTIMES("serving.modelgate.dev", "clustermodelruntimes", true, "list", "watch"),
+    /** Runtime Deployments of each revision. */
+    DEPLOYMENTS("apps", "deployments", true, "get", "list", "watch", "create", "update", "delete"),
+    /** Headless Services of each revision. */
+    SERVICES("", "services", true, "get", "list", "watch", "create", "update", "delete"),
+    /** Routing tables and model configs. */
+    CONFIG_MAPS("", "configmaps", true, "get", "list", "watch", "create", "update", "delete"),
+    /** Events on ModelDeployments. */
+    EVENTS("", "events", true, "create"),
+    /** The leader election lock, in the controller's own namespace. */
+    LEASES("coordination.k8s.io", "leases", false, "get", "create", "update");
+
+    private final String group;
+    private final String resource;
+    private final boolean clusterWide;
+    private final Set<String> verbs;
+
+    Access(String group, String resource, boolean clusterWide, String... verbs) {
+        this.group = group;
+        this.resource = resource;
+        this.clusterWide = clusterWide;
+        this.verbs = Set.of(verbs);
+    }
+
+    /** The API group ({@code ""} for the core group). */
+    public String group() {
+        return group;
+    }
+
+    /** The resource (with {@code /status} for a subresource). */
+    public String resource() {
+        return resource;
+    }
+
+    /** Whether the access spans namespaces (a ClusterRole) or only the controller's namespace (a Role). */
+    public boolean clusterWide() {
+        return clusterWide;
+    }
+
+    /** The verbs the code uses. */
+    public Set<String> verbs() {
+        return verbs;
+    }
+
+    /** Fails when the code is about to use a verb that this list, and so the RBAC, does not grant. */
+    public void require(String verb) {
+        if (!verbs.contains(verb)) {
+            throw new IllegalStateException("access: " + resource + " " + verb
+                    + " (expected: one of " + verbs + "; add it to Access and to the RBAC manifests)");
+        }
+    }
+
+    /** All accesses. */
+    public static List<Access> all() {
+        return List.of(values());
+    }
+}

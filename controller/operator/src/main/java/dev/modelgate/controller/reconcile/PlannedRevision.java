@@ -1,0 +1,27 @@
+package dev.modelgate.controller.reconcile;
+
+import dev.modelgate.controller.crd.ModelSpec;
+import java.time.Instant;
+
+/**
+ * One revision as the reconcile wants it: its model, its share of traffic and its replicas. A retired revision has
+ * left the routing table and runs only until its drain ends.
+ *
+ * @param name the revision's name, also the name of its Deployment and Service
+ * @param model the model it serves
+ * @param weight its share of traffic in the routing table (0..100)
+ * @param replicas the Deployment's desired replicas
+ * @param readyReplicas ready pods now
+ * @param retiredAt when it left the routing table, or null while it is active
+ */
+record PlannedRevision(String name, ModelSpec model, int weight, int replicas, int readyReplicas,
+        Instant retiredAt) {
+
+    boolean ready() {
+        return readyReplicas > 0;
+    }
+
+    boolean retired() {
+        return retiredAt != null;
+    }
+}

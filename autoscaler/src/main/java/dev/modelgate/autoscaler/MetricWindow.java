@@ -41,7 +41,7 @@ public final class MetricWindow {
      */
     public static MetricWindow create(Duration span, Duration bucket) {
         if (bucket.isNegative() || bucket.isZero()) {
-            throw new AutoscalerException(List.of(ConfigRules.problem("bucket", bucket, "> 0")));
+            throw new AutoscalerException(List.of(ConfigRules.problem("bucket", ConfigRules.text(bucket), "> 0")));
         }
         int size = (int) Math.max(1, (span.toNanos() + bucket.toNanos() - 1) / bucket.toNanos());
         long[] index = new long[size];

@@ -1,6 +1,8 @@
 package dev.modelgate.autoscaler;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -37,9 +39,18 @@ public record RevisionSnapshot(
         Objects.requireNonNull(measuredStartup, "measuredStartup");
         Objects.requireNonNull(learned, "learned");
         Objects.requireNonNull(state, "state");
-        if (ready < 0 || pending < 0 || queued < 0) {
-            throw new IllegalArgumentException("ready, pending, queued: " + ready + ", " + pending + ", "
-                    + queued + " (expected: >= 0)");
+        List<String> problems = new ArrayList<>();
+        if (ready < 0) {
+            problems.add(ConfigRules.problem("ready", ready, ">= 0"));
+        }
+        if (pending < 0) {
+            problems.add(ConfigRules.problem("pending", pending, ">= 0"));
+        }
+        if (queued < 0) {
+            problems.add(ConfigRules.problem("queued", queued, ">= 0"));
+        }
+        if (!problems.isEmpty()) {
+            throw new AutoscalerException(problems);
         }
     }
 

@@ -7,6 +7,7 @@ import dev.modelgate.autoscaler.spi.TickScheduler;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.Optional;
 
@@ -130,7 +131,7 @@ final class DeciderPolicy implements SimPolicy {
         }
 
         @Override
-        public Clock withZone(java.time.ZoneId zone) {
+        public Clock withZone(ZoneId zone) {
             return this;
         }
 

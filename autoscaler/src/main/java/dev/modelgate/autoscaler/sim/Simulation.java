@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.function.Predicate;
 
 /**
  * One run of the simulator. Arrivals, service times and start-up times come from three random
@@ -199,7 +200,7 @@ final class Simulation {
         }
     }
 
-    private int remove(int count, java.util.function.Predicate<Replica> which) {
+    private int remove(int count, Predicate<Replica> which) {
         int removed = 0;
         for (int i = replicas.size() - 1; i >= 0 && removed < count; i--) {
             if (which.test(replicas.get(i))) {

@@ -20,6 +20,16 @@ public final class SimulatorMain {
     }
 
     public static void main(String[] args) {
+        try {
+            run(args);
+        } catch (NumberFormatException e) {
+            usage("not a number: " + e.getMessage());
+        } catch (IllegalArgumentException e) {
+            usage(e.getMessage());
+        }
+    }
+
+    private static void run(String[] args) {
         long seed = 1;
         long lastSeed = -1;
         List<String> traceNames = new ArrayList<>();
@@ -156,7 +166,7 @@ public final class SimulatorMain {
     private static void usage(String problem) {
         System.err.println(problem);
         System.err.println("usage: SimulatorMain [--trace all|step|spike|diurnal|bursts|csv:FILE]... "
-                + "[--policy hpa|kpa|ours|learned|never]... [--seed N]");
+                + "[--policy hpa|kpa|ours|learned|never]... [--seed N | --seeds A-B]");
         System.exit(2);
     }
 }

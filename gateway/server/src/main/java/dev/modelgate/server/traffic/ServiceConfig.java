@@ -27,7 +27,8 @@ import java.util.Set;
  */
 public final class ServiceConfig {
     private static final Set<String> SERVICE_KEYS = Set.of("name", "stable", "revisions", "traffic");
-    private static final Set<String> REVISION_KEYS = union(Set.of("name", "model", "version"), RemoteSpec.KEYS);
+    private static final Set<String> REVISION_KEYS = union(Set.of("name", "model", "version",
+            ScaleSpec.Kind.INSTANCES.key(), ScaleSpec.Kind.REPLICAS.key()), RemoteSpec.KEYS);
 
     private ServiceConfig() {
     }
@@ -118,7 +119,8 @@ public final class ServiceConfig {
         String model = text(node, "model", at, true, problems);
         String version = text(node, "version", at, false, problems);
         RemoteSpec remote = RemoteSpec.read(node, at, problems);
-        return problems.size() > before ? null : new RevisionSpec(name, model, version, remote);
+        ScaleSpec scale = ScaleSpec.read(node, at, problems);
+        return problems.size() > before ? null : new RevisionSpec(name, model, version, remote, scale);
     }
 
     private static Set<String> union(Set<String> a, Set<String> b) {

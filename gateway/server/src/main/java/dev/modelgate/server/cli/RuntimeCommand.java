@@ -15,6 +15,7 @@ import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(name = "runtime", mixinStandardHelpOptions = true,
@@ -29,6 +30,15 @@ final class RuntimeCommand implements Callable<Integer> {
     @Mixin
     ServerOptions options = new ServerOptions();
 
+    @Option(names = "--only", paramLabel = "MODEL:VERSION",
+            description = "Serve just this model version of the repository (a gateway's local replica).")
+    String only;
+
+    @Option(names = "--parent-pid", paramLabel = "PID",
+            description = "Exit when this process goes away, or when standard input closes (a local"
+                    + " replica of a gateway: no orphan outlives it, kill -9 included).")
+    Long parentPid;
+
     @Override
     public Integer call() {
         PrintWriter err = spec.commandLine().getErr();
@@ -37,7 +47,7 @@ final class RuntimeCommand implements Callable<Integer> {
         RuntimeServer server;
         try {
             config = options.config(cwd, Map.of(), false);
-            server = RuntimeServer.start(config, RuntimeRegistry.fromClassPath());
+            server = RuntimeServer.start(config, RuntimeRegistry.fromClassPath(), RuntimeServer.only(only));
         } catch (ConfigException e) {
             err.println("modelgate: " + e.getMessage());
             err.flush();
@@ -47,6 +57,9 @@ final class RuntimeCommand implements Callable<Integer> {
         Thread hook = new Thread(server::close, "modelgate-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         Termination.onSignal(() -> server.drain(drain));
+        if (parentPid != null) {
+            ParentWatch.exitWithParent(parentPid);
+        }
         try {
             server.loaded().join();
         } catch (CompletionException e) {

@@ -9,7 +9,11 @@ import dev.modelgate.server.host.ModelRepository;
 import dev.modelgate.server.host.RuntimeRegistry;
 import dev.modelgate.server.service.RequestObserver;
 import java.time.Duration;
+import dev.modelgate.server.config.ConfigException;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.UnaryOperator;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongSupplier;
@@ -43,8 +47,17 @@ public final class RuntimeServer implements AutoCloseable {
      * @throws dev.modelgate.server.config.ConfigException for a bad repository or port
      */
     public static RuntimeServer start(ServerConfig config, RuntimeRegistry runtimes) {
+        return start(config, runtimes, UnaryOperator.identity());
+    }
+
+    /**
+     * As {@link #start(ServerConfig, RuntimeRegistry)}, serving what {@code select} keeps of the
+     * repository's models (see {@link #only}).
+     */
+    public static RuntimeServer start(ServerConfig config, RuntimeRegistry runtimes,
+            UnaryOperator<List<ModelEntry>> select) {
         LongSupplier nanoClock = System::nanoTime;
-        List<ModelEntry> models = ModelRepository.scan(config.modelRepository(), runtimes.names());
+        List<ModelEntry> models = select.apply(ModelRepository.scan(config.modelRepository(), runtimes.names()));
         ModelHost host = ModelHost.create(Modelgate.serverMetadata(), models, runtimes,
                 config.queueCapacity(), nanoClock, config.modelRepository(), true);
         try {
@@ -55,6 +68,40 @@ public final class RuntimeServer implements AutoCloseable {
             host.close();
             throw e;
         }
+    }
+
+    /**
+     * Keeps one model version, {@code model:version} (a gateway's local replica serves just the
+     * version of its revision, so it loads nothing else); {@code null} keeps everything.
+     *
+     * @throws ConfigException when the text is malformed or names no model version of the repository
+     */
+    public static UnaryOperator<List<ModelEntry>> only(String modelVersion) {
+        if (modelVersion == null) {
+            return UnaryOperator.identity();
+        }
+        int colon = modelVersion.lastIndexOf(':');
+        String name = colon < 0 ? modelVersion : modelVersion.substring(0, colon);
+        String version = colon < 0 ? null : modelVersion.substring(colon + 1);
+        return models -> {
+            for (ModelEntry entry : models) {
+                if (!entry.name().equals(name)) {
+                    continue;
+                }
+                long chosen;
+                try {
+                    chosen = version == null || version.isEmpty() ? entry.defaultVersion() : Long.parseLong(version);
+                } catch (NumberFormatException e) {
+                    break;
+                }
+                if (entry.versions().containsKey(chosen)) {
+                    return List.of(new ModelEntry(entry.name(), entry.config(),
+                            new TreeMap<>(Map.of(chosen, entry.versions().get(chosen))), chosen));
+                }
+            }
+            throw new ConfigException("only", List.of("only: " + modelVersion
+                    + " (expected: MODEL:VERSION of a model version in the repository)"));
+        };
     }
 
     /** Completes when every model is loaded and warmed up; fails with the first failure. */

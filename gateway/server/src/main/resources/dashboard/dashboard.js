@@ -23,15 +23,15 @@ function fmtPct(ratio) { return ratio === undefined ? '–' : (ratio * 100).toFi
 function esc(s) { return String(s).replace(/[&<>"']/g, c => ({'&':'&amp;','<':'&lt;','>':'&gt;','"':'&quot;',"'":'&#39;'}[c])); }
 
 function remember(service) {
-  const h = history[service.name] || (history[service.name] = {times: [], split: {}, rps: {}, p99: {}});
+  const h = history[service.name] || (history[service.name] = {times: [], split: {}, rps: {}, p99: {}, replicas: {}});
   h.times.push(Date.now());
   for (const r of service.revisions) {
-    for (const [series, value] of [['split', r.effective], ['rps', r.rps || 0], ['p99', r.p99 === undefined ? null : r.p99 * 1000]]) {
+    for (const [series, value] of [['split', r.effective], ['rps', r.rps || 0], ['p99', r.p99 === undefined ? null : r.p99 * 1000], ['replicas', r.replicasReady === undefined ? null : r.replicasReady]]) {
       const arr = h[series][r.name] || (h[series][r.name] = new Array(h.times.length - 1).fill(null));
       arr.push(value);
     }
   }
-  for (const series of ['split', 'rps', 'p99']) {
+  for (const series of ['split', 'rps', 'p99', 'replicas']) {
     for (const name of Object.keys(h[series])) {
       const arr = h[series][name];
       while (arr.length < h.times.length) arr.push(null);
@@ -97,6 +97,7 @@ function card(service) {
         <div class="chart"><div class="title">Traffic split (effective, 5 min)</div><canvas data-k="split"></canvas></div>
         <div class="chart"><div class="title">Requests / s per revision</div><canvas data-k="rps"></canvas></div>
         <div class="chart"><div class="title">p99 latency per revision (ms)</div><canvas data-k="p99"></canvas></div>
+        <div class="chart"><div class="title">Ready replicas per revision</div><canvas data-k="replicas"></canvas></div>
       </div>
       <table><thead><tr><th>revision</th><th>model</th><th>ready</th><th>weight</th><th>effective</th><th>rps</th><th>errors</th><th>p50</th><th>p99</th><th>batch</th><th>replicas</th></tr></thead><tbody></tbody></table>
       <div class="shadow"></div>`;
@@ -123,7 +124,7 @@ function render(frame) {
         <td>${r.weight}%</td><td>${fmtPct(r.effective)}</td><td>${(r.rps || 0).toFixed(1)}</td>
         <td class="${errClass}">${fmtPct(r.errorRatio || 0)}</td><td>${fmtMs(r.p50)}</td><td>${fmtMs(r.p99)}</td>
         <td>${r.batchMean === undefined ? '–' : r.batchMean.toFixed(1)}</td>
-        <td>${r.replicasReady === undefined ? '–' : r.replicasReady + ' / ' + r.replicasDesired}</td></tr>`;
+        <td>${r.scaleState === 'scaled-to-zero' ? '<span class="muted">scaled to zero</span>' : r.replicasReady === undefined ? '–' : r.replicasReady + ' / ' + r.replicasDesired}</td></tr>`;
     }).join('');
     el.querySelector('.shadow').innerHTML = s.shadowRevision ? 'Shadow: ' + esc(s.shadowRevision) + ' gets ' + s.shadowPercent + '% copies; ' +
       (s.shadows.length ? s.shadows.map(x => `${esc(x.primary)} vs ${esc(x.shadow)}: <b class="${x.agreement === undefined ? '' : x.agreement > 0.99 ? 'good' : x.agreement > 0.9 ? 'warn' : 'bad'}">${x.agreement === undefined ? 'no comparisons yet' : fmtPct(x.agreement) + ' agreement'}</b>`).join(' · ') : 'no comparisons yet') : '';
@@ -131,7 +132,7 @@ function render(frame) {
     el.querySelectorAll('canvas').forEach(c => {
       const k = c.dataset.k;
       drawChart(c, s.name, h[k], k === 'split' ? {stacked: true, max: 1, label: v => Math.round(v * 100) + '%'}
-        : {label: v => k === 'rps' ? v.toFixed(0) : v.toFixed(v < 10 ? 1 : 0)});
+        : {label: v => k === 'rps' || k === 'replicas' ? v.toFixed(0) : v.toFixed(v < 10 ? 1 : 0)});
     });
   }
 }

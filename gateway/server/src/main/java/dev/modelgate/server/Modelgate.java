@@ -9,6 +9,7 @@ import dev.modelgate.server.config.ServerConfig;
 import dev.modelgate.server.remote.RemoteBackends;
 import dev.modelgate.server.rollout.RolloutRoutes;
 import dev.modelgate.server.rollout.Rollouts;
+import dev.modelgate.server.scaling.Autoscaling;
 import dev.modelgate.server.traffic.RevisionBackends;
 import dev.modelgate.server.traffic.RevisionStatus;
 import dev.modelgate.server.host.ModelEntry;
@@ -51,14 +52,16 @@ public final class Modelgate implements AutoCloseable {
     private final CompletableFuture<Void> loaded;
     private final RemoteBackends remote;
     private final Rollouts rollouts;
+    private final Autoscaling scaling;
     private final java.util.concurrent.atomic.AtomicBoolean closed =
             new java.util.concurrent.atomic.AtomicBoolean();
 
     private Modelgate(List<ModelEntry> models, ModelHost host, ServiceRegistry services,
             DataPlane plane, AdminServer admin, CompletableFuture<Void> loaded,
-            RemoteBackends remote, Rollouts rollouts) {
+            RemoteBackends remote, Rollouts rollouts, Autoscaling scaling) {
         this.remote = remote;
         this.rollouts = rollouts;
+        this.scaling = scaling;
         this.models = models;
         this.host = host;
         this.services = services;
@@ -82,16 +85,21 @@ public final class Modelgate implements AutoCloseable {
                 config.queueCapacity(), nanoClock);
         RemoteBackends remote = new RemoteBackends(Math.max(1, config.ioThreads() / 2),
                 Math.max(1, config.codecThreads() / 2), config.grpcMaxMessageSize(), nanoClock);
-        ServiceRegistry services = new ServiceRegistry(RevisionBackends.of(host, remote),
+        Autoscaling scaling = Autoscaling.start(host, config.modelRepository(), config.drainTimeout(),
+                replicaJvmOptions(), Clock.systemUTC(), nanoClock);
+        ServiceRegistry services = new ServiceRegistry(scaling.wrap(RevisionBackends.of(host, remote)),
                 DISAGREEMENTS_KEPT);
         remote.onReadinessChange(services::readinessChanged);
+        scaling.onReadinessChange(services::readinessChanged);
         services.onChange(changed -> remote.sync(services.services().stream()
                 .flatMap(s -> s.revisions().stream()).map(RevisionStatus::spec).toList()));
+        services.onChange(changed -> scaling.retain(services.services()));
         ServerMetrics metrics = ServerMetrics.create(services,
                 RevisionCapacity.withRemote(ServerMetrics.capacityOf(models, config.queueCapacity(), host),
                         remote), nanoClock);
         host.onLoad(metrics.modelLoads());
         MeterRegistry meters = metrics.registry();
+        scaling.meters(meters);
         DataPlane plane = null;
         Rollouts rollouts = Rollouts.create(services, meters, new Rollouts.Settings(
                 config.rollouts().stateDir(), config.rollouts().prometheus(), config.rollouts().tick()),
@@ -100,6 +108,7 @@ public final class Modelgate implements AutoCloseable {
             List<ServiceSpec> initial = servicesOf(config.services(), models);
             remote.sync(initial.stream().flatMap(s -> s.revisions().stream()).toList());
             services.replaceAll(initial);
+            scaling.retain(services.services());
             ShadowMirror mirror = new ShadowMirror(config.shadowInFlight(),
                     ServiceRouter.revisionCall(services, nanoClock,
                             config.requestTimeout().toNanos()),
@@ -108,6 +117,7 @@ public final class Modelgate implements AutoCloseable {
             plane = DataPlane.start(config, new ServiceRouter(services, host, mirror), null,
                     List.of(metrics.filter(), rollouts.filter()), metrics.unrouted(), nanoClock);
             Consumer<Router> observability = metrics::mount;
+            observability = observability.andThen(scaling.routes());
             observability = observability.andThen(
                     new DashboardRoutes(services, metrics, Clock.systemUTC())::mount)
                     .andThen(new RolloutRoutes(rollouts)::mount);
@@ -116,14 +126,17 @@ public final class Modelgate implements AutoCloseable {
             host.onReadinessChange(services::readinessChanged);
             CompletableFuture<Void> loaded = host.loadAll();
             rollouts.resume(config.rollouts().configured());
-            return new Modelgate(models, host, services, plane, admin, loaded, remote, rollouts);
+            return new Modelgate(models, host, services, plane, admin, loaded, remote, rollouts,
+                    scaling);
         } catch (InferenceException e) {
             rollouts.close();
+            scaling.close();
             remote.close();
             stop(plane, host);
             throw new ConfigException("services", List.of(e.getMessage().split("; ")));
         } catch (RuntimeException e) {
             rollouts.close();
+            scaling.close();
             remote.close();
             stop(plane, host);
             throw e;
@@ -160,6 +173,20 @@ public final class Modelgate implements AutoCloseable {
             plane.close();
         }
         host.close();
+    }
+
+    /**
+     * JVM flags for local replicas, from {@code MODELGATE_REPLICA_JAVA_OPTS} (space-separated; for
+     * example a class-data sharing archive, see the README's autoscaling section).
+     */
+    private static List<String> replicaJvmOptions() {
+        String value = System.getenv("MODELGATE_REPLICA_JAVA_OPTS");
+        return value == null || value.isBlank() ? List.of() : List.of(value.trim().split("\\s+"));
+    }
+
+    /** The autoscaled revisions' loops, actuators and activators. */
+    public Autoscaling autoscaling() {
+        return scaling;
     }
 
     /** The server's identity: the jar's implementation version when packaged. */
@@ -219,6 +246,7 @@ public final class Modelgate implements AutoCloseable {
         admin.close();
         rollouts.close();
         plane.close();
+        scaling.close();
         host.close();
         remote.close();
     }

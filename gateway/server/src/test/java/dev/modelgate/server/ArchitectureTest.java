@@ -63,6 +63,16 @@ class ArchitectureTest {
     }
 
     @Test
+    void onlyTheScalingPackageDrivesTheAutoscaler() {
+        noClasses().that().resideOutsideOfPackages("dev.modelgate.server.scaling..",
+                        "dev.modelgate.server.traffic..")
+                .should().dependOnClassesThat().resideInAPackage("dev.modelgate.autoscaler..")
+                .because("the policy library is driven from one place (traffic only reads its"
+                        + " validated config for a revision's spec)")
+                .check(SERVER);
+    }
+
+    @Test
     void packagesHaveNoCycles() {
         slices().matching("dev.modelgate.server.(*)..").should().beFreeOfCycles()
                 .because("each package is one step or one role of the request path; a cycle makes"

@@ -77,6 +77,9 @@ final class DashboardFeed {
                     .put("ready", revision.ready()).put("weight", revision.weight())
                     .put("effective", revision.effectiveWeight() / 100.0);
             rates(r, current.samples().get(key), oldest.samples().get(key), seconds);
+            if (autoscaled(r, service.name(), revision.spec().name())) {
+                continue;
+            }
             double desired = metrics.revisionGauge(MetricsCatalog.REPLICAS_DESIRED, service.name(),
                     revision.spec().name());
             if (!Double.isNaN(desired)) {
@@ -141,6 +144,22 @@ final class DashboardFeed {
             return "stable on " + service.stable() + shadow;
         }
         return "canary " + canaryName + " at " + canary + "%" + shadow;
+    }
+
+    /**
+     * An autoscaled revision's replicas come from the autoscaler's gauges (local processes or
+     * instances, whatever it scales), with its state so a revision at zero reads "scaled to zero".
+     */
+    private boolean autoscaled(ObjectNode r, String service, String revision) {
+        double ready = metrics.revisionGauge(MetricsCatalog.AUTOSCALER_READY, service, revision);
+        if (Double.isNaN(ready)) {
+            return false;
+        }
+        double desired = metrics.revisionGauge(MetricsCatalog.AUTOSCALER_DESIRED, service, revision);
+        boolean zero = metrics.revisionGauge(MetricsCatalog.AUTOSCALER_SCALED_TO_ZERO, service, revision) == 1;
+        r.put("replicasReady", (int) ready).put("replicasDesired", Double.isNaN(desired) ? 0 : (int) desired)
+                .put("scaleState", zero ? "scaled-to-zero" : ready > 0 ? "ready" : "activating");
+        return true;
     }
 
     private static String key(String service, String revision) {

@@ -124,15 +124,71 @@ public final class MetricsCatalog {
             "Netty's pooled ByteBuf allocator (PooledByteBufAllocator.DEFAULT): memory used, "
             + "arenas, caches");
 
-    public static final List<MetricSpec> ALL = List.of(REQUESTS, REQUEST_DURATION, QUEUE_DURATION,
+    public static final MetricSpec AUTOSCALER_DESIRED = new MetricSpec(
+            "modelgate.autoscaler.desired.replicas", Type.GAUGE, "replicas", REVISION,
+            "Replicas (local processes or in-process instances) the autoscaler's last decision asked for");
+    public static final MetricSpec AUTOSCALER_READY = new MetricSpec(
+            "modelgate.autoscaler.ready.replicas", Type.GAUGE, "replicas", REVISION,
+            "Replicas of an autoscaled revision serving now");
+    public static final MetricSpec AUTOSCALER_PENDING = new MetricSpec(
+            "modelgate.autoscaler.pending.replicas", Type.GAUGE, "replicas", REVISION,
+            "Replicas asked for and still starting (spawned, loading, warming up)");
+    public static final MetricSpec AUTOSCALER_MODE = new MetricSpec("modelgate.autoscaler.mode",
+            Type.GAUGE, "revisions", List.of("service", "revision", "mode"),
+            "1 for the decider's current mode (stable or panic), 0 for the other");
+    public static final MetricSpec AUTOSCALER_PANIC = new MetricSpec("modelgate.autoscaler.panic",
+            Type.GAUGE, "revisions", REVISION, "1 while the decider is in panic mode, else 0");
+    public static final MetricSpec AUTOSCALER_SCALED_TO_ZERO = new MetricSpec(
+            "modelgate.autoscaler.scaled.to.zero", Type.GAUGE, "revisions", REVISION,
+            "1 while a revision is parked at zero replicas, ready to activate (not down), else 0");
+    public static final MetricSpec AUTOSCALER_EXCESS_BURST = new MetricSpec(
+            "modelgate.autoscaler.excess.burst.capacity", Type.GAUGE, "requests", REVISION,
+            "Knative's excess burst capacity of the last decision; below 0 the gateway stays in the path");
+    public static final MetricSpec AUTOSCALER_CONCURRENCY = new MetricSpec(
+            "modelgate.autoscaler.observed.concurrency", Type.GAUGE, "requests", REVISION,
+            "Mean requests in flight (held ones included) over the last second, on this gateway");
+    public static final MetricSpec AUTOSCALER_RPS = new MetricSpec(
+            "modelgate.autoscaler.observed.rps", Type.GAUGE, "requests per second", REVISION,
+            "Arrivals per second over the last second, on this gateway");
+    public static final MetricSpec AUTOSCALER_ACTIVATIONS = new MetricSpec(
+            "modelgate.autoscaler.activations", Type.COUNTER, "activations", REVISION,
+            "Times a revision at zero was woken by a held request");
+    public static final MetricSpec AUTOSCALER_BUFFERED = new MetricSpec(
+            "modelgate.autoscaler.buffered.requests", Type.GAUGE, "requests", REVISION,
+            "Requests held by the activator while the revision has no ready replica");
+    public static final MetricSpec AUTOSCALER_TIME_TO_READY = new MetricSpec(
+            "modelgate.autoscaler.time.to.ready", Type.GAUGE, "seconds", REVISION,
+            "Measured spawn-to-ready time of the revision's replicas (a recent mean; NaN before the first)");
+
+    /** The autoscaler's per-revision meters ({@code dev.modelgate.server.scaling} registers them). */
+    public static final List<MetricSpec> AUTOSCALER = List.of(AUTOSCALER_DESIRED, AUTOSCALER_READY,
+            AUTOSCALER_PENDING, AUTOSCALER_MODE, AUTOSCALER_PANIC, AUTOSCALER_SCALED_TO_ZERO,
+            AUTOSCALER_EXCESS_BURST, AUTOSCALER_CONCURRENCY, AUTOSCALER_RPS, AUTOSCALER_ACTIVATIONS,
+            AUTOSCALER_BUFFERED, AUTOSCALER_TIME_TO_READY);
+
+    public static final List<MetricSpec> ALL = flat(REQUESTS, REQUEST_DURATION, QUEUE_DURATION,
             COMPUTE_DURATION, REQUEST_BATCH_SIZE, IN_FLIGHT, REJECTED, TRAFFIC_WEIGHT,
             REVISION_READY, REVISION_STABLE, REVISION_INFO, REPLICAS_DESIRED, REPLICAS_READY,
             QUEUE_DEPTH, QUEUE_CAPACITY, MODEL_LOAD_DURATION, MODEL_LOAD_FAILURES, SHADOW_REQUESTS,
             SHADOW_ROWS, SHADOW_AGREEING_ROWS, SHADOW_ABS_DIFF, SHADOW_REL_DIFF, SHADOW_AGREEMENT,
             SHADOW_IN_FLIGHT, ROLLOUT_STATE, ROLLOUT_STEP, ROLLOUT_CANDIDATE_WEIGHT,
-            ROLLOUT_VERDICTS, ROLLOUT_DECISIONS, JVM, PROCESS, SYSTEM, NETTY_ALLOCATOR);
+            ROLLOUT_VERDICTS, ROLLOUT_DECISIONS, JVM, PROCESS, SYSTEM, NETTY_ALLOCATOR, AUTOSCALER);
 
     private MetricsCatalog() {
+    }
+
+    private static List<MetricSpec> flat(Object... entries) {
+        List<MetricSpec> all = new java.util.ArrayList<>();
+        for (Object entry : entries) {
+            if (entry instanceof MetricSpec spec) {
+                all.add(spec);
+            } else {
+                for (Object item : (List<?>) entry) {
+                    all.add((MetricSpec) item);
+                }
+            }
+        }
+        return List.copyOf(all);
     }
 
     /**

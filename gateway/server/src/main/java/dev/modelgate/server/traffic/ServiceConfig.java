@@ -29,7 +29,8 @@ public final class ServiceConfig {
     /** {@code rollout} is read by the config's rollout reader (config/RolloutsConfig), not here. */
     private static final Set<String> SERVICE_KEYS = Set.of("name", "stable", "revisions", "traffic",
             "rollout");
-    private static final Set<String> REVISION_KEYS = union(Set.of("name", "model", "version"), RemoteSpec.KEYS);
+    private static final Set<String> REVISION_KEYS = union(Set.of("name", "model", "version",
+            ScaleSpec.Kind.INSTANCES.key(), ScaleSpec.Kind.REPLICAS.key()), RemoteSpec.KEYS);
 
     private ServiceConfig() {
     }
@@ -120,7 +121,8 @@ public final class ServiceConfig {
         String model = text(node, "model", at, true, problems);
         String version = text(node, "version", at, false, problems);
         RemoteSpec remote = RemoteSpec.read(node, at, problems);
-        return problems.size() > before ? null : new RevisionSpec(name, model, version, remote);
+        ScaleSpec scale = ScaleSpec.read(node, at, problems);
+        return problems.size() > before ? null : new RevisionSpec(name, model, version, remote, scale);
     }
 
     private static Set<String> union(Set<String> a, Set<String> b) {

@@ -1,0 +1,278 @@
+package dev.modelgate.server.scaling;
+
+import dev.modelgate.autoscaler.ScaleLoop;
+import dev.modelgate.autoscaler.spi.ScaleTarget;
+import dev.modelgate.autoscaler.spi.TickScheduler;
+import dev.modelgate.server.backend.RevisionBackend;
+import dev.modelgate.server.host.ModelHost;
+import dev.modelgate.server.remote.RemoteBackends;
+import dev.modelgate.server.service.ModelRef;
+import dev.modelgate.server.traffic.RevisionBackends;
+import dev.modelgate.server.traffic.RevisionSpec;
+import dev.modelgate.server.traffic.ScaleSpec;
+import dev.modelgate.server.traffic.ServiceStatus;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.ext.web.Router;
+import java.net.http.HttpClient;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.LongSupplier;
+
+/**
+ * The gateway side of autoscaling: for every revision with an {@code instances} or
+ * {@code replicas} block, a {@link ScaledRevision} (stats, loop, actuator, activator), plugged in
+ * where the traffic layer makes backends ({@link #wrap}) and started once the registry confirms
+ * the revision is live ({@link #retain}), so validating a spec that is then rejected starts
+ * nothing. Owns one scheduler thread for every loop, the HTTP client that polls starting replicas,
+ * the launcher of local replica processes and the remote backends that reach them.
+ */
+public final class Autoscaling implements AutoCloseable {
+    private static final Duration RETIRE_AFTER = Duration.ofSeconds(10);
+    /** The key suffix of a changed spec made for a recompile the registry has not confirmed yet. */
+    private static final String NEXT = "\u0000next";
+
+    private final ModelHost host;
+    private final Clock clock;
+    private final LongSupplier nanos;
+    private final Duration drainTimeout;
+    private final ScheduledExecutorService scheduler;
+    private final HttpClient http;
+    private final ReplicaLauncher launcher;
+    private final RemoteBackends remote;
+    private final Map<String, ScaledRevision> revisions = new LinkedHashMap<>();
+    private final Map<String, ScalingMeters> meters = new LinkedHashMap<>();
+    private volatile Runnable readinessListener = () -> { };
+    private MeterRegistry registry;
+
+    private Autoscaling(ModelHost host, Path repository, Duration drainTimeout, List<String> replicaJvmOptions,
+            Clock clock, LongSupplier nanos) {
+        this.host = host;
+        this.clock = clock;
+        this.nanos = nanos;
+        this.drainTimeout = drainTimeout;
+        this.scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "modelgate-autoscaler");
+            thread.setDaemon(true);
+            return thread;
+        });
+        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+        this.launcher = ReplicaLauncher.ofThisProcess(repository, replicaJvmOptions);
+        this.remote = new RemoteBackends(1, 1, 64 << 20, nanos);
+        remote.onReadinessChange(this::readinessChanged);
+    }
+
+    /**
+     * @param repository the model repository local replicas serve from
+     * @param drainTimeout how long a stopped replica may drain before it is killed
+     * @param replicaJvmOptions JVM flags for every local replica (heap, a class-data sharing archive)
+     */
+    public static Autoscaling start(ModelHost host, Path repository, Duration drainTimeout,
+            List<String> replicaJvmOptions, Clock clock, LongSupplier nanos) {
+        return new Autoscaling(host, repository, drainTimeout, replicaJvmOptions, clock, nanos);
+    }
+
+    /** Called when an autoscaled revision's readiness changes (the registry recompiles routing). */
+    public void onReadinessChange(Runnable listener) {
+        this.readinessListener = listener;
+    }
+
+    /** Registers each live revision's {@code modelgate_autoscaler_*} meters in {@code registry}. */
+    public synchronized void meters(MeterRegistry registry) {
+        this.registry = registry;
+    }
+
+    /** {@code base} for fixed revisions; autoscaled ones get their measured (and activating) backend. */
+    public RevisionBackends wrap(RevisionBackends base) {
+        return (service, revision) -> {
+            if (!revision.isScaled()) {
+                return base.backend(service, revision);
+            }
+            RevisionBackend hosted = base.backend(service,
+                    new RevisionSpec(revision.name(), revision.model(), revision.version()));
+            return scaled(service, revision, hosted).backend(hosted);
+        };
+    }
+
+    private synchronized ScaledRevision scaled(String service, RevisionSpec spec, RevisionBackend hosted) {
+        String key = key(service, spec.name());
+        ScaledRevision existing = revisions.get(key);
+        if (existing != null && existing.spec.equals(spec)) {
+            return existing;
+        }
+        ScaledRevision proposed = revisions.get(key + NEXT);
+        if (proposed != null && proposed.spec.equals(spec)) {
+            return proposed;
+        }
+        ScaledRevision made = create(service, spec, hosted);
+        if (existing != null) {
+            // Only a spec the registry has not confirmed yet replaces a live one here; retain() settles it.
+            revisions.put(key + NEXT, made);
+            return made;
+        }
+        revisions.put(key, made);
+        return made;
+    }
+
+    private ScaledRevision create(String service, RevisionSpec spec, RevisionBackend hosted) {
+        ScaleSpec scale = spec.scale();
+        RevisionStats stats = new RevisionStats(nanos);
+        if (scale.kind() == ScaleSpec.Kind.INSTANCES) {
+            ScaleTarget target = new InstanceTarget(host, ModelRef.of(spec.model(), spec.version()), nanos);
+            return new ScaledRevision(service, spec, stats, target, loop(scale, target), scheduler, clock,
+                    null, null, null, hosted);
+        }
+        LocalReplicaBackend local = new LocalReplicaBackend(service, spec, remote);
+        LocalReplicas[] holder = new LocalReplicas[1];
+        LocalReplicas replicas = new LocalReplicas(launcher, spec.model(), spec.version(), scheduler, http,
+                nanos, drainTimeout, () -> endpointsChanged(local, holder[0]));
+        holder[0] = replicas;
+        ActivationBuffer buffer = new ActivationBuffer(spec.name(), scale.buffer(), scale.bufferTimeout(), scheduler);
+        return new ScaledRevision(service, spec, stats, replicas, loop(scale, replicas), scheduler, clock,
+                replicas, local, buffer, hosted);
+    }
+
+    private ScaleLoop loop(ScaleSpec scale, ScaleTarget target) {
+        TickScheduler ticks = (period, tick) -> {
+            throw new UnsupportedOperationException("ScaledRevision ticks the loop itself");
+        };
+        return ScaleLoop.create(scale.autoscaler(), target, ticks, clock);
+    }
+
+    /** The ready children of one revision changed: new endpoints, remote backends synced, routing told. */
+    private void endpointsChanged(LocalReplicaBackend local, LocalReplicas replicas) {
+        local.endpoints(replicas.endpoints());
+        RevisionSpec previous = local.previous();
+        syncRemote();
+        if (previous != null) {
+            scheduler.schedule(() -> {
+                local.retire(previous);
+                syncRemote();
+            }, RETIRE_AFTER.toMillis(), TimeUnit.MILLISECONDS);
+        }
+        readinessChanged();
+    }
+
+    private void syncRemote() {
+        List<RevisionSpec> specs = new ArrayList<>();
+        synchronized (this) {
+            for (ScaledRevision revision : revisions.values()) {
+                if (revision.local() != null) {
+                    specs.addAll(revision.local().specs());
+                }
+            }
+        }
+        remote.sync(specs);
+    }
+
+    private void readinessChanged() {
+        List<ScaledRevision> all;
+        synchronized (this) {
+            all = List.copyOf(revisions.values());
+        }
+        all.forEach(ScaledRevision::readinessChanged);
+        readinessListener.run();
+    }
+
+    /**
+     * The registry's live services: starts the loops of revisions that are live, closes (and stops
+     * the replicas of) those that are not any more.
+     */
+    public void retain(List<ServiceStatus> services) {
+        Map<String, RevisionSpec> live = new LinkedHashMap<>();
+        for (ServiceStatus service : services) {
+            service.revisions().forEach(r -> {
+                if (r.spec().isScaled()) {
+                    live.put(key(service.name(), r.spec().name()), r.spec());
+                }
+            });
+        }
+        List<ScaledRevision> closing = new ArrayList<>();
+        List<ScaledRevision> starting = new ArrayList<>();
+        synchronized (this) {
+            Set<String> keys = new HashSet<>(revisions.keySet());
+            for (String key : keys) {
+                if (key.endsWith(NEXT)) {
+                    String base = key.substring(0, key.length() - NEXT.length());
+                    ScaledRevision next = revisions.remove(key);
+                    if (next.spec.equals(live.get(base))) {
+                        closing.add(revisions.put(base, next));
+                    } else {
+                        closing.add(next);
+                    }
+                }
+            }
+            revisions.entrySet().removeIf(entry -> {
+                if (!entry.getValue().spec.equals(live.get(entry.getKey()))) {
+                    closing.add(entry.getValue());
+                    return true;
+                }
+                return false;
+            });
+            for (Map.Entry<String, ScaledRevision> entry : revisions.entrySet()) {
+                starting.add(entry.getValue());
+                if (registry != null && !meters.containsKey(entry.getKey())) {
+                    meters.put(entry.getKey(), new ScalingMeters(registry, entry.getValue()));
+                }
+            }
+            meters.keySet().removeIf(key -> {
+                if (!revisions.containsKey(key)) {
+                    meters.get(key).close();
+                    return true;
+                }
+                return false;
+            });
+        }
+        closing.stream().filter(java.util.Objects::nonNull).forEach(ScaledRevision::close);
+        starting.forEach(ScaledRevision::start);
+    }
+
+    /** The revision's loop and actuator, or {@code null} when it is not autoscaled. */
+    synchronized ScaledRevision revision(String service, String revision) {
+        return revisions.get(key(service, revision));
+    }
+
+    synchronized List<ScaledRevision> all() {
+        return List.copyOf(revisions.values());
+    }
+
+    /** The admin routes: per-revision stats for scrapers, and each revision's decisions. */
+    public Consumer<Router> routes() {
+        return new ScalingRoutes(this, clock)::mount;
+    }
+
+    /** Children started and not yet seen to exit (tests). */
+    public int liveReplicaProcesses() {
+        return launcher.live();
+    }
+
+    private static String key(String service, String revision) {
+        return service + "/" + revision;
+    }
+
+    /** Stops every loop and every local replica (they drain), then kills what is left. */
+    @Override
+    public void close() {
+        List<ScaledRevision> all;
+        synchronized (this) {
+            all = List.copyOf(revisions.values());
+            revisions.clear();
+            meters.values().forEach(ScalingMeters::close);
+            meters.clear();
+        }
+        all.forEach(ScaledRevision::close);
+        scheduler.shutdownNow();
+        remote.close();
+        launcher.close();
+    }
+}

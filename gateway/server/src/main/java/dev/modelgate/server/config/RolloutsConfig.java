@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * The progressive rollouts of the config file: a {@code rollout:} block in a service (read by the
@@ -69,20 +70,20 @@ public record RolloutsConfig(Map<String, RolloutConfig> configured, Path stateDi
     }
 
     @SuppressWarnings("unchecked")
-    private static java.util.Optional<RolloutConfig> rollout(Map<?, ?> service, String at,
+    private static Optional<RolloutConfig> rollout(Map<?, ?> service, String at,
             ConfigProblems problems) {
         Object block = service.get("rollout");
         if (!(block instanceof Map<?, ?> map)) {
             problems.add(at, block, "a rollout block");
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
         try {
-            return java.util.Optional.of(RolloutConfig.fromMap((Map<String, ?>) map));
+            return Optional.of(RolloutConfig.fromMap((Map<String, ?>) map));
         } catch (RolloutConfigException e) {
             e.problems().forEach(problem -> problems.add(at + "." + problem));
         } catch (IllegalArgumentException | ClassCastException e) {
             problems.add(at, map, "a valid rollout (" + e.getMessage() + ")");
         }
-        return java.util.Optional.empty();
+        return Optional.empty();
     }
 }

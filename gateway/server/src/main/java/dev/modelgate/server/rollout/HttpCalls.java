@@ -71,8 +71,8 @@ final class HttpCalls {
         if (prometheus == null) {
             return CompletableFuture.completedFuture(Double.NaN);
         }
-        URI uri = prometheus.resolve("/api/v1/query?query="
-                + URLEncoder.encode(promql, StandardCharsets.UTF_8));
+        String base = prometheus.toString().replaceAll("/+$", ""); // keep a path prefix (/prometheus)
+        URI uri = URI.create(base + "/api/v1/query?query=" + URLEncoder.encode(promql, StandardCharsets.UTF_8));
         HttpRequest request = HttpRequest.newBuilder(uri).timeout(QUERY_TIMEOUT).GET().build();
         return client.sendAsync(request, HttpResponse.BodyHandlers.ofString())
                 .handle((response, failure) -> failure != null || response.statusCode() != 200

@@ -17,6 +17,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -24,6 +25,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The gateway's progressive rollouts: at most one per service, each driven by its own {@link
@@ -31,7 +34,7 @@ import java.util.function.LongSupplier;
  * path. The admin API and the config file start them; a restart resumes every saved one.
  */
 public final class Rollouts implements AutoCloseable {
-    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Rollouts.class);
+    private static final Logger LOG = LoggerFactory.getLogger(Rollouts.class);
     private final ServiceControl control;
     private final MeterRegistry meters;
     private final RolloutSamples samples = new RolloutSamples();
@@ -65,8 +68,8 @@ public final class Rollouts implements AutoCloseable {
      */
     public record Settings(Path stateDir, URI prometheus, Duration tick) {
         public Settings {
-            java.util.Objects.requireNonNull(stateDir, "stateDir");
-            java.util.Objects.requireNonNull(tick, "tick");
+            Objects.requireNonNull(stateDir, "stateDir");
+            Objects.requireNonNull(tick, "tick");
         }
     }
 

@@ -39,6 +39,9 @@ class ProgressiveRolloutIT {
     static Path repo;
     static Modelgate server;
     static Admin admin;
+    /** A stand-in for Prometheus' query API: answers every query with 150, remembers the queries. */
+    static HttpServer prometheus;
+    static final ConcurrentLinkedQueue<String> QUERIES = new ConcurrentLinkedQueue<>();
 
     @BeforeAll
     static void start() throws Exception {
@@ -50,7 +53,7 @@ class ProgressiveRolloutIT {
                 java.nio.file.StandardOpenOption.APPEND);
         Files.writeString(repo.resolve("m/model.yaml"), "runtime: fake\ninstances: 2\n");
         List<Object> services = new ArrayList<>();
-        for (String name : List.of("slow", "good", "short", "gated", "errors", "broken")) {
+        for (String name : List.of("slow", "good", "short", "gated", "errors", "broken", "promql")) {
             services.add(Map.of("name", name, "revisions", List.of(
                             Map.of("name", "v1", "model", "m", "version", 1),
                             Map.of("name", "v2", "model", "m", "version", 2),
@@ -58,9 +61,20 @@ class ProgressiveRolloutIT {
                             Map.of("name", "v4", "model", "m", "version", 4)),
                     "traffic", Map.of("weights", Map.of("v1", 100, "v2", 0, "v3", 0, "v4", 0))));
         }
+        prometheus = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        prometheus.createContext("/api/v1/query", exchange -> {
+            QUERIES.add(java.net.URLDecoder.decode(exchange.getRequestURI().getRawQuery(), StandardCharsets.UTF_8));
+            byte[] body = ("{\"status\":\"success\",\"data\":{\"resultType\":\"vector\",\"result\":"
+                    + "[{\"metric\":{},\"value\":[1700000000,\"150\"]}]}}").getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(200, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        prometheus.start();
         Map<String, Object> values = new HashMap<>(Map.of("model-repository", repo.toString(),
                 "http-port", 0, "admin-port", 0, "bind-address", "127.0.0.1", "services", services,
-                "rollout-state-dir", repo.resolve("state").toString(), "access-log", "off"));
+                "rollout-state-dir", repo.resolve("state").toString(), "access-log", "off",
+                "prometheus-url", "http://127.0.0.1:" + prometheus.getAddress().getPort()));
         server = Modelgate.start(ServerConfig.from(values, repo, "test"),
                 RuntimeRegistry.of(List.of(new FakeRuntimeProvider())));
         server.loaded().join();
@@ -71,6 +85,9 @@ class ProgressiveRolloutIT {
     static void stop() {
         if (server != null) {
             server.close();
+        }
+        if (prometheus != null) {
+            prometheus.stop(0);
         }
     }
 
@@ -114,6 +131,23 @@ class ProgressiveRolloutIT {
         }
         assertThat(admin.rollout("broken").get("reason").asText()).containsAnyOf("error-rate", "error-ceiling");
         assertThat(weight("broken", "v4")).isZero();
+    }
+
+    @Test
+    void aPromQlMetricOverItsThresholdRollsBack() throws Exception {
+        try (Load load = Load.on(server.httpPort(), "promql", 2)) {
+            HttpResponseAssert.ok(admin.call("POST", "/admin/services/promql/rollout", """
+                    {"baseline": "v1", "candidate": "v2", "steps": [{"weight": 30, "hold": "300ms"}],
+                     "judge": {"min-samples": 10, "max-extensions": 20, "alpha": 0.001, "latency-tolerance": 1.0,
+                               "metrics": [{"name": "gpu-memory", "query": "max(dcgm_fb_used{pod=~\\"v2.*\\"})",
+                                            "threshold": 100, "direction": "fail-above"}]}}"""));
+            await().atMost(AT_MOST).until(() -> terminal("promql"));
+            load.close();
+            assertThat(load.failed()).isZero();
+        }
+        assertThat(admin.phase("promql")).as(admin.log("promql")).isEqualTo("ROLLED_BACK");
+        assertThat(admin.rollout("promql").get("reason").asText()).contains("gpu-memory");
+        assertThat(QUERIES).contains("query=max(dcgm_fb_used{pod=~\"v2.*\"})");
     }
 
     @Test

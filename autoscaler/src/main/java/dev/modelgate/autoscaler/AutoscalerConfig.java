@@ -15,7 +15,8 @@ import java.util.Optional;
  * feeds) or {@link #defaults()}.
  *
  * @param policy                   {@code policy}: {@code kpa} or {@code model-aware} (default)
- * @param metric                   {@code metric}: "concurrency" (default) | "rps" (Knative's metric annotation)
+ * @param metric                   {@code metric}: "concurrency" | "rps" (Knative's metric annotation); the
+ *                                 default is Knative's concurrency under {@code policy: kpa}, rps under model-aware
  * @param targetPerReplica         {@code target-per-replica}: per-replica capacity for the fixed source;
  *                                 "container-concurrency-target-default 100" or
  *                                 "requests-per-second-target-default 200"
@@ -41,7 +42,7 @@ import java.util.Optional;
  * @param batchLatency             {@code batch-latency}: one batch's latency, for batching with the rps metric
  * @param startupTime              {@code startup-time}: {@code measured} (default, empty) or a duration
  * @param backlogDrainTime         {@code backlog-drain-time}: how fast held requests should drain (model-aware)
- * @param burstMemory              {@code burst-memory}: how long the replicas a burst needed stay (model-aware),
+ * @param burstMemory              {@code burst-memory}: how long the replicas a burst needed stay (model-aware, rps),
  *                                 "5m" as the HPA's downscale stabilization (§2.2); 0s turns it off
  */
 public record AutoscalerConfig(

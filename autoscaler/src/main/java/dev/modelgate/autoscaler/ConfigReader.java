@@ -41,13 +41,17 @@ final class ConfigReader {
                 problems.add(ConfigRules.problem(key, values.get(key), "one of " + new TreeSet<>(KEYS)));
             }
         }
-        Metric metric = choice("metric", Metric.CONCURRENCY, Metric.values(), Metric::key);
+        ScalePolicy policy = choice("policy", ScalePolicy.MODEL_AWARE, ScalePolicy.values(), ScalePolicy::key);
+        // Knative's default metric is concurrency; the model-aware policy defaults to arrivals,
+        // which a backlog does not inflate (see ModelAwareDemand).
+        Metric metric = choice("metric", policy == ScalePolicy.KPA ? Metric.CONCURRENCY : Metric.RPS,
+                Metric.values(), Metric::key);
         // Knative: container-concurrency-target-default 100, requests-per-second-target-default 200.
         double defaultTarget = metric == Metric.RPS ? 200 : 100;
         AutoscalerConfig config;
         try {
             config = new AutoscalerConfig(
-                    choice("policy", ScalePolicy.MODEL_AWARE, ScalePolicy.values(), ScalePolicy::key),
+                    policy,
                     metric,
                     number("target-per-replica", defaultTarget),
                     utilization(),

@@ -19,7 +19,7 @@ import java.util.Optional;
  * @param initialized   whether the revision has once reached its initial scale
  * @param recent        recent decisions, for the scale-down delay (a max over that window)
  * @param burstPeak     model-aware: replicas the arrivals of the latest burst needed
- * @param burstSeen     model-aware: when that burst was last seen (panic mode)
+ * @param burstSeen     model-aware: when a burst was last seen (a panic, or a need over the panic threshold)
  */
 public record DeciderState(
         Optional<Instant> panicSince,
@@ -37,7 +37,8 @@ public record DeciderState(
 
     /** A new revision: not panicking, not yet at its initial scale. */
     public static DeciderState initial() {
-        return new DeciderState(Optional.empty(), 0, Optional.empty(), Optional.empty(), false, List.of(), 0, Optional.empty());
+        return new DeciderState(Optional.empty(), 0, Optional.empty(), Optional.empty(), false, List.of(), 0,
+                Optional.empty());
     }
 
     /**

@@ -57,10 +57,7 @@ final class DefaultScaleDecider implements ScaleDecider {
             if (wanted > z.desiredStable()) {
                 d.reason = ScaleReason.PANIC_WINDOW;
             }
-            ModelAwareDemand demand = z.demand();
-            int ratcheted = z.modelAware()
-                    ? Math.min(z.maxUp(), z.replicasFor(Math.max(demand.burst(), demand.stable() - demand.backlogRate())))
-                    : wanted;
+            int ratcheted = z.modelAware() ? Math.min(z.maxUp(), z.replicasFor(z.demand().arrivals())) : wanted;
             if (ratcheted > d.maxPanicPods) {
                 d.maxPanicPods = ratcheted;
             } else if (wanted < d.maxPanicPods) {

@@ -22,7 +22,9 @@ final class ModelAwareRules {
             d.desired = s.current();
             d.reason = ScaleReason.STARTS_KEPT;
         }
-        if (!s.config().burstMemory().isZero()) {
+        // Only with arrivals: after a burst the concurrency windows carry the queue it built for a
+        // whole window, and remembering that would hold replicas for a backlog long served.
+        if (!s.config().burstMemory().isZero() && s.config().metric() == Metric.RPS) {
             burstMemory(s, z, now, d);
         }
         return surplus;

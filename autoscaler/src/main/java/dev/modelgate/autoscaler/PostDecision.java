@@ -14,62 +14,67 @@ final class PostDecision {
     }
 
     static ScaleDecision apply(RevisionSnapshot s, Instant now, ScaleDecision draft) {
-        AutoscalerConfig c = s.config();
-        DeciderState next = draft.next();
-        int desired = draft.desired();
-        ScaleReason reason = draft.reason();
-
-        boolean initialized = next.initialized() || s.ready() >= c.initialScale();
-        next = next.withInitialized(initialized);
-        int min = c.minScale();
-        boolean initialBinds = !initialized && c.initialScale() > min;
-        if (initialBinds) {
-            min = c.initialScale();
-        }
-        if (desired < min) {
-            desired = min;
-            reason = initialBinds ? ScaleReason.INITIAL_SCALE : ScaleReason.MIN_SCALE;
-        }
-        if (c.maxScale() > 0 && desired > c.maxScale()) {
-            desired = c.maxScale();
-            reason = ScaleReason.MAX_SCALE;
-        }
-
-        boolean scaleToZero = false;
-        if (desired == 0) {
-            Optional<Instant> zeroSince = next.zeroSince().or(() -> Optional.of(now));
-            next = next.withZeroSince(zeroSince);
-            if (!c.enableScaleToZero()) {
-                desired = 1;
-                reason = ScaleReason.SCALE_TO_ZERO_DISABLED;
-            } else if (s.current() > 0) {
-                Instant activeUntil = next.activeSince().map(a -> a.plus(c.stableWindow())).orElse(now);
-                Instant inactive = zeroSince.get().isAfter(activeUntil) ? zeroSince.get() : activeUntil;
-                if (now.isBefore(activeUntil)) {
-                    desired = 1;
-                    reason = ScaleReason.ACTIVE_TOO_SHORT;
-                } else if (now.isBefore(inactive.plus(c.scaleToZeroGracePeriod()))) {
-                    desired = 1;
-                    reason = ScaleReason.GRACE_PERIOD;
-                } else {
-                    reason = ScaleReason.SCALE_TO_ZERO;
-                    scaleToZero = true;
-                }
-            } else {
-                reason = ScaleReason.SCALE_TO_ZERO;
-            }
-        } else {
-            next = next.withZeroSince(Optional.empty());
-        }
-
-        boolean activation = s.current() == 0 && desired > 0;
+        Step step = bounds(s, draft);
+        step = step.desired() == 0 ? zero(s, now, step) : step.with(step.next().withZeroSince(Optional.empty()));
+        DeciderState next = step.next();
+        boolean activation = s.current() == 0 && step.desired() > 0;
         if (activation || (next.activeSince().isEmpty() && s.current() > 0)) {
             next = next.withActiveSince(Optional.of(now));
         }
-        if (desired == 0) {
+        if (step.desired() == 0) {
             next = next.withActiveSince(Optional.empty());
         }
-        return new ScaleDecision(desired, draft.mode(), draft.excessBurstCapacity(), reason, draft.detail(),
-                draft.stableValue(), draft.panicValue(), draft.targetPerReplica(), activation, scaleToZero, next);
+        return new ScaleDecision(step.desired(), draft.mode(), draft.excessBurstCapacity(), step.reason(),
+                draft.detail(), draft.stableValue(), draft.panicValue(), draft.targetPerReplica(), activation,
+                step.scaleToZero(), next);
+    }
+
+    /** Initial scale until the revision first reaches it, then min-scale; max-scale (0 is unbounded). */
+    private static Step bounds(RevisionSnapshot s, ScaleDecision draft) {
+        AutoscalerConfig c = s.config();
+        boolean initialized = draft.next().initialized() || s.ready() >= c.initialScale();
+        DeciderState next = draft.next().withInitialized(initialized);
+        boolean initialBinds = !initialized && c.initialScale() > c.minScale();
+        int min = initialBinds ? c.initialScale() : c.minScale();
+        if (draft.desired() < min) {
+            return new Step(min, initialBinds ? ScaleReason.INITIAL_SCALE : ScaleReason.MIN_SCALE, false, next);
+        }
+        if (c.maxScale() > 0 && draft.desired() > c.maxScale()) {
+            return new Step(c.maxScale(), ScaleReason.MAX_SCALE, false, next);
+        }
+        return new Step(draft.desired(), draft.reason(), false, next);
+    }
+
+    /**
+     * A zero decision: kept at one while scale to zero is off, while the revision has been active
+     * for less than a stable window, then for the grace period counted from the later of that and
+     * the first zero decision; zero after.
+     */
+    private static Step zero(RevisionSnapshot s, Instant now, Step step) {
+        AutoscalerConfig c = s.config();
+        Instant zeroSince = step.next().zeroSince().orElse(now);
+        DeciderState next = step.next().withZeroSince(Optional.of(zeroSince));
+        if (!c.enableScaleToZero()) {
+            return new Step(1, ScaleReason.SCALE_TO_ZERO_DISABLED, false, next);
+        }
+        if (s.current() == 0) {
+            return new Step(0, ScaleReason.SCALE_TO_ZERO, false, next);
+        }
+        Instant activeUntil = next.activeSince().map(a -> a.plus(c.stableWindow())).orElse(now);
+        Instant inactive = zeroSince.isAfter(activeUntil) ? zeroSince : activeUntil;
+        if (now.isBefore(activeUntil)) {
+            return new Step(1, ScaleReason.ACTIVE_TOO_SHORT, false, next);
+        }
+        if (now.isBefore(inactive.plus(c.scaleToZeroGracePeriod()))) {
+            return new Step(1, ScaleReason.GRACE_PERIOD, false, next);
+        }
+        return new Step(0, ScaleReason.SCALE_TO_ZERO, true, next);
+    }
+
+    /** The count, its reason, whether it parks the revision, and the state so far. */
+    private record Step(int desired, ScaleReason reason, boolean scaleToZero, DeciderState next) {
+        Step with(DeciderState state) {
+            return new Step(desired, reason, scaleToZero, state);
+        }
     }
 }

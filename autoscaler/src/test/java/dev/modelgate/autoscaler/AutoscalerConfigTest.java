@@ -15,8 +15,11 @@ class AutoscalerConfigTest {
     void defaultsAreKnativesForTheKpaKeys() {
         AutoscalerConfig c = AutoscalerConfig.defaults();
         assertThat(c.policy()).isEqualTo(ScalePolicy.MODEL_AWARE);
-        assertThat(c.metric()).isEqualTo(Metric.CONCURRENCY);
-        assertThat(c.targetPerReplica()).isEqualTo(100);
+        assertThat(c.metric()).isEqualTo(Metric.RPS);
+        assertThat(c.targetPerReplica()).isEqualTo(200);
+        AutoscalerConfig kpa = AutoscalerConfig.fromMap(Map.of("policy", "kpa"));
+        assertThat(kpa.metric()).isEqualTo(Metric.CONCURRENCY);
+        assertThat(kpa.targetPerReplica()).isEqualTo(100);
         assertThat(c.targetUtilization()).isEqualTo(0.7);
         assertThat(c.stableWindow()).isEqualTo(Duration.ofSeconds(60));
         assertThat(c.panicWindow()).isEqualTo(Duration.ofSeconds(6));
@@ -38,8 +41,9 @@ class AutoscalerConfigTest {
     }
 
     @Test
-    void rpsDefaultsToKnativesTwoHundredPerReplica() {
+    void theTargetDefaultFollowsTheMetricAsInKnative() {
         assertThat(AutoscalerConfig.fromMap(Map.of("metric", "rps")).targetPerReplica()).isEqualTo(200);
+        assertThat(AutoscalerConfig.fromMap(Map.of("metric", "concurrency")).targetPerReplica()).isEqualTo(100);
     }
 
     @Test
@@ -98,7 +102,7 @@ class AutoscalerConfigTest {
     @Test
     void batchingCapacityIsInstancesTimesBatchSizeAndNeedsALatencyForRps() {
         AutoscalerConfig concurrency = AutoscalerConfig.fromMap(Map.of("capacity-source", "batching",
-                "instances", 2, "max-batch-size", 8));
+                "metric", "concurrency", "instances", 2, "max-batch-size", 8));
         assertThat(concurrency.configuredCapacity()).isEqualTo(16);
         AutoscalerConfig rps = AutoscalerConfig.fromMap(Map.of("capacity-source", "batching", "metric", "rps",
                 "instances", 2, "max-batch-size", 8, "batch-latency", "80ms"));

@@ -12,8 +12,8 @@ class ModelAwareDeciderTest {
 
     @Test
     void batchingCapacityIsTheTarget() {
-        Revision r = new Revision(Map.of("capacity-source", "batching", "instances", 2, "max-batch-size", 4,
-                "target-utilization", 0.5));
+        Revision r = new Revision(Map.of("capacity-source", "batching", "metric", "concurrency", "instances", 2,
+                "max-batch-size", 4, "target-utilization", 0.5));
         r.load(0, 59, 20).replicas(5, 0);
         ScaleDecision d = r.decide(59);
         assertThat(d.targetPerReplica()).isEqualTo(4);
@@ -135,6 +135,12 @@ class ModelAwareDeciderTest {
         assertThat(held.reason()).isEqualTo(ScaleReason.BURST_MEMORY);
         // Three minutes after the last panic tick (panic ran to 140), memory is gone.
         assertThat(ours.run(201, 330, 5).desired()).isEqualTo(1);
+        // With the concurrency metric there is no burst memory: its windows carry the queue a burst
+        // built, and remembering that would hold replicas for a backlog long served.
+        Revision concurrency = Revision.modelAware("burst-memory", "3m", "metric", "concurrency");
+        concurrency.replicas(1, 0).run(0, 60, 5);
+        concurrency.run(61, 80, 60);
+        assertThat(concurrency.run(81, 200, 5).desired()).isEqualTo(1);
     }
 
     @Test

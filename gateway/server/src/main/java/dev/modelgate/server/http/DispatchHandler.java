@@ -2,13 +2,13 @@ package dev.modelgate.server.http;
 
 import dev.modelgate.api.ErrorKind;
 import dev.modelgate.api.InferenceException;
+import dev.modelgate.server.netty.ByteBufBytes;
 import dev.modelgate.server.service.Headers;
 import dev.modelgate.server.service.RequestContext;
 import dev.modelgate.server.service.RequestIds;
-import dev.modelgate.server.service.SharedBytes;
-import dev.modelgate.server.netty.ByteBufBytes;
 import dev.modelgate.server.service.RequestObserver;
 import dev.modelgate.server.service.RequestRecord;
+import dev.modelgate.server.service.SharedBytes;
 import dev.modelgate.server.service.Traceparent;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
@@ -29,6 +29,7 @@ import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
@@ -138,7 +139,7 @@ final class DispatchHandler extends SimpleChannelInboundHandler<FullHttpRequest>
     }
 
     private CompletableFuture<RestResponse> route(FullHttpRequest request, RequestContext context,
-            java.util.concurrent.Executor eventLoop) {
+            Executor eventLoop) {
         String method = request.method().name();
         String path = request.uri();
         RouteTable.Match<RestEndpoint> match = routes.match(method, path);

@@ -192,7 +192,11 @@ final class RemoteBackend implements AutoCloseable {
             this.deadline = deadline;
             this.slot = slot;
             long left = deadline - clock.getAsLong();
-            ScheduledFuture<?> timer = timers.schedule(this::expire, Math.max(0, left),
+            // A relayed request's deadline runs on its inbound event loop, like its exchange.
+            ScheduledExecutorService clockOn = outbound.raw() != null
+                    && outbound.raw().eventLoop() instanceof ScheduledExecutorService loop
+                    ? loop : timers;
+            ScheduledFuture<?> timer = clockOn.schedule(this::expire, Math.max(0, left),
                     TimeUnit.NANOSECONDS);
             result.whenComplete((ok, failure) -> {
                 timer.cancel(false);

@@ -5,8 +5,11 @@ import dev.modelgate.server.backend.RevisionBackend;
 import dev.modelgate.server.routing.RequestRoutingKeys;
 import dev.modelgate.server.routing.ServiceRoutes;
 import dev.modelgate.server.routing.TrafficDecision;
+import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * One service in a {@link TrafficSnapshot}: its spec, its routing compiled for the readiness seen
@@ -28,7 +31,7 @@ public final class CompiledService {
     /** Makes every revision's backend and compiles the routing over those ready now. */
     static CompiledService compile(ServiceSpec spec, RevisionBackends factory) {
         Map<String, RevisionBackend> backends = new LinkedHashMap<>();
-        java.util.Set<String> ready = new java.util.HashSet<>();
+        Set<String> ready = new HashSet<>();
         for (RevisionSpec revision : spec.revisions()) {
             RevisionBackend backend = factory.backend(spec.name(), revision);
             backends.put(revision.name(), backend);
@@ -37,7 +40,7 @@ public final class CompiledService {
             }
         }
         return new CompiledService(spec, ServiceRoutes.of(spec.name(), spec.traffic(), ready),
-                java.util.Collections.unmodifiableMap(backends));
+                Collections.unmodifiableMap(backends));
     }
 
     public ServiceSpec spec() {

@@ -97,12 +97,17 @@ public final class ServiceRouter implements InferenceService {
             return CompletableFuture.failedFuture(e);
         }
         TrafficDecision decision = target.decision();
+        if (request == null && !target.backend().relaysBytes()) {
+            // The snapshot changed since relaysUndecoded: this backend needs the decoded form.
+            return CompletableFuture.failedFuture(InferenceException.unavailable("service "
+                    + decision.service() + ": routing changed during the request (expected: retry)"));
+        }
         context.record().routed(decision.service(), decision.revision());
         // A shadow compares decoded answers, so a shadowed request is never relayed as bytes.
         RequestContext forwarded = target.shadow() == null ? context : context.withRawBody(null);
         CompletableFuture<InferenceResponse> answer = target.backend().infer(request, forwarded)
                 .thenApply(response -> response.as(decision.service(), decision.revision()));
-        if (target.shadow() != null) {
+        if (target.shadow() != null && request != null) {
             answer.thenAccept(primary -> mirror.mirror(decision.service(), decision.revision(),
                     decision.shadowRevision(), request, primary));
         }

@@ -34,8 +34,9 @@ import java.util.function.LongSupplier;
  * {@code replicas} block, a {@link ScaledRevision} (stats, loop, actuator, activator), plugged in
  * where the traffic layer makes backends ({@link #wrap}) and started once the registry confirms
  * the revision is live ({@link #retain}), so validating a spec that is then rejected starts
- * nothing. Owns one scheduler thread for every loop, the HTTP client that polls starting replicas,
- * the launcher of local replica processes and the remote backends that reach them.
+ * nothing. Owns one scheduler thread for every loop and, once a revision has local replicas, the
+ * HTTP client that polls starting replicas, the launcher of their processes and the remote
+ * backends that reach them (a gateway with no such revision starts none of these).
  */
 public final class Autoscaling implements AutoCloseable {
     private static final Duration RETIRE_AFTER = Duration.ofSeconds(10);
@@ -43,13 +44,15 @@ public final class Autoscaling implements AutoCloseable {
     private static final String NEXT = "\u0000next";
 
     private final ModelHost host;
+    private final Path repository;
+    private final List<String> replicaJvmOptions;
     private final Clock clock;
     private final LongSupplier nanos;
     private final Duration drainTimeout;
     private final ScheduledExecutorService scheduler;
-    private final HttpClient http;
-    private final ReplicaLauncher launcher;
-    private final RemoteBackends remote;
+    private HttpClient http;
+    private ReplicaLauncher launcher;
+    private RemoteBackends remote;
     private final Map<String, ScaledRevision> revisions = new LinkedHashMap<>();
     private final Map<String, ScalingMeters> meters = new LinkedHashMap<>();
     private volatile Runnable readinessListener = () -> { };
@@ -58,6 +61,8 @@ public final class Autoscaling implements AutoCloseable {
     private Autoscaling(ModelHost host, Path repository, Duration drainTimeout, List<String> replicaJvmOptions,
             Clock clock, LongSupplier nanos) {
         this.host = host;
+        this.repository = repository;
+        this.replicaJvmOptions = List.copyOf(replicaJvmOptions);
         this.clock = clock;
         this.nanos = nanos;
         this.drainTimeout = drainTimeout;
@@ -66,10 +71,16 @@ public final class Autoscaling implements AutoCloseable {
             thread.setDaemon(true);
             return thread;
         });
-        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
-        this.launcher = ReplicaLauncher.ofThisProcess(repository, replicaJvmOptions);
-        this.remote = new RemoteBackends(1, 1, 64 << 20, nanos);
-        remote.onReadinessChange(this::readinessChanged);
+    }
+
+    /** The launcher and the remote backends of local replicas, made with the first such revision. */
+    private synchronized void localReplicasSupport() {
+        if (launcher == null) {
+            launcher = ReplicaLauncher.ofThisProcess(repository, replicaJvmOptions);
+            http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+            remote = new RemoteBackends(1, 1, 64 << 20, nanos);
+            remote.onReadinessChange(this::readinessChanged);
+        }
     }
 
     /**
@@ -132,6 +143,7 @@ public final class Autoscaling implements AutoCloseable {
             return new ScaledRevision(service, spec, stats, target, loop(scale, target), scheduler, clock,
                     null, null, null, hosted);
         }
+        localReplicasSupport();
         LocalReplicaBackend local = new LocalReplicaBackend(service, spec, remote);
         LocalReplicas[] holder = new LocalReplicas[1];
         LocalReplicas replicas = new LocalReplicas(launcher, spec.model(), spec.version(), scheduler, http,
@@ -165,14 +177,18 @@ public final class Autoscaling implements AutoCloseable {
 
     private void syncRemote() {
         List<RevisionSpec> specs = new ArrayList<>();
+        RemoteBackends backends;
         synchronized (this) {
+            backends = remote;
             for (ScaledRevision revision : revisions.values()) {
                 if (revision.local() != null) {
                     specs.addAll(revision.local().specs());
                 }
             }
         }
-        remote.sync(specs);
+        if (backends != null) {
+            backends.sync(specs);
+        }
     }
 
     private void readinessChanged() {
@@ -252,8 +268,8 @@ public final class Autoscaling implements AutoCloseable {
     }
 
     /** Children started and not yet seen to exit (tests). */
-    public int liveReplicaProcesses() {
-        return launcher.live();
+    public synchronized int liveReplicaProcesses() {
+        return launcher == null ? 0 : launcher.live();
     }
 
     private static String key(String service, String revision) {
@@ -272,7 +288,17 @@ public final class Autoscaling implements AutoCloseable {
         }
         all.forEach(ScaledRevision::close);
         scheduler.shutdownNow();
-        remote.close();
-        launcher.close();
+        RemoteBackends backends;
+        ReplicaLauncher children;
+        synchronized (this) {
+            backends = remote;
+            children = launcher;
+        }
+        if (backends != null) {
+            backends.close();
+        }
+        if (children != null) {
+            children.close();
+        }
     }
 }

@@ -34,7 +34,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The gateway's autoscaling end to end with real local replica processes on loopback: a load ramp
  * scales a revision's replicas up to its maximum and back down; a revision at zero holds its first
- * requests and answers every one once a replica is ready; a full activation buffer answers 503.
+ * requests and answers every one once a replica is ready; a full activation buffer answers 503;
+ * and load resizes an in-process version's instances ({@code instances:}) up and back down.
  * Short windows (6 s stable window, 1 s tick) keep it to a minute or two.
  */
 class AutoscalingIT {
@@ -52,6 +53,7 @@ class AutoscalingIT {
         model("slow", Duration.ofMillis(100));
         model("cold", Duration.ZERO);
         model("tiny", Duration.ZERO);
+        model("inproc", Duration.ofMillis(100));
         Map<String, Object> window = Map.of("policy", "kpa", "stable-window", "6s", "tick", "1s",
                 "target-per-replica", 1, "target-utilization", 1.0);
         Map<String, Object> ramp = new HashMap<>(window);
@@ -60,9 +62,14 @@ class AutoscalingIT {
         cold.putAll(Map.of("min", 0, "max", 1, "initial-scale", 0, "buffer", 16, "buffer-timeout", "90s"));
         Map<String, Object> tiny = new HashMap<>(window);
         tiny.putAll(Map.of("min", 0, "max", 1, "initial-scale", 0, "buffer", 1, "buffer-timeout", "90s"));
+        Map<String, Object> instances = new HashMap<>(window);
+        instances.putAll(Map.of("min", 1, "max", 3));
+        Map<String, Object> inproc = Map.of("name", "inproc", "revisions", List.of(Map.of("name", "v1",
+                "model", "inproc", "version", 1, "instances", instances)),
+                "traffic", Map.of("weights", Map.of("v1", 100)));
         Map<String, Object> values = new HashMap<>(Map.of("model-repository", repo.toString(),
                 "http-port", 0, "admin-port", 0, "bind-address", "127.0.0.1", "services", List.of(
-                        service("slow", ramp), service("cold", cold), service("tiny", tiny))));
+                        service("slow", ramp), service("cold", cold), service("tiny", tiny), inproc)));
         server = Modelgate.start(ServerConfig.from(values, repo, "test"),
                 RuntimeRegistry.of(List.of(new FakeRuntimeProvider())));
         server.loaded().join();
@@ -129,6 +136,36 @@ class AutoscalingIT {
                 && scale("slow").get("pending").asInt() == 0);
         assertThat(statuses.keySet()).as("every status seen under load: %s", statuses).containsOnly(200);
         assertThat(scale("slow").get("state").asText()).isEqualTo("ready");
+    }
+
+    @Test
+    void loadScalesAnInProcessVersionsInstancesUpAndBackDown() throws Exception {
+        await().atMost(Duration.ofSeconds(30)).until(() -> scale("inproc").get("ready").asInt() == 1);
+        AtomicBoolean running = new AtomicBoolean(true);
+        Map<Integer, Integer> statuses = new ConcurrentHashMap<>();
+        ExecutorService clients = Executors.newFixedThreadPool(6);
+        try {
+            for (int i = 0; i < 6; i++) {
+                clients.execute(() -> {
+                    while (running.get()) {
+                        statuses.merge(infer("inproc").join().statusCode(), 1, Integer::sum);
+                    }
+                });
+            }
+            await().atMost(Duration.ofSeconds(60)).until(() -> instances("inproc") == 3);
+        } finally {
+            running.set(false);
+            clients.shutdown();
+        }
+        await().atMost(Duration.ofSeconds(60)).until(() -> instances("inproc") == 1);
+        assertThat(statuses.keySet()).as("statuses: %s", statuses).containsOnly(200);
+        assertThat(scale("inproc").get("kind").asText()).isEqualTo("instances");
+    }
+
+    private static int instances(String model) throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.adminPort()
+                + "/admin/models/" + model + "/versions/1/instances")).build();
+        return JSON.readTree(http.send(request, HttpResponse.BodyHandlers.ofString()).body()).get("instances").asInt();
     }
 
     @Test

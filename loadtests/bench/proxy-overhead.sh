@@ -4,12 +4,17 @@
 # One backend, two `modelgate runtime` servers serving examples/model-repository (iris), reached
 #   direct    the first runtime server itself (no proxy),
 #   modelgate `modelgate serve` with a service whose revisions v1/v2 are those servers as remote
-#             endpoints, weights 90/10,
+#             endpoints, weights 90/10, split by `routing-key: {header: x-user-id}`,
 #   nginx     an upstream of both servers, weight 9/1, keepalive to the upstream,
 #   haproxy   a backend of both servers, weight 90/10, http-reuse always,
 # each at open-loop 500 and 2000 req/s and closed loop at concurrency 64 (saturation), driven by
-# loadtests/modelgate-load. Proxy and backend CPU (utime+stime of every process of each, from
-# /proc/<pid>/stat) is sampled every 100 ms and cut to the generator's measured window.
+# loadtests/modelgate-load. Every generator run sends `--key-header x-user-id` (a distinct value per
+# request) to every target: Modelgate's split then needs nothing from the body, so it takes the
+# undecoded relay (docs/architecture.md, "What the undecoded relay skips"); without the header its
+# split would look for the body's `id` and so decode every request. nginx, HAProxy and the runtime
+# servers ignore the header, so all four targets see the same requests. Proxy and backend CPU
+# (utime+stime of every process of each, from /proc/<pid>/stat) is sampled every 100 ms and cut to
+# the generator's measured window.
 # Everything listens on 127.0.0.1 and is stopped on exit. About 3.5 minutes at 10 s per case.
 # Raw results: target/bench/proxy-overhead/; the table is printed at the end (and summary.md).
 set -euo pipefail
@@ -76,6 +81,7 @@ services:
       - {name: v2, model: iris, version: 2, endpoints: ["http://127.0.0.1:$b"]}
     traffic:
       weights: {v1: 90, v2: 10}
+      routing-key: {header: x-user-id}   # with --key-header below: routed from headers, relayed undecoded
 EOF
 java ${MODELGATE_JAVA_OPTS:-} "-Xlog:gc:file=$out/modelgate-gc.log" -jar "$jar" serve --model-repository examples/model-repository \
   --config "$out/run/modelgate.yaml" --http-port $mg --grpc-port 0 --admin-port $mg_admin > "$out/modelgate.log" 2>&1 &
@@ -185,7 +191,7 @@ run_case() { # TARGET CASE GENERATOR-ARGS...
   python3 "$out/run/sampler.py" "$out/$target-$name.cpu" "${proxy[$target]}" "$backend" &
   local sampler=$!
   loadtests/modelgate-load --url "${url[$target]}" --model iris --input "$out/run/request.json" \
-    --split-header "${split[$target]}" --duration "${secs}s" --warmup 2s \
+    --key-header x-user-id --split-header "${split[$target]}" --duration "${secs}s" --warmup 2s \
     --json "$out/$target-$name.json" "$@" > "$out/$target-$name.txt" 2>&1
   echo "$EPOCHREALTIME" > "$out/$target-$name.end"
   sleep 0.3; kill "$sampler"; wait "$sampler" 2>/dev/null || true
@@ -196,7 +202,7 @@ for target in direct modelgate nginx haproxy; do
   # Unmeasured warm-up of the proxy (the JVM's JIT, connection pools); 4 s left Modelgate's JIT
   # still compiling through the 500/s case.
   loadtests/modelgate-load --url "${url[$target]}" --model iris --input "$out/run/request.json" \
-    --concurrency 32 --duration 10s > "$out/$target-warmup.txt" 2>&1
+    --key-header x-user-id --concurrency 32 --duration 10s > "$out/$target-warmup.txt" 2>&1
   run_case "$target" r500 --rate 500
   run_case "$target" r2000 --rate 2000
   run_case "$target" c64 --concurrency 64

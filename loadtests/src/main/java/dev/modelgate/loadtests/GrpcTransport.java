@@ -23,6 +23,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * {@code ModelInfer} over a few plaintext HTTP/2 channels, used round-robin; each channel is one
@@ -34,6 +35,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * without being parsed: the generator measures the server, not protobuf. Outcomes: {@code OK} is
  * a success (HTTP 200 in the report), other codes count by name; a deadline that is the
  * exchange's own is a {@code timeout}, a refused connection {@code connect}, a broken one {@code io}.
+ * A key header, when given, is call metadata with the next value of a counter, as on HTTP.
  */
 final class GrpcTransport implements Transport {
     private static final int MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
@@ -43,15 +45,20 @@ final class GrpcTransport implements Transport {
     private final Clock clock;
     private final byte[] body;
     private final Metadata.Key<String> splitKey;
+    /** The key header's metadata key, or {@code null} for none. */
+    private final Metadata.Key<String> keyKey;
+    private final AtomicLong nextKey = new AtomicLong();
     private final List<ManagedChannel> channels;
     private final AtomicInteger next = new AtomicInteger();
     private final Set<Call> inFlight = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
 
-    private GrpcTransport(Clock clock, byte[] body, String splitHeader, List<ManagedChannel> channels) {
+    private GrpcTransport(Clock clock, byte[] body, String splitHeader, String keyHeader,
+            List<ManagedChannel> channels) {
         this.clock = clock;
         this.body = body;
         this.splitKey = Metadata.Key.of(splitHeader, Metadata.ASCII_STRING_MARSHALLER);
+        this.keyKey = keyHeader == null ? null : Metadata.Key.of(keyHeader, Metadata.ASCII_STRING_MARSHALLER);
         this.channels = channels;
     }
 
@@ -61,14 +68,15 @@ final class GrpcTransport implements Transport {
      *
      * @param channelCount how many channels (connections) to spread calls over
      * @param splitHeader the response header (metadata key) whose value each outcome carries
+     * @param keyHeader the metadata key given a distinct value per call, or {@code null}
      */
     static GrpcTransport create(Clock clock, URI target, RequestPayload payload, int channelCount,
-            String splitHeader) {
+            String splitHeader, String keyHeader) {
         List<ManagedChannel> channels = new ArrayList<>();
         for (int i = 0; i < channelCount; i++) {
             channels.add(channel(target));
         }
-        return new GrpcTransport(clock, payload.bodyUnsafe(), splitHeader, List.copyOf(channels));
+        return new GrpcTransport(clock, payload.bodyUnsafe(), splitHeader, keyHeader, List.copyOf(channels));
     }
 
     /** A plaintext channel to {@code target}'s host and port; callbacks run on its I/O thread. */
@@ -92,7 +100,11 @@ final class GrpcTransport implements Transport {
         Call listener = new Call(exchange);
         inFlight.add(listener);
         try {
-            call.start(listener, new Metadata());
+            Metadata metadata = new Metadata();
+            if (keyKey != null) {
+                metadata.put(keyKey, Long.toString(nextKey.getAndIncrement()));
+            }
+            call.start(listener, metadata);
             call.request(1);
             call.sendMessage(body);
             call.halfClose();

@@ -7,6 +7,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Pattern;
 
 /**
@@ -25,19 +27,30 @@ import java.util.regex.Pattern;
  * @param jsonReport where to write the JSON report, or {@code null}
  * @param htmlReport where to write the HTML report, or {@code null}
  * @param splitHeader the response header to split answers by
+ * @param keyHeader a request header (gRPC: metadata key) given a distinct value per request, so that a
+ *        gateway splitting by {@code routing-key: {header: ...}} routes from headers alone; or {@code null}
  * @param warmupNanos unmeasured lead-in
  * @param limits the bounds of the run
  * @param seed seed of the generated data
  */
 record LoadConfig(URI target, Protocol protocol, String model, ArrivalSchedule schedule, int concurrency, int connections, Path input,
-        int batch, boolean binary, Path jsonReport, Path htmlReport, String splitHeader, long warmupNanos,
-        RunLimits limits, long seed) {
+        int batch, boolean binary, Path jsonReport, Path htmlReport, String splitHeader, String keyHeader,
+        long warmupNanos, RunLimits limits, long seed) {
 
     static final int DEFAULT_OPEN_CONNECTIONS = 64;
     /** gRPC multiplexes calls on each connection; a few connections spread them over the server's I/O threads. */
     static final int DEFAULT_GRPC_CHANNELS = 4;
     private static final Pattern MODEL_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
     private static final Pattern HEADER_NAME = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
+    /** What grpc-java accepts as a metadata key (it lowercases the name first). */
+    private static final Pattern GRPC_KEY = Pattern.compile("[0-9A-Za-z_.-]+");
+    /**
+     * Headers the transports set themselves (HTTP/1.1 and HTTP/2 framing, the binary extension);
+     * a key header of one of these names would break the request or be dropped silently.
+     */
+    private static final Set<String> OWN_HEADERS = Set.of("host", "content-type", "content-length", "connection",
+            "transfer-encoding", "te", "user-agent",
+            RequestPayload.INFERENCE_HEADER_CONTENT_LENGTH.toLowerCase(Locale.ROOT));
     private static final Pattern IPV4 = Pattern.compile("(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})");
 
     /** How requests travel. */
@@ -54,7 +67,8 @@ record LoadConfig(URI target, Protocol protocol, String model, ArrivalSchedule s
      */
     record Options(String url, String model, Double rate, String schedule, Integer concurrency, Integer connections,
             Path input, Integer batch, boolean binary, Path json, Path html, String splitHeader, String warmup,
-            Long requests, String duration, String timeout, Integer maxOutstanding, Long seed, String protocol) {
+            Long requests, String duration, String timeout, Integer maxOutstanding, Long seed, String protocol,
+            String keyHeader) {
     }
 
     /** Validates {@code options}, reporting every problem at once. */
@@ -121,6 +135,7 @@ record LoadConfig(URI target, Protocol protocol, String model, ArrivalSchedule s
         } else if (grpc && splitHeader.toLowerCase(Locale.ROOT).endsWith("-bin")) {
             problems.add("split-header: " + splitHeader + " (expected: a text header; gRPC -bin headers are binary)");
         }
+        keyHeader(o.keyHeader(), grpc, problems);
         if (grpc && o.binary()) {
             problems.add("binary: true (expected: not with gRPC, which always sends raw_input_contents)");
         }
@@ -133,7 +148,24 @@ record LoadConfig(URI target, Protocol protocol, String model, ArrivalSchedule s
         }
         RunLimits limits = new RunLimits(requests, duration, timeout, maxOutstanding, 1_000_000L);
         return new LoadConfig(target, protocol, o.model(), schedule, concurrency, connections, o.input(), batch, o.binary(),
-                o.json(), o.html(), splitHeader, warmup, limits, o.seed() == null ? 42 : o.seed());
+                o.json(), o.html(), splitHeader, o.keyHeader(), warmup, limits, o.seed() == null ? 42 : o.seed());
+    }
+
+    private static void keyHeader(String name, boolean grpc, List<String> problems) {
+        if (name == null) {
+            return;
+        }
+        String lower = name.toLowerCase(Locale.ROOT);
+        if (!HEADER_NAME.matcher(name).matches()) {
+            problems.add("key-header: " + name + " (expected: an HTTP header name)");
+        } else if (OWN_HEADERS.contains(lower)) {
+            problems.add("key-header: " + name + " (expected: a header the generator does not set itself, not one of "
+                    + new TreeSet<>(OWN_HEADERS) + ")");
+        } else if (grpc && (!GRPC_KEY.matcher(name).matches() || lower.endsWith("-bin")
+                || lower.startsWith("grpc-"))) {
+            problems.add("key-header: " + name + " (expected: a gRPC text metadata key of letters, digits, '_', '-',"
+                    + " '.', not ending in -bin nor starting with grpc-)");
+        }
     }
 
     /** {@code --protocol} if given, else the URL's scheme ({@code grpc://} means gRPC). */

@@ -33,8 +33,10 @@ final class LoadRun {
 
     private static Transport transport(LoadConfig config, RequestPayload payload, Clock clock) {
         return config.protocol() == LoadConfig.Protocol.GRPC
-                ? GrpcTransport.create(clock, config.target(), payload, config.connections(), config.splitHeader())
-                : NettyTransport.create(clock, config.target(), payload, config.connections(), config.splitHeader());
+                ? GrpcTransport.create(clock, config.target(), payload, config.connections(), config.splitHeader(),
+                        config.keyHeader())
+                : NettyTransport.create(clock, config.target(), payload, config.connections(), config.splitHeader(),
+                        config.keyHeader());
     }
 
     static RequestPayload payload(LoadConfig config) {

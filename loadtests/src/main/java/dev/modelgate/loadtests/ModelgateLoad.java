@@ -56,6 +56,9 @@ public final class ModelgateLoad implements Callable<Integer> {
     Integer maxOutstanding;
     @Option(names = "--split-header", description = "Response header to split answers by (default: x-modelgate-revision)")
     String splitHeader;
+    @Option(names = "--key-header", description = "Request header (gRPC: metadata) given a distinct value per request,"
+            + " e.g. the header of a routing-key: {header: NAME} split (default: none)")
+    String keyHeader;
     @Option(names = "--seed", description = "Seed of generated input data (default: 42)")
     Long seed;
     @Option(names = "--json", description = "Write the report as JSON to FILE")
@@ -95,7 +98,7 @@ public final class ModelgateLoad implements Callable<Integer> {
     public Integer call() throws Exception {
         LoadConfig config = LoadConfig.from(new LoadConfig.Options(url, model, rate, schedule, concurrency,
                 connections, input, batch, binary, json, html, splitHeader, warmup, requests, duration, timeout,
-                maxOutstanding, seed, protocol));
+                maxOutstanding, seed, protocol, keyHeader));
         LoadReport report = LoadRun.execute(config, Clock.system());
         PrintWriter out = spec.commandLine().getOut();
         out.print(ConsoleReport.render(report));

@@ -25,6 +25,7 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.util.AsciiString;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.net.URI;
 import java.util.ArrayDeque;
@@ -33,6 +34,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * HTTP/1.1 keep-alive client over a bounded pool of NIO connections. One request per connection
@@ -40,6 +42,11 @@ import java.util.concurrent.TimeUnit;
  * clocks running, and a connection is opened for each waiting request until the pool is full.
  * Expired requests are ended as timeouts wherever they are: queued (a sweeper), in flight (a
  * timer that also closes the connection, whose answer can no longer be matched) or at close.
+ *
+ * <p>With a key header, every request carries it with the next value of one counter of this
+ * transport, rendered by {@link Long#toString(long)}: distinct per request at the cost of one short
+ * string, so that a gateway that splits by that header routes from headers alone (its undecoded
+ * relay) and still spreads the keys over its weights.
  *
  * <p>Pool state is a few fields under one lock, touched briefly from the pacing thread and the
  * I/O threads; all channel work happens on the channel's event loop.
@@ -55,6 +62,9 @@ final class NettyTransport implements Transport {
     private final ByteBuf body;
     private final HttpHeaders headers;
     private final String splitHeader;
+    /** The key header's name, or {@code null} for none. */
+    private final AsciiString keyHeader;
+    private final AtomicLong nextKey = new AtomicLong();
     private final int maxConnections;
     private final EventLoopGroup group;
     private final Bootstrap bootstrap;
@@ -69,7 +79,7 @@ final class NettyTransport implements Transport {
     private volatile boolean closed;
 
     private NettyTransport(Clock clock, URI target, RequestPayload payload, int maxConnections, String splitHeader,
-            int ioThreads) {
+            String keyHeader, int ioThreads) {
         this.clock = clock;
         this.host = target.getHost().startsWith("[") ? target.getHost().substring(1, target.getHost().length() - 1)
                 : target.getHost();
@@ -85,6 +95,7 @@ final class NettyTransport implements Transport {
             headers.set(RequestPayload.INFERENCE_HEADER_CONTENT_LENGTH, payload.inferenceHeaderLength());
         }
         this.splitHeader = splitHeader;
+        this.keyHeader = keyHeader == null ? null : AsciiString.cached(keyHeader);
         this.maxConnections = maxConnections;
         this.group = new MultiThreadIoEventLoopGroup(ioThreads, NioIoHandler.newFactory());
         this.bootstrap = new Bootstrap().group(group).channel(NioSocketChannel.class)
@@ -105,11 +116,12 @@ final class NettyTransport implements Transport {
      *
      * @param maxConnections the most connections open at once
      * @param splitHeader the response header whose value each outcome carries
+     * @param keyHeader the request header given a distinct value per request, or {@code null}
      */
     static NettyTransport create(Clock clock, URI target, RequestPayload payload, int maxConnections,
-            String splitHeader) {
+            String splitHeader, String keyHeader) {
         int ioThreads = Math.max(1, Math.min(maxConnections, Runtime.getRuntime().availableProcessors()));
-        return new NettyTransport(clock, target, payload, maxConnections, splitHeader, ioThreads);
+        return new NettyTransport(clock, target, payload, maxConnections, splitHeader, keyHeader, ioThreads);
     }
 
     @Override
@@ -263,6 +275,9 @@ final class NettyTransport implements Transport {
             DefaultFullHttpRequest request = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST,
                     payload.path(), body.duplicate());
             request.headers().set(headers);
+            if (keyHeader != null) {
+                request.headers().set(keyHeader, Long.toString(nextKey.getAndIncrement()));
+            }
             channel.writeAndFlush(request).addListener(f -> {
                 if (!f.isSuccess()) {
                     channel.close();

@@ -22,6 +22,9 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -31,7 +34,8 @@ import java.util.function.LongFunction;
 /**
  * An in-JVM OIP gRPC server on 127.0.0.1:0: {@code ModelMetadata} for iris, and {@code ModelInfer}
  * answered after a fixed delay (stalled until a window's end when due inside it), with a status
- * and a split header chosen by the request's number (from 0).
+ * and a split header chosen by the request's number (from 0); it can record the value of one
+ * request metadata key on every {@code ModelInfer} call.
  */
 final class FakeGrpcInferenceServer implements AutoCloseable {
     private static final Context.Key<Long> NUMBER = Context.key("request-number");
@@ -46,6 +50,9 @@ final class FakeGrpcInferenceServer implements AutoCloseable {
     private volatile LongFunction<Status> status = n -> Status.OK;
     private volatile LongFunction<String> revision = n -> null;
     private volatile ModelInferRequest last;
+    private volatile Metadata.Key<String> recordedKey;
+    /** The recorded key's value on each ModelInfer call in arrival order, {@code null} where absent. */
+    private final List<String> recorded = Collections.synchronizedList(new ArrayList<>());
 
     private FakeGrpcInferenceServer() {
         server = NettyServerBuilder.forAddress(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))
@@ -85,6 +92,18 @@ final class FakeGrpcInferenceServer implements AutoCloseable {
         return this;
     }
 
+    /** Records the value of request metadata key {@code name} on every ModelInfer call from now on. */
+    FakeGrpcInferenceServer recordHeader(String name) {
+        recordedKey = Metadata.Key.of(name, Metadata.ASCII_STRING_MARSHALLER);
+        return this;
+    }
+
+    List<String> recordedHeaders() {
+        synchronized (recorded) {
+            return new ArrayList<>(recorded);
+        }
+    }
+
     long requests() {
         return requests.get();
     }
@@ -113,6 +132,10 @@ final class FakeGrpcInferenceServer implements AutoCloseable {
                 return next.startCall(call, headers);
             }
             long n = requests.getAndIncrement();
+            Metadata.Key<String> key = recordedKey;
+            if (key != null) {
+                recorded.add(headers.get(key));
+            }
             String value = revision.apply(n);
             ServerCall<Q, R> tagged = new ForwardingServerCall.SimpleForwardingServerCall<>(call) {
                 private boolean headersSent;

@@ -24,6 +24,9 @@ import io.netty.handler.codec.http.HttpVersion;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongFunction;
@@ -33,7 +36,7 @@ import java.util.function.LongFunction;
  * {@code POST /v2/models/{m}/infer} with a small inference response after a fixed delay, can
  * stall every answer due in a window until the window ends, answers statuses and split-header
  * values by request number, serves {@code GET /v2/models/{m}} metadata, and keeps the last
- * request for inspection.
+ * request, and every value of one chosen request header, for inspection.
  */
 final class FakeInferenceServer implements AutoCloseable {
     private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
@@ -48,6 +51,9 @@ final class FakeInferenceServer implements AutoCloseable {
     private volatile byte[] lastBody = new byte[0];
     private volatile String lastContentType;
     private volatile String lastHeaderLength;
+    private volatile String recordedHeader;
+    /** The recorded header's value on each infer request in arrival order, {@code null} where absent. */
+    private final List<String> recorded = Collections.synchronizedList(new ArrayList<>());
 
     private FakeInferenceServer() throws InterruptedException {
         server = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
@@ -93,6 +99,18 @@ final class FakeInferenceServer implements AutoCloseable {
         return this;
     }
 
+    /** Records the value of request header {@code name} on every infer request from now on. */
+    FakeInferenceServer recordHeader(String name) {
+        this.recordedHeader = name;
+        return this;
+    }
+
+    List<String> recordedHeaders() {
+        synchronized (recorded) {
+            return new ArrayList<>(recorded);
+        }
+    }
+
     long requests() {
         return requests.get();
     }
@@ -131,6 +149,10 @@ final class FakeInferenceServer implements AutoCloseable {
             lastBody = ByteBufUtil.getBytes(request.content());
             lastContentType = request.headers().get(HttpHeaderNames.CONTENT_TYPE);
             lastHeaderLength = request.headers().get(RequestPayload.INFERENCE_HEADER_CONTENT_LENGTH);
+            String header = recordedHeader;
+            if (header != null) {
+                recorded.add(request.headers().get(header));
+            }
             String model = uri.substring("/v2/models/".length(), uri.length() - "/infer".length());
             FullHttpResponse response = response(status.apply(n), "{\"model_name\":\"" + model
                     + "\",\"id\":\"" + n + "\",\"outputs\":[{\"name\":\"label\",\"shape\":[1],\"datatype\":\"INT64\","

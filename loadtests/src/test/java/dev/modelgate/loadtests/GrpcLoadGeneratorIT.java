@@ -94,6 +94,17 @@ class GrpcLoadGeneratorIT {
     }
 
     @Test
+    void givesEveryCallADistinctKeyMetadataValue() throws Exception {
+        server.recordHeader("x-user-id");
+
+        LoadReport report = execute(options().rate(400.0).requests(200L).connections(2).keyHeader("x-user-id"));
+
+        assertThat(report.succeeded()).isEqualTo(200);
+        assertThat(server.recordedHeaders()).hasSize(200).doesNotContainNull().doesNotHaveDuplicates()
+                .allMatch(value -> value.matches("[0-9]+"));
+    }
+
+    @Test
     void timesOutFromTheIntendedSendTime() throws Exception {
         server.delay(2_000);
 
@@ -170,6 +181,7 @@ class GrpcLoadGeneratorIT {
         private String duration;
         private String warmup;
         private String timeout;
+        private String keyHeader;
 
         Options(String url) {
             this.url = url;
@@ -215,9 +227,14 @@ class GrpcLoadGeneratorIT {
             return this;
         }
 
+        Options keyHeader(String value) {
+            keyHeader = value;
+            return this;
+        }
+
         LoadConfig.Options build() {
             return new LoadConfig.Options(url, "iris", rate, null, null, connections, input, null, false, null, null,
-                    null, warmup, requests, duration, timeout, null, null, null);
+                    null, warmup, requests, duration, timeout, null, null, null, keyHeader);
         }
     }
 }

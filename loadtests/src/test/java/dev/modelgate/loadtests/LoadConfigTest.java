@@ -25,7 +25,7 @@ class LoadConfigTest {
     @Test
     void closedLoopUsesOneConnectionPerWorker() {
         LoadConfig config = LoadConfig.from(new LoadConfig.Options("http://localhost:9", "iris", null, null, 8, null,
-                null, null, false, null, null, null, null, 100L, null, null, null, null, null));
+                null, null, false, null, null, null, null, 100L, null, null, null, null, null, null));
 
         assertThat(config.openLoop()).isFalse();
         assertThat(config.concurrency()).isEqualTo(8);
@@ -60,7 +60,7 @@ class LoadConfigTest {
     void reportsEveryProblemAtOnce() {
         LoadConfig.Options bad = new LoadConfig.Options("https://example.com/x", "bad model", -1.0, null, null, 0,
                 Path.of("/nonexistent/request.json"), 2, false, null, null, "bad header", "soon", -5L, null, "0s",
-                0, null, null);
+                0, null, null, null);
 
         assertThatThrownBy(() -> LoadConfig.from(bad)).isInstanceOf(LoadTestException.Usage.class)
                 .extracting(Throwable::getMessage).asString().isEqualTo(String.join("\n",
@@ -90,7 +90,7 @@ class LoadConfigTest {
     @Test
     void closedLoopTakesNoSchedule() {
         assertThatThrownBy(() -> LoadConfig.from(new LoadConfig.Options("http://127.0.0.1:1", "m", 5.0, null, 2, 1,
-                null, null, false, null, null, null, null, 1L, null, null, null, null, null)))
+                null, null, false, null, null, null, null, 1L, null, null, null, null, null, null)))
                 .hasMessage("concurrency: 2 (expected: not with --rate or --schedule; --concurrency runs a closed loop)"
                         + "\nconnections: 1 (expected: >= concurrency 2)");
     }
@@ -123,14 +123,47 @@ class LoadConfigTest {
                 .hasMessage("protocol: quic (expected: http or grpc)");
     }
 
+    @Test
+    void keyHeaderIsOptionalAndKept() {
+        assertThat(LoadConfig.from(options("http://127.0.0.1:8080", 10.0, 10L, null, null)).keyHeader()).isNull();
+        assertThat(LoadConfig.from(keyHeader("http://127.0.0.1:8080", "X-User-Id")).keyHeader()).isEqualTo("X-User-Id");
+        assertThat(LoadConfig.from(keyHeader("grpc://127.0.0.1:8081", "x-user.id_2")).keyHeader())
+                .isEqualTo("x-user.id_2");
+    }
+
+    @Test
+    void keyHeaderIsValidatedLikeTheSplitHeader() {
+        assertThatThrownBy(() -> LoadConfig.from(keyHeader("http://127.0.0.1:8080", "bad header")))
+                .isInstanceOf(LoadTestException.Usage.class)
+                .hasMessage("key-header: bad header (expected: an HTTP header name)");
+        assertThatThrownBy(() -> LoadConfig.from(keyHeader("http://127.0.0.1:8080", "Content-Length")))
+                .hasMessage("key-header: Content-Length (expected: a header the generator does not set itself, not one"
+                        + " of [connection, content-length, content-type, host, inference-header-content-length, te,"
+                        + " transfer-encoding, user-agent])");
+        String grpcKey = " (expected: a gRPC text metadata key of letters, digits, '_', '-', '.',"
+                + " not ending in -bin nor starting with grpc-)";
+        assertThatThrownBy(() -> LoadConfig.from(keyHeader("grpc://127.0.0.1:8081", "x-user-bin")))
+                .hasMessage("key-header: x-user-bin" + grpcKey);
+        assertThatThrownBy(() -> LoadConfig.from(keyHeader("grpc://127.0.0.1:8081", "grpc-user")))
+                .hasMessage("key-header: grpc-user" + grpcKey);
+        assertThatThrownBy(() -> LoadConfig.from(keyHeader("grpc://127.0.0.1:8081", "x~user")))
+                .hasMessage("key-header: x~user" + grpcKey);
+        assertThat(LoadConfig.from(keyHeader("http://127.0.0.1:8080", "x~user")).keyHeader()).isEqualTo("x~user");
+    }
+
+    private static LoadConfig.Options keyHeader(String url, String name) {
+        return new LoadConfig.Options(url, "iris", 10.0, null, null, null, null, null, false, null, null, null,
+                null, 10L, null, null, null, null, null, name);
+    }
+
     private static LoadConfig.Options grpc(String url, String protocol, boolean binary) {
         return new LoadConfig.Options(url, "iris", 10.0, null, null, null, null, null, binary, null, null, null,
-                null, 10L, null, null, null, null, protocol);
+                null, 10L, null, null, null, null, protocol, null);
     }
 
     private static LoadConfig.Options options(String url, Double rate, Long requests, String duration,
             String schedule) {
         return new LoadConfig.Options(url, "iris", rate, schedule, null, null, null, null, false, null, null, null,
-                null, requests, duration, null, null, null, null);
+                null, requests, duration, null, null, null, null, null);
     }
 }

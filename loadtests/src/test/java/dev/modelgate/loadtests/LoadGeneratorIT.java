@@ -98,6 +98,26 @@ class LoadGeneratorIT {
     }
 
     @Test
+    void givesEveryRequestADistinctKeyHeaderValue() throws Exception {
+        server.recordHeader("x-user-id");
+
+        LoadReport report = execute(options().rate(400.0).requests(200L).connections(4).keyHeader("x-user-id"));
+
+        assertThat(report.succeeded()).isEqualTo(200);
+        assertThat(server.recordedHeaders()).hasSize(200).doesNotContainNull().doesNotHaveDuplicates()
+                .allMatch(value -> value.matches("[0-9]+"));
+    }
+
+    @Test
+    void sendsNoKeyHeaderUnlessAsked() throws Exception {
+        server.recordHeader("x-user-id");
+
+        execute(options().rate(400.0).requests(20L).connections(2));
+
+        assertThat(server.recordedHeaders()).hasSize(20).containsOnlyNulls();
+    }
+
+    @Test
     void countsErrorsByStatusAndKeepsThemOutOfTheLatency() throws Exception {
         server.delay(1).status(n -> n % 5 == 0 ? HttpResponseStatus.SERVICE_UNAVAILABLE
                 : n % 25 == 1 ? HttpResponseStatus.TOO_MANY_REQUESTS : HttpResponseStatus.OK);
@@ -213,6 +233,7 @@ class LoadGeneratorIT {
         private String duration;
         private String warmup;
         private String timeout;
+        private String keyHeader;
 
         OptionsBuilder(String url) {
             this.url = url;
@@ -273,9 +294,14 @@ class LoadGeneratorIT {
             return this;
         }
 
+        OptionsBuilder keyHeader(String value) {
+            keyHeader = value;
+            return this;
+        }
+
         LoadConfig.Options build() {
             return new LoadConfig.Options(url, "iris", rate, null, concurrency, connections, input, batch, binary,
-                    null, null, null, warmup, requests, duration, timeout, null, null, null);
+                    null, null, null, warmup, requests, duration, timeout, null, null, null, keyHeader);
         }
     }
 }

@@ -41,8 +41,18 @@ class ModelgateLoadTest {
     }
 
     @Test
+    void aBadKeyHeaderIsAUsageError() {
+        int status = run("--url", "http://127.0.0.1:1", "--model", "iris", "--rate", "10", "--requests", "1",
+                "--key-header", "Host");
+
+        assertThat(status).isEqualTo(ModelgateLoad.EXIT_USAGE);
+        assertThat(err.toString()).contains("  key-header: Host (expected: a header the generator does not set itself");
+    }
+
+    @Test
     void helpExitsZero() {
         assertThat(run("--help")).isZero();
-        assertThat(out.toString()).contains("modelgate-load", "--schedule", "--concurrency", "--binary", "--html");
+        assertThat(out.toString()).contains("modelgate-load", "--schedule", "--concurrency", "--binary", "--html",
+                "--key-header");
     }
 }

@@ -27,7 +27,7 @@ class ReportsTest {
         }
         recorder.recordOutcome(clock.nanoTime(), Outcome.failed(Outcome.Failure.TIMEOUT));
         LoadConfig config = LoadConfig.from(new LoadConfig.Options("http://127.0.0.1:8080", "iris", 100.0, null,
-                null, null, null, null, false, null, null, null, null, null, "2s", null, null, null, null));
+                null, null, null, null, false, null, null, null, null, null, "2s", null, null, null, null, null));
         RequestPayload payload = InferencePayloads.fromJson("iris",
                 "{\"inputs\":[{\"name\":\"a\",\"shape\":[1],\"datatype\":\"FP32\",\"data\":[1]}]}".getBytes(), false);
         report = LoadRun.report(config, payload, recorder.results());
@@ -98,7 +98,7 @@ class ReportsTest {
         LatencyRecorder recorder = new LatencyRecorder(new FakeClock(0), 0, MS);
         recorder.recordOutcome(0, Outcome.failed(Outcome.Failure.CONNECT));
         LoadReport empty = LoadRun.report(LoadConfig.from(new LoadConfig.Options("http://127.0.0.1:1", "m", null,
-                null, 2, null, null, null, false, null, null, null, null, 5L, null, null, null, null, null)),
+                null, 2, null, null, null, false, null, null, null, null, 5L, null, null, null, null, null, null)),
                 InferencePayloads.fromJson("m", "{\"inputs\":[{\"name\":\"a\"}]}".getBytes(), false), recorder.results());
 
         assertThat(ConsoleReport.render(empty)).contains("connect: 1", "no answers");

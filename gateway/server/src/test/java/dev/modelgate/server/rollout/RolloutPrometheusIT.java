@@ -81,7 +81,7 @@ class RolloutPrometheusIT {
     }
 
     @AfterAll
-    static void stop() throws Exception {
+    static void stop() {
         if (server != null) {
             server.close();
         }

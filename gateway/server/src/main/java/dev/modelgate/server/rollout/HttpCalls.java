@@ -84,11 +84,23 @@ final class HttpCalls {
             JsonNode data = JSON.readTree(body).path("data");
             JsonNode value = "scalar".equals(data.path("resultType").asText())
                     ? data.path("result") : data.path("result").path(0).path("value");
-            return value.isArray() && value.size() == 2 ? Double.parseDouble(value.get(1).asText())
-                    : Double.NaN;
+            return value.isArray() && value.size() == 2 ? sampleValue(value.get(1).asText()) : Double.NaN;
         } catch (Exception e) {
             return Double.NaN;
         }
+    }
+
+    /**
+     * Prometheus writes sample values as Go formats them: "NaN", "+Inf", "-Inf" and decimals;
+     * Java's parser knows "Infinity", not "Inf". An infinite p99 (the quantile in the +Inf bucket)
+     * must fail a {@code fail-above} check, not read as "no value".
+     */
+    private static double sampleValue(String text) {
+        return switch (text) {
+            case "+Inf", "Inf" -> Double.POSITIVE_INFINITY;
+            case "-Inf" -> Double.NEGATIVE_INFINITY;
+            default -> Double.parseDouble(text);
+        };
     }
 
     private static String describe(Throwable failure) {

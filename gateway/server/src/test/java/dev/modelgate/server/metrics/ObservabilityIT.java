@@ -11,9 +11,7 @@ import dev.modelgate.server.config.ServerConfig;
 import dev.modelgate.server.host.RuntimeRegistry;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
-import java.net.ServerSocket;
 import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -130,18 +128,8 @@ class ObservabilityIT {
 
     @Test
     void prometheusScrapesTheGatewayAndPromqlSeesBothRevisions(@TempDir Path work) throws Exception {
-        assumeTrue(Promtool.installed("prometheus"), "prometheus not installed (Debian package prometheus)");
-        int port = freePort();
-        Files.writeString(work.resolve("prometheus.yml"), "global:\n  scrape_interval: 1s\n"
-                + "  evaluation_interval: 1s\nscrape_configs:\n  - job_name: modelgate\n"
-                + "    static_configs:\n      - targets: ['127.0.0.1:" + server.adminPort() + "']\n");
-        Process prometheus = new ProcessBuilder("prometheus",
-                "--config.file=" + work.resolve("prometheus.yml"),
-                "--storage.tsdb.path=" + work.resolve("data"),
-                "--web.listen-address=127.0.0.1:" + port)
-                .redirectErrorStream(true).redirectOutput(work.resolve("prometheus.log").toFile()).start();
-        try {
-            awaitReady(port);
+        assumeTrue(PrometheusProcess.installed(), "prometheus not installed (Debian package prometheus)");
+        try (PrometheusProcess prometheus = PrometheusProcess.onFreePort(work).start(work, server.adminPort(), "1s")) {
             ScheduledExecutorService loader = Executors.newScheduledThreadPool(4);
             AtomicInteger sent = new AtomicInteger();
             // ~100 requests/s for 8 s: bounded, open loop.
@@ -156,51 +144,24 @@ class ObservabilityIT {
             Thread.sleep(8000);
             loader.shutdownNow();
             Thread.sleep(1500);
-            Map<String, Double> rate = query(port, "sum by (revision) (rate(modelgate_requests_total{service=\"clf\"}[6s]))");
-            Map<String, Double> p99 = query(port, "histogram_quantile(0.99, sum by (revision, le) "
+            Map<String, Double> rate = byRevision(prometheus, "sum by (revision) (rate(modelgate_requests_total{service=\"clf\"}[6s]))");
+            Map<String, Double> p99 = byRevision(prometheus, "histogram_quantile(0.99, sum by (revision, le) "
                     + "(rate(modelgate_request_duration_seconds_bucket{service=\"clf\"}[6s])))");
-            assertThat(rate).as(Files.readString(work.resolve("prometheus.log"))).containsOnlyKeys("stable", "canary");
+            assertThat(rate).as(prometheus.log()).containsOnlyKeys("stable", "canary");
             assertThat(rate.get("stable")).isBetween(20.0, 200.0);
             assertThat(rate.get("canary")).isPositive().isLessThan(rate.get("stable"));
             assertThat(p99).containsOnlyKeys("stable", "canary");
             assertThat(p99.values()).allSatisfy(v -> assertThat(v).isBetween(0.0005, 1.0));
             assertThat(p99.get("canary")).isGreaterThan(0.002);
-        } finally {
-            prometheus.destroy();
-            prometheus.waitFor(10, TimeUnit.SECONDS);
         }
     }
 
-    private static Map<String, Double> query(int port, String promql) throws Exception {
-        HttpResponse<String> response = get(port, "/api/v1/query?query="
-                + URLEncoder.encode(promql, StandardCharsets.UTF_8));
-        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+    private static Map<String, Double> byRevision(PrometheusProcess prometheus, String promql) throws Exception {
         Map<String, Double> values = new TreeMap<>();
-        for (JsonNode sample : JSON.readTree(response.body()).at("/data/result")) {
+        for (JsonNode sample : prometheus.query(promql).at("/data/result")) {
             values.put(sample.at("/metric/revision").asText(), sample.at("/value/1").asDouble());
         }
         return values;
-    }
-
-    private static void awaitReady(int port) throws Exception {
-        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (System.nanoTime() < until) {
-            try {
-                if (get(port, "/-/ready").statusCode() == 200) {
-                    return;
-                }
-            } catch (java.io.IOException e) {
-                // not listening yet
-            }
-            Thread.sleep(100);
-        }
-        throw new IllegalStateException("prometheus not ready on port " + port);
-    }
-
-    private static int freePort() throws Exception {
-        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
     }
 
     private static void load(int requests, int parallel) throws Exception {

@@ -17,4 +17,17 @@ class HttpCallsTest {
                 {"status":"success","data":{"resultType":"vector","result":[]}}""")).isNaN();
         assertThat(HttpCalls.firstValue("not json")).isNaN();
     }
+
+    @Test
+    void readsPrometheusInfinitiesAndNaN() {
+        assertThat(HttpCalls.firstValue("""
+                {"status":"success","data":{"resultType":"vector","result":[
+                 {"metric":{},"value":[1700000000.1,"+Inf"]}]}}""")).isEqualTo(Double.POSITIVE_INFINITY);
+        assertThat(HttpCalls.firstValue("""
+                {"status":"success","data":{"resultType":"scalar","result":[1700000000.1,"-Inf"]}}"""))
+                .isEqualTo(Double.NEGATIVE_INFINITY);
+        assertThat(HttpCalls.firstValue("""
+                {"status":"success","data":{"resultType":"vector","result":[
+                 {"metric":{},"value":[1700000000.1,"NaN"]}]}}""")).isNaN();
+    }
 }

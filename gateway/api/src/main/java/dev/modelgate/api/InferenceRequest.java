@@ -9,7 +9,8 @@ import java.util.Optional;
  * optional id that the response must echo, and parameters.
  *
  * @param id the client's request id, or {@code null}
- * @param parameters request parameters (for example {@code timeout} in microseconds)
+ * @param parameters request parameters; {@code timeout}, when present, is a positive integer of
+ *     microseconds
  * @param inputs the input tensors, at least one, with distinct names
  * @param outputs the outputs requested; empty means every output the model produces
  */
@@ -17,6 +18,7 @@ public record InferenceRequest(String id, Map<String, Object> parameters, List<T
         List<RequestedOutput> outputs) {
     public InferenceRequest {
         parameters = Parameters.copyOf(parameters);
+        Parameters.checkTimeout(parameters);
         inputs = List.copyOf(inputs);
         outputs = outputs == null ? List.of() : List.copyOf(outputs);
         if (inputs.isEmpty()) {

@@ -9,7 +9,29 @@ import java.util.Map;
  * Open Inference Protocol's {@code $parameters} object allows.
  */
 public final class Parameters {
+    /** The request parameter that bounds a request's time, in microseconds (OIP). */
+    public static final String TIMEOUT = "timeout";
+
     private Parameters() {
+    }
+
+    /**
+     * Refuses a {@code timeout} that is not a positive integer: a backend that skipped a garbage
+     * value silently would let the client believe it had a bound it does not have.
+     *
+     * @throws InferenceException INVALID_ARGUMENT naming the value
+     */
+    static void checkTimeout(Map<String, Object> parameters) {
+        Object value = parameters.get(TIMEOUT);
+        if (value != null && !(value instanceof Long micros && micros > 0)) {
+            String shown = value instanceof String text ? '"' + truncate(text) + '"' : value.toString();
+            throw InferenceException.invalid("parameters." + TIMEOUT + ": " + shown
+                    + " (expected: a positive integer of microseconds)");
+        }
+    }
+
+    private static String truncate(String text) {
+        return text.length() <= 64 ? text : text.substring(0, 64) + "...";
     }
 
     /**

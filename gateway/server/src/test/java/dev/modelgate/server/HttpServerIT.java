@@ -190,6 +190,32 @@ class HttpServerIT {
     }
 
     @Test
+    void outOfRangeNumbersAre400sNamingInputAndElement() throws Exception {
+        assertError(post("/v2/models/toy/infer", infer("x", "FP32", "[1,3]", "[1,2,1e999]")), 400,
+                "input x data[2]: 1e999 (expected: a number within +-3.4028235E38 for FP32)");
+        assertError(post("/v2/models/toy/infer", infer("x", "FP32", "[1,3]", "[[-1e999,2,3]]")), 400,
+                "input x data[0]: -1e999 (expected: a number within");
+        assertError(post("/v2/models/toy/infer", infer("x", "INT64", "[1,3]", "[1,2,9223372036854775808]")),
+                400, "input x data[2]: 9223372036854775808 (expected: an integer in");
+        assertThat(post("/v2/models/toy/infer", goodBody()).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void theTimeoutParameterMustBeAPositiveIntegerOfMicroseconds() throws Exception {
+        for (String timeout : new String[] {"\"abc\"", "-5", "0", "1.5"}) {
+            String body = "{\"parameters\":{\"timeout\":" + timeout + "},\"inputs\":[{\"name\":\"x\","
+                    + "\"datatype\":\"FP32\",\"shape\":[1,3],\"data\":" + ROW + "}]}";
+            assertError(post("/v2/models/toy/infer", body), 400,
+                    "parameters.timeout: " + timeout + " (expected: a positive integer of microseconds)");
+        }
+        String good = "{\"parameters\":{\"timeout\":5000000},\"inputs\":[{\"name\":\"x\","
+                + "\"datatype\":\"FP32\",\"shape\":[1,3],\"data\":" + ROW + "}]}";
+        HttpResponse<String> answer = post("/v2/models/toy/infer", good);
+        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+        assertThat(answer.body()).contains(expectedOutputs());
+    }
+
+    @Test
     void deadlinesAndFullQueues() throws Exception {
         assertError(post("/v2/models/slow/infer", goodBody()), 504, "deadline: 1000 ms passed");
         await().atMost(Duration.ofSeconds(5)).until(() -> {

@@ -1,8 +1,11 @@
 package dev.modelgate.server.json;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.modelgate.api.InferenceException;
@@ -25,6 +28,12 @@ import java.util.List;
  */
 public final class KServeV1Json {
     private static final ObjectMapper MAPPER = new ObjectMapper();
+    // Request numbers stay exact text (BigDecimal, trailing zeros kept): a double tree would turn
+    // 1e999 into an infinity, written back as the string "Infinity", and the V2 reader could then
+    // no longer say which number was out of range; 1.0 would also pass as an INT after stripping.
+    private static final ObjectReader REQUEST_READER = MAPPER.reader()
+            .with(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+            .without(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES);
 
     private KServeV1Json() {
     }
@@ -61,7 +70,7 @@ public final class KServeV1Json {
 
     private static JsonNode parse(byte[] body) {
         try {
-            JsonNode root = MAPPER.readTree(body);
+            JsonNode root = REQUEST_READER.readTree(body);
             if (root == null || !root.isObject()) {
                 throw InferenceException.invalid("body: " + (root == null ? "empty" : root.getNodeType())
                         + " (expected: {\"instances\": [...]} or {\"inputs\": [...]})");

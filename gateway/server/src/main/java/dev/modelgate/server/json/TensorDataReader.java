@@ -90,7 +90,7 @@ final class TensorDataReader {
             case INT64 -> ((long[]) array)[i] = integer(token, i, Long.MIN_VALUE, Long.MAX_VALUE);
             case UINT64 -> ((long[]) array)[i] = unsigned64(token, i);
             case FP32 -> ((float[]) array)[i] = fp32(token, i);
-            case FP64 -> ((double[]) array)[i] = number(token, i, "a number for FP64");
+            case FP64 -> ((double[]) array)[i] = fp64(token, i);
             case BYTES -> {
                 if (token != JsonToken.VALUE_STRING) {
                     throw element(i, "a string for BYTES");
@@ -122,13 +122,22 @@ final class TensorDataReader {
         throw element(i, "an integer in [0, 18446744073709551615] for UINT64");
     }
 
+    // A literal past the datatype's range (1e999, or 1e39 for FP32) parses to an infinity that the
+    // model would turn into NaN; JSON has no infinity literal, so every infinity here is a misfit.
     private float fp32(JsonToken token, int i) throws IOException {
-        double value = number(token, i, "a number for FP32");
-        float narrowed = (float) value;
-        if (Float.isInfinite(narrowed) && !Double.isInfinite(value)) {
+        float narrowed = (float) number(token, i, "a number for FP32");
+        if (!Float.isFinite(narrowed)) {
             throw element(i, "a number within +-" + Float.MAX_VALUE + " for FP32");
         }
         return narrowed;
+    }
+
+    private double fp64(JsonToken token, int i) throws IOException {
+        double value = number(token, i, "a number for FP64");
+        if (!Double.isFinite(value)) {
+            throw element(i, "a number within +-" + Double.MAX_VALUE + " for FP64");
+        }
+        return value;
     }
 
     private double number(JsonToken token, int i, String expected) throws IOException {

@@ -5,6 +5,7 @@ import dev.modelgate.api.InferenceException;
 import dev.modelgate.api.InferenceRequest;
 import dev.modelgate.api.InferenceResponse;
 import dev.modelgate.api.ModelMetadata;
+import dev.modelgate.api.Parameters;
 import dev.modelgate.server.remote.ReplicaTransport.ErrorAnswer;
 import dev.modelgate.server.remote.ReplicaTransport.NotSent;
 import dev.modelgate.server.remote.ReplicaTransport.Outbound;
@@ -40,7 +41,6 @@ import java.util.function.LongSupplier;
  */
 final class RemoteBackend implements AutoCloseable {
     private static final String CLIENT_HEADER = "x-client-id";
-    private static final String TIMEOUT_PARAMETER = "timeout";
     private static final long METADATA_TTL_NANOS = TimeUnit.SECONDS.toNanos(5);
 
     private final RemoteSpec spec;
@@ -171,9 +171,12 @@ final class RemoteBackend implements AutoCloseable {
             deadline = Math.min(deadline, now + spec.timeout().toNanos());
         }
         // An undecoded relay (null request) has no OIP timeout: the header's and config's apply.
-        Object micros = request == null ? null : request.parameters().get(TIMEOUT_PARAMETER);
-        if (micros instanceof Long us && us > 0) {
-            deadline = Math.min(deadline, now + TimeUnit.MICROSECONDS.toNanos(us));
+        Object micros = request == null ? null : request.parameters().get(Parameters.TIMEOUT);
+        if (micros instanceof Long us) { // positive: InferenceRequest refuses any other value
+            long nanos = TimeUnit.MICROSECONDS.toNanos(us); // saturates; compared, never added blind
+            if (nanos < deadline - now) {
+                deadline = now + nanos;
+            }
         }
         return deadline;
     }

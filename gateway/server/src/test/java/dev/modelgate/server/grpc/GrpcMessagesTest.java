@@ -141,6 +141,26 @@ class GrpcMessagesTest {
                 InferParameter.getDefaultInstance()), "request")).hasMessageContaining("unset");
     }
 
+    @Test
+    void theTimeoutParameterMustBeAPositiveIntegerOfMicroseconds() {
+        ModelInferRequest request = typed("FP32", InferTensorContents.newBuilder().addFp32Contents(1));
+        assertInvalid(request.toBuilder().putParameters("timeout",
+                InferParameter.newBuilder().setStringParam("abc").build()).build(),
+                "parameters.timeout: \"abc\" (expected: a positive integer of microseconds)");
+        assertInvalid(request.toBuilder().putParameters("timeout",
+                InferParameter.newBuilder().setInt64Param(-1).build()).build(),
+                "parameters.timeout: -1 (expected: a positive integer of microseconds)");
+        assertInvalid(request.toBuilder().putParameters("timeout",
+                InferParameter.newBuilder().setInt64Param(0).build()).build(),
+                "parameters.timeout: 0 (expected");
+        assertInvalid(request.toBuilder().putParameters("timeout",
+                InferParameter.newBuilder().setDoubleParam(2.5).build()).build(),
+                "parameters.timeout: 2.5 (expected");
+        assertThat(GrpcMessages.request(request.toBuilder().putParameters("timeout",
+                InferParameter.newBuilder().setUint64Param(250_000).build()).build()).parameters())
+                .containsEntry("timeout", 250_000L);
+    }
+
     private static void assertInvalid(ModelInferRequest request, String message) {
         assertThatThrownBy(() -> {
             InferenceRequest ignored = GrpcMessages.request(request);

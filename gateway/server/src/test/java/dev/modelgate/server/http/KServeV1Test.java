@@ -128,6 +128,19 @@ class KServeV1Test {
     }
 
     @Test
+    void outOfRangeNumbersAre400sNamingTheElement() {
+        assertError(send("POST", "/v1/models/echo:predict", "{\"instances\": [[1, 2], [3, 1e999]]}"),
+                400, "instances: input x data[3]: 1E+999 (expected: a number within +-3.4028235E38 for FP32)");
+        assertError(send("POST", "/v1/models/echo:predict", "{\"inputs\": [-1e999]}"),
+                400, "data[0]: -1E+999 (expected: a number within");
+        assertError(send("POST", "/v1/models/echo:predict", "{\"instances\": [1, 2, 1e39]}"),
+                400, "data[2]: 1E+39 (expected: a number within");
+        Answer largest = send("POST", "/v1/models/echo:predict", "{\"instances\": [3.4028235e38, 0.1]}");
+        assertThat(largest.status()).as(largest.body()).isEqualTo(200);
+        assertThat(largest.body()).contains("3.4028235E38", "0.1");
+    }
+
+    @Test
     void modelsWithSeveralInputsAreRefusedWithAPointerToV2() {
         open(new TwoInputs(stub));
         assertError(send("POST", "/v1/models/echo:predict", "{\"instances\": [1]}"), 400,

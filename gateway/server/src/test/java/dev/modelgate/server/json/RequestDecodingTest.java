@@ -126,6 +126,17 @@ class RequestDecodingTest {
             BOOL   | 1                    | input t data[0]: 1 (expected: true or false for BOOL)
             FP32   | "NaN"                | input t data[0]: "NaN" (expected: a number for FP32)
             FP32   | 1e39                 | input t data[0]: 1e39 (expected: a number within
+            FP32   | 1e999                | input t data[0]: 1e999 (expected: a number within +-3.4028235E38 for FP32)
+            FP32   | -1e999               | input t data[0]: -1e999 (expected: a number within +-3.4028235E38 for FP32)
+            FP32   | -3.5e38              | input t data[0]: -3.5e38 (expected: a number within
+            FP64   | 1e999                | input t data[0]: 1e999 (expected: a number within +-1.7976931348623157E308 for FP64)
+            FP64   | -1e309               | input t data[0]: -1e309 (expected: a number within
+            INT16  | -32769               | (expected: an integer in [-32768, 32767] for INT16)
+            UINT16 | -1                   | (expected: an integer in [0, 65535] for UINT16)
+            UINT32 | -1                   | (expected: an integer in [0, 4294967295] for UINT32)
+            INT32  | -2147483649          | (expected: an integer in [-2147483648, 2147483647] for INT32)
+            INT64  | -9223372036854775809 | (expected: an integer in [-9223372036854775808, 9223372036854775807] for INT64)
+            INT64  | 1e3                  | input t data[0]: 1e3 (expected: an integer in
             FP64   | true                 | input t data[0]: true (expected: a number for FP64)
             BYTES  | 5                    | input t data[0]: 5 (expected: a string for BYTES)
             FP32   | null                 | input t data[0]: null (expected: a number for FP32)
@@ -139,6 +150,20 @@ class RequestDecodingTest {
     void reportsTheFlatIndexOfABadElement() {
         rejectsData("INT8", "[2,2]", "[[1,2],[3,300]]")
                 .hasMessageStartingWith("input t data[3]: 300");
+    }
+
+    @Test
+    void reportsTheFlatIndexOfAnInfiniteFloat() {
+        rejectsData("FP32", "[2,2]", "[[1,2],[3,1e999]]")
+                .hasMessageStartingWith("input t data[3]: 1e999 (expected: a number within");
+    }
+
+    @Test
+    void acceptsTheLargestFiniteFloats() {
+        assertThat(input("FP32", "[2]", "[3.4028235e38,-3.4028235e38]").data(float[].class))
+                .containsExactly(Float.MAX_VALUE, -Float.MAX_VALUE);
+        assertThat(input("FP64", "[1]", "[1.7976931348623157e308]").data(double[].class))
+                .containsExactly(Double.MAX_VALUE);
     }
 
     @Test

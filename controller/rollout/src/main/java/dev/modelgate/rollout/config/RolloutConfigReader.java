@@ -126,7 +126,7 @@ final class RolloutConfigReader {
         double alpha = judge.number("alpha", defaults.alpha(), Double.MIN_VALUE, 0.5,
                 "a number in (0, 0.5]");
         double tolerance = judge.number("latency-tolerance", defaults.latencyTolerance(), 0, 100,
-                "a fraction >= 0, such as 0.1 for 10%");
+                "a fraction in [0, 100], such as 0.1 for 10%");
         double ceiling = judge.number("error-ceiling", defaults.errorCeiling(), Double.MIN_VALUE, 1,
                 "a fraction in (0, 1]");
         ConfigValues shadow = judge.child("shadow");

@@ -85,7 +85,7 @@ class RolloutConfigTest {
                 "steps", List.of(Map.of("weight", 30, "hold", "1m"), Map.of("weight", 20),
                         Map.of("weight", 101, "hold", "soon")),
                 "header", Map.of("name", "X-Canary", "hold", "1m"),
-                "judge", Map.of("alpha", 2, "min-samples", 0, "metrics",
+                "judge", Map.of("alpha", 2, "min-samples", 0, "latency-tolerance", 101, "metrics",
                         List.of(Map.of("name", "latency", "query", "q", "threshold", 1, "direction", "up"))),
                 "webhooks", List.of(Map.of("name", "a", "type", "sometimes", "url", "ftp://x"),
                         Map.of("name", "a", "type", "rollout", "url", "http://x", "retries", -1)),
@@ -104,6 +104,7 @@ class RolloutConfigTest {
                 "header.value: null (expected: a non-empty string)",
                 "judge.min-samples: 0 (expected: an integer in [1, 9223372036854775807])",
                 "judge.alpha: 2 (expected: a number in (0, 0.5])",
+                "judge.latency-tolerance: 101 (expected: a fraction in [0, 100], such as 0.1 for 10%)",
                 "judge.metrics[0].name: latency (expected: a name used by no other check)",
                 "judge.metrics[0].direction: up (expected: fail-above or fail-below)",
                 "webhooks[0].type: sometimes (expected: one of pre-rollout, rollout, confirm-promotion, "

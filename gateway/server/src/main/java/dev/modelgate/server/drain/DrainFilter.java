@@ -67,12 +67,7 @@ public final class DrainFilter implements InferenceFilter {
         synchronized (lock) {
             inFlight++;
         }
-        CompletableFuture<InferenceResponse> answer;
-        try {
-            answer = delegate.infer(model, request, context);
-        } catch (RuntimeException e) {
-            answer = CompletableFuture.failedFuture(e);
-        }
+        CompletableFuture<InferenceResponse> answer = delegate.infer(model, request, context);
         answer.whenComplete((response, failure) -> {
             synchronized (lock) {
                 inFlight--;

@@ -146,13 +146,7 @@ public final class RequestMetrics {
             context.record().measure();
             AtomicInteger flying = inFlight[context.record().protocol().ordinal()];
             flying.incrementAndGet();
-            CompletableFuture<InferenceResponse> answer;
-            try {
-                answer = delegate.infer(model, request, context);
-            } catch (RuntimeException e) {
-                answer = CompletableFuture.failedFuture(e);
-            }
-            return answer.whenComplete((response, failure) -> {
+            return delegate.infer(model, request, context).whenComplete((response, failure) -> {
                 flying.decrementAndGet();
                 record(context, response, failure, name -> delegate.modelNames().contains(name),
                         model.name());

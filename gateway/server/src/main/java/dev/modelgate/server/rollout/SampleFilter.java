@@ -36,13 +36,7 @@ final class SampleFilter implements InferenceFilter, ShadowMirror.Observer {
     @Override
     public CompletableFuture<InferenceResponse> infer(InferenceService delegate, ModelRef model,
             InferenceRequest request, RequestContext context) {
-        CompletableFuture<InferenceResponse> answer;
-        try {
-            answer = delegate.infer(model, request, context);
-        } catch (RuntimeException e) {
-            answer = CompletableFuture.failedFuture(e);
-        }
-        return answer.whenComplete((response, failure) -> record(context, failure));
+        return delegate.infer(model, request, context).whenComplete((response, failure) -> record(context, failure));
     }
 
     private void record(RequestContext context, Throwable failure) {

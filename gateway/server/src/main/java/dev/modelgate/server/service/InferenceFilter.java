@@ -34,10 +34,12 @@ public interface InferenceFilter {
 
     /**
      * {@code service} wrapped by {@code filters}, the first one outermost (it sees a request first
-     * and its answer last).
+     * and its answer last). The innermost layer passes straight through, so that every filter's
+     * delegate is a {@code FilteredService}, which never throws: a failure always arrives as a
+     * failed future, and filters need no try/catch of their own around {@code delegate.infer}.
      */
     static InferenceService decorate(InferenceService service, List<InferenceFilter> filters) {
-        InferenceService decorated = service;
+        InferenceService decorated = new FilteredService(service, InferenceService::infer);
         for (int i = filters.size() - 1; i >= 0; i--) {
             decorated = new FilteredService(decorated, filters.get(i));
         }

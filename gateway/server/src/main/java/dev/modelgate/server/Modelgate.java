@@ -10,7 +10,10 @@ import dev.modelgate.server.remote.RemoteBackends;
 import dev.modelgate.server.rollout.RolloutRoutes;
 import dev.modelgate.server.rollout.Rollouts;
 import dev.modelgate.server.scaling.Autoscaling;
+import dev.modelgate.server.config.ServicesConfig;
 import dev.modelgate.server.traffic.RevisionBackends;
+import dev.modelgate.server.traffic.RevisionSpec;
+import dev.modelgate.server.traffic.RolloutTraffic;
 import dev.modelgate.server.traffic.RevisionStatus;
 import dev.modelgate.server.host.ModelEntry;
 import dev.modelgate.server.host.ModelHost;
@@ -32,7 +35,13 @@ import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.List;
+import java.util.ArrayList;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import java.util.function.LongSupplier;
 
 /**
@@ -43,6 +52,9 @@ import java.util.function.LongSupplier;
  */
 public final class Modelgate implements AutoCloseable {
     private static final int DISAGREEMENTS_KEPT = 100;
+    /** The longest wait for new replicas' first health check before a change of services. */
+    private static final java.time.Duration WARM_UP = java.time.Duration.ofSeconds(3);
+    private static final Logger LOG = LoggerFactory.getLogger(Modelgate.class);
 
     private final List<ModelEntry> models;
     private final ModelHost host;
@@ -144,18 +156,39 @@ public final class Modelgate implements AutoCloseable {
     }
 
     /**
-     * Replaces the configured services (a config file edit), validated like an admin call; an
-     * invalid set is rejected whole and the old one keeps serving.
+     * Replaces the configured services (a config file edit, or a routing source's update),
+     * validated like an admin call; an invalid set is rejected whole and the old one keeps serving.
+     * The replicas of new endpoints are health-checked once before the swap (at most {@link
+     * #WARM_UP}), so a change of endpoints never routes to replicas not yet judged; a service whose
+     * rollout is running keeps the rollout's traffic ({@link RolloutTraffic}); rollouts configured
+     * in the set and not yet run are started.
      *
      * @throws InferenceException INVALID_ARGUMENT listing every problem
      */
-    public void replaceServices(List<ServiceSpec> configured) {
-        List<ServiceSpec> next = servicesOf(configured, models);
-        List<dev.modelgate.server.traffic.RevisionSpec> revisions = new java.util.ArrayList<>();
-        services.services().forEach(s -> s.revisions().forEach(r -> revisions.add(r.spec())));
-        next.forEach(s -> revisions.addAll(s.revisions()));
+    public synchronized void apply(ServicesConfig update) {
+        Map<String, ServiceSpec> current = services.specs();
+        List<ServiceSpec> next = RolloutTraffic.keep(servicesOf(update.services(), models), current,
+                rollouts.running());
+        List<RevisionSpec> revisions = new ArrayList<>();
+        current.values().forEach(s -> revisions.addAll(s.revisions()));
+        List<RevisionSpec> incoming = next.stream().flatMap(s -> s.revisions().stream()).toList();
+        revisions.addAll(incoming);
         remote.sync(revisions);
+        try {
+            remote.checked(incoming).get(WARM_UP.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException | ExecutionException e) {
+            // Swap anyway: replicas still unchecked count as not ready until their check answers.
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         services.replaceAll(next);
+        update.rollouts().forEach((service, rollout) -> {
+            try {
+                rollouts.startConfigured(Map.of(service, rollout));
+            } catch (RuntimeException e) {
+                LOG.error("rollout of {}: not started: {}", service, e.getMessage());
+            }
+        });
     }
 
     private static List<ServiceSpec> servicesOf(List<ServiceSpec> configured, List<ModelEntry> models) {

@@ -73,6 +73,14 @@ class ArchitectureTest {
     }
 
     @Test
+    void noKubernetesClientInTheServer() {
+        noClasses().should().dependOnClassesThat().resideInAPackage("io.fabric8..")
+                .because("the cluster is one routing source among others, found by name"
+                        + " (config.RoutingSource); its client lives in gateway/discovery")
+                .check(SERVER);
+    }
+
+    @Test
     void packagesHaveNoCycles() {
         slices().matching("dev.modelgate.server.(*)..").should().beFreeOfCycles()
                 .because("each package is one step or one role of the request path; a cycle makes"

@@ -1,6 +1,8 @@
 package dev.modelgate.server.cli;
 
 import dev.modelgate.server.config.ConfigException;
+import dev.modelgate.server.config.RoutingSource;
+import dev.modelgate.server.config.RoutingSources;
 import dev.modelgate.server.config.ServerConfig;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -29,19 +31,44 @@ final class ServeCommand implements Callable<Integer> {
             description = "A file holding the bearer token admin calls must carry.")
     Path adminTokenFile;
 
+    @Option(names = "--routing-source", paramLabel = "NAME",
+            description = "Learn the services from a routing source instead of the config file's"
+                    + " services: block; kubernetes: the routing tables a Modelgate controller"
+                    + " publishes (needs the modelgate-discovery jar on the class path).")
+    String routingSource;
+
     @Override
     public Integer call() {
         Path cwd = Path.of("").toAbsolutePath();
         ServerConfig config;
+        RoutingSource source = null;
         try {
             config = config(cwd);
+            if (routingSource != null) {
+                source = routingSource(config);
+            }
         } catch (ConfigException e) {
             spec.commandLine().getErr().println("modelgate: " + e.getMessage());
             spec.commandLine().getErr().flush();
             return Serving.CONFIG_ERROR;
         }
+        if (source != null) {
+            return Serving.run(config, spec.commandLine().getErr(), null, null,
+                    new Serving.Source(routingSource, source));
+        }
         return Serving.run(config, spec.commandLine().getErr(), options.configFile(cwd),
-                () -> config(cwd));
+                () -> config(cwd), null);
+    }
+
+    /** The named source, made from the environment; the config file may then name no services. */
+    private RoutingSource routingSource(ServerConfig config) {
+        if (!config.services().isEmpty()) {
+            throw new ConfigException("command line", "services: " + config.services().size()
+                    + " in the config file (expected: none with --routing-source " + routingSource
+                    + "; the source supplies them)");
+        }
+        return RoutingSources.find(routingSource, ServeCommand.class.getClassLoader())
+                .create(System.getenv());
     }
 
     /** The config file overlaid with the flags, validated once; flag paths resolve against cwd. */

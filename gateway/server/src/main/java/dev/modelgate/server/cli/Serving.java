@@ -3,6 +3,7 @@ package dev.modelgate.server.cli;
 import dev.modelgate.server.Modelgate;
 import dev.modelgate.server.config.ConfigException;
 import dev.modelgate.server.config.ConfigFileWatcher;
+import dev.modelgate.server.config.RoutingSource;
 import dev.modelgate.server.config.ServerConfig;
 import dev.modelgate.server.host.ModelEntry;
 import dev.modelgate.server.host.RuntimeRegistry;
@@ -30,15 +31,20 @@ final class Serving {
     }
 
     static int run(ServerConfig config, PrintWriter err) {
-        return run(config, err, null, null);
+        return run(config, err, null, null, null);
+    }
+
+    /** A routing source and the name it was chosen by. */
+    record Source(String name, RoutingSource source) {
     }
 
     /**
      * @param configFile the config file to watch for edits, or {@code null}
      * @param reread reads and validates the config again (file plus flags)
+     * @param routing where the services come from instead, or {@code null}
      */
     static int run(ServerConfig config, PrintWriter err, Path configFile,
-            Supplier<ServerConfig> reread) {
+            Supplier<ServerConfig> reread, Source routing) {
         long start = System.nanoTime();
         Modelgate server;
         try {
@@ -46,10 +52,16 @@ final class Serving {
         } catch (ConfigException e) {
             err.println("modelgate: " + e.getMessage());
             err.flush();
+            if (routing != null) {
+                routing.source().close();
+            }
             return CONFIG_ERROR;
         }
         Thread hook = new Thread(() -> {
             log.info("Modelgate stopping");
+            if (routing != null) {
+                routing.source().close();
+            }
             server.close();
             log.info("Modelgate stopped");
         }, "modelgate-shutdown");
@@ -66,6 +78,9 @@ final class Serving {
             err.flush();
             log.debug("Load failure", cause);
             Runtime.getRuntime().removeShutdownHook(hook);
+            if (routing != null) {
+                routing.source().close();
+            }
             server.close();
             return LOAD_ERROR;
         }
@@ -75,6 +90,10 @@ final class Serving {
                 server.adminPort(), (System.nanoTime() - start) / 1_000_000, describe(server));
         ConfigFileWatcher watcher = configFile == null ? null
                 : ConfigReload.watch(configFile, WATCH_INTERVAL, reread, server);
+        if (routing != null) {
+            log.info("Learning the services from routing source {}", routing.name());
+            routing.source().start(update -> ConfigReload.apply(routing.name(), update, server));
+        }
         try {
             server.awaitClosed();
         } catch (InterruptedException e) {

@@ -43,15 +43,7 @@ public record RolloutsConfig(Map<String, RolloutConfig> configured, Path stateDi
 
     static RolloutsConfig read(Map<String, ?> values, ConfigValues in, Path baseDir,
             ConfigProblems problems) {
-        Map<String, RolloutConfig> configured = new LinkedHashMap<>();
-        if (values.get("services") instanceof List<?> services) {
-            for (int i = 0; i < services.size(); i++) {
-                if (services.get(i) instanceof Map<?, ?> service && service.get("rollout") != null) {
-                    rollout(service, "services[" + i + "].rollout", problems)
-                            .ifPresent(config -> configured.put(String.valueOf(service.get("name")), config));
-                }
-            }
-        }
+        Map<String, RolloutConfig> configured = blocks(values.get("services"), problems);
         Path stateDir = baseDir.resolve(in.string("rollout-state-dir", ".")).normalize();
         String url = in.string("prometheus-url", null);
         URI prometheus = null;
@@ -67,6 +59,20 @@ public record RolloutsConfig(Map<String, RolloutConfig> configured, Path stateDi
         }
         Duration tick = in.duration("rollout-tick", Duration.ofSeconds(1));
         return new RolloutsConfig(configured, stateDir, prometheus, tick);
+    }
+
+    /** The {@code rollout:} blocks of a {@code services} list, by service name. */
+    static Map<String, RolloutConfig> blocks(Object services, ConfigProblems problems) {
+        Map<String, RolloutConfig> configured = new LinkedHashMap<>();
+        if (services instanceof List<?> list) {
+            for (int i = 0; i < list.size(); i++) {
+                if (list.get(i) instanceof Map<?, ?> service && service.get("rollout") != null) {
+                    rollout(service, "services[" + i + "].rollout", problems)
+                            .ifPresent(config -> configured.put(String.valueOf(service.get("name")), config));
+                }
+            }
+        }
+        return configured;
     }
 
     @SuppressWarnings("unchecked")

@@ -56,6 +56,9 @@ final class RemoteBackend implements AutoCloseable {
     private final ScheduledFuture<?> healthChecks;
     private final MetadataCache metadata;
     private volatile boolean lastReady;
+    /** Replicas whose health has been checked at least once; see {@link #checked()}. */
+    private final Set<Replica> checkedOnce = ConcurrentHashMap.newKeySet();
+    private final CompletableFuture<Void> checked = new CompletableFuture<>();
 
     /**
      * @param connect opens the transport to one replica endpoint
@@ -76,6 +79,9 @@ final class RemoteBackend implements AutoCloseable {
         this.budget = new RetryBudget(spec.retryBudget());
         this.rateLimiter = spec.rateLimit() > 0 ? new RateLimiter(spec.rateLimit()) : null;
         this.metadata = new MetadataCache(this::fetchMetadata, clock, METADATA_TTL_NANOS);
+        if (replicas.isEmpty()) {
+            checked.complete(null);
+        }
         long interval = spec.healthInterval().toNanos();
         this.healthChecks = timers.scheduleWithFixedDelay(this::checkHealth, 0, interval,
                 TimeUnit.NANOSECONDS);
@@ -83,6 +89,14 @@ final class RemoteBackend implements AutoCloseable {
 
     boolean ready() {
         return availableReplicas() > 0;
+    }
+
+    /**
+     * Completes once every replica's health has been checked (answered or timed out): a backend
+     * made for new endpoints is warm then, as Envoy warms a new cluster before it takes traffic.
+     */
+    CompletableFuture<Void> checked() {
+        return checked;
     }
 
     /** Replicas healthy and not ejected now. */
@@ -126,9 +140,14 @@ final class RemoteBackend implements AutoCloseable {
     private void checkHealth() {
         for (int i = 0; i < replicas.size(); i++) {
             Replica replica = replicas.get(i);
-            transports.get(i).ready(spec.healthInterval().toNanos()).thenAccept(ready -> {
-                replica.healthy(ready);
-                readinessMayHaveChanged();
+            transports.get(i).ready(spec.healthInterval().toNanos()).whenComplete((ready, failed) -> {
+                if (failed == null) {
+                    replica.healthy(ready);
+                    readinessMayHaveChanged();
+                }
+                if (checkedOnce.add(replica) && checkedOnce.size() == replicas.size()) {
+                    checked.complete(null);
+                }
             });
         }
     }

@@ -72,6 +72,17 @@ public final class RemoteBackends implements RemoteRevisions, AutoCloseable {
         });
     }
 
+    /**
+     * Completes when the backends of these revisions have each checked every replica once, so a
+     * routing change made afterwards finds new endpoints already judged (a change of endpoints
+     * makes a new backend, whose replicas start unchecked). Call after {@link #sync}.
+     */
+    public CompletableFuture<Void> checked(List<RevisionSpec> revisions) {
+        return CompletableFuture.allOf(revisions.stream().filter(RevisionSpec::isRemote)
+                .map(r -> backends.get(r.remote())).filter(java.util.Objects::nonNull)
+                .map(RemoteBackend::checked).toArray(CompletableFuture[]::new));
+    }
+
     private Function<URI, ReplicaTransport> transports(RemoteSpec spec) {
         return spec.protocol().equals(RemoteSpec.GRPC)
                 ? uri -> GrpcTransport.open(uri, grpcMaxMessageSize, codec)

@@ -15,10 +15,12 @@ import java.net.http.HttpClient;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -101,6 +103,15 @@ public final class Rollouts implements AutoCloseable {
                 driver.start(true);
             });
         }
+        startConfigured(configured);
+    }
+
+    /**
+     * Starts each configured rollout that is not the service's current or last one (one of the
+     * same baseline and candidate is that rollout, running or already over): at start and after
+     * every change of the configured services.
+     */
+    public synchronized void startConfigured(Map<String, RolloutConfig> configured) {
         configured.forEach((service, config) -> {
             RolloutDriver saved = drivers.get(service);
             if (saved == null) {
@@ -117,6 +128,20 @@ public final class Rollouts implements AutoCloseable {
                 }
             }
         });
+    }
+
+    /**
+     * The services whose traffic a running rollout owns now (not over): a change of the configured
+     * services keeps their current traffic block.
+     */
+    public Set<String> running() {
+        Set<String> running = new HashSet<>();
+        drivers.forEach((service, driver) -> {
+            if (!driver.state().phase().isTerminal()) {
+                running.add(service);
+            }
+        });
+        return Set.copyOf(running);
     }
 
     /**

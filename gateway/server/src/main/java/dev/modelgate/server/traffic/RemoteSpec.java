@@ -63,6 +63,15 @@ public record RemoteSpec(List<URI> endpoints, Duration timeout, int maxInFlight,
                 healthInterval, ejectAfter, ejectFor, protocol, null);
     }
 
+    /**
+     * These settings with other replicas (a routing source that learns the endpoints elsewhere);
+     * an empty list is a revision with no replica ready: it takes no traffic until one appears.
+     */
+    public RemoteSpec withEndpoints(List<URI> replicas) {
+        return new RemoteSpec(replicas, timeout, maxInFlight, maxQueue, balancer, retries,
+                retryBudget, rateLimit, healthInterval, ejectAfter, ejectFor, protocol, attemptTimeout);
+    }
+
     /** Reads the remote keys of a revision; {@code null} when it names no endpoints. */
     static RemoteSpec read(JsonNode node, String at, List<String> problems) {
         JsonNode list = node.get("endpoints");

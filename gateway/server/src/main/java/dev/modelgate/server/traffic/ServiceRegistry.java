@@ -67,6 +67,13 @@ public final class ServiceRegistry implements ServiceControl {
         return snapshot;
     }
 
+    /** Every service's spec as it is now, by name. */
+    public Map<String, ServiceSpec> specs() {
+        Map<String, ServiceSpec> specs = new LinkedHashMap<>();
+        snapshot.services().forEach((name, compiled) -> specs.put(name, compiled.spec()));
+        return specs;
+    }
+
     /** Whether a service of this name exists. */
     public boolean has(String service) {
         return snapshot.find(service) != null;

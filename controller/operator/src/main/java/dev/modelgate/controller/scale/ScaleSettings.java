@@ -35,7 +35,7 @@ public final class ScaleSettings {
         Map<String, Object> keys = new LinkedHashMap<>();
         String metric = spec.scaleMetric() == null ? "concurrency" : spec.scaleMetric().name();
         keys.put("metric", metric);
-        keys.put("min-scale", Math.min(min, max));
+        keys.put("min-scale", min);
         keys.put("max-scale", max);
         keys.put("initial-scale", Math.min(Math.max(min, 1), max));
         if (spec.scaleTarget() != null) {

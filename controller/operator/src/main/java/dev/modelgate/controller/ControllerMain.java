@@ -2,6 +2,7 @@ package dev.modelgate.controller;
 
 import dev.modelgate.controller.kube.Backoff;
 import dev.modelgate.controller.kube.ControllerOptions;
+import dev.modelgate.controller.kube.GatewayLinks;
 import dev.modelgate.controller.kube.ModelDeploymentController;
 import dev.modelgate.controller.kube.ObjectWriter;
 import dev.modelgate.controller.kube.ReconcileExecutor;
@@ -22,8 +23,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * {@code deploy/kubernetes} sets: {@code POD_NAME} and {@code POD_NAMESPACE} (downward API: the election identity and
  * the Lease's namespace), {@code MODELGATE_GATEWAY_URL} (default: the {@code modelgate-gateway} Service in the
  * controller's namespace), {@code MODELGATE_DRAIN_PERIOD} (ISO-8601 or seconds) and
- * {@code MODELGATE_WRITER} ({@code update}, the default, or {@code server-side-apply}). The process exits when it
- * loses the Lease, so Kubernetes restarts it as a fresh candidate.
+ * {@code MODELGATE_WRITER} ({@code update}, the default, or {@code server-side-apply}). For the autoscaler and the
+ * rollout mirror: {@code MODELGATE_GATEWAY_SERVICE} (default {@code modelgate-gateway}: its EndpointSlices in the
+ * controller's namespace list the gateway pods whose stats are scraped on their {@code admin} port),
+ * {@code MODELGATE_GATEWAY_ADMIN_URL} (default: that Service's port 8082) and {@code MODELGATE_ADMIN_TOKEN} (the
+ * gateway's admin token, if it has one). The process exits when it loses the Lease, so Kubernetes restarts it as a
+ * fresh candidate.
  */
 public final class ControllerMain {
 
@@ -66,8 +71,10 @@ public final class ControllerMain {
             default -> throw new IllegalArgumentException("MODELGATE_WRITER: " + writerName
                     + " (expected: update or server-side-apply)");
         };
+        GatewayLinks gateway = GatewayLinks.fromEnvironment(env, namespace, client);
         return new ModelDeploymentController(client, options, new ModelDeploymentReconciler(settings, clock),
-                new ReconcileExecutor(client, writer, clock), new WorkQueue<>(System::nanoTime, Backoff.defaults()));
+                new ReconcileExecutor(client, writer, clock), new WorkQueue<>(System::nanoTime, Backoff.defaults()),
+                gateway.tasks(clock, System::nanoTime), gateway::latestRollout);
     }
 
     /** {@code MODELGATE_GATEWAY_URL}, else the {@code modelgate-gateway} Service in the controller's namespace. */

@@ -17,6 +17,10 @@ public enum Access {
     CLUSTER_MODEL_RUNTIMES("serving.modelgate.dev", "clustermodelruntimes", true, "list", "watch"),
     /** Runtime Deployments of each revision. */
     DEPLOYMENTS("apps", "deployments", true, "get", "list", "watch", "create", "update", "delete"),
+    /** The autoscaler's reads and writes of a revision's replicas (the HPA's way: get, then update). */
+    DEPLOYMENT_SCALE("apps", "deployments/scale", true, "get", "update"),
+    /** The gateway pods to scrape for the autoscaler: its Service's EndpointSlices, in the controller's namespace. */
+    ENDPOINT_SLICES("discovery.k8s.io", "endpointslices", false, "list"),
     /** Headless Services of each revision. */
     SERVICES("", "services", true, "get", "list", "watch", "create", "update", "delete"),
     /** Routing tables and model configs. */

@@ -3,6 +3,7 @@ package dev.modelgate.controller.kube;
 import dev.modelgate.controller.ControllerException;
 import dev.modelgate.controller.crd.ClusterModelRuntime;
 import dev.modelgate.controller.crd.ModelDeployment;
+import dev.modelgate.controller.reconcile.GatewayRollout;
 import dev.modelgate.controller.reconcile.ModelDeploymentReconciler;
 import dev.modelgate.controller.reconcile.Names;
 import dev.modelgate.controller.reconcile.Observed;
@@ -28,6 +29,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,8 +42,12 @@ import org.slf4j.LoggerFactory;
  * workers reconcile only while this replica holds the Lease. On winning the election every ModelDeployment is
  * queued once. Losing the Lease completes {@link #stopped()}: the process should exit and restart as a candidate,
  * as client-go's controllers do, rather than risk acting beside the new leader.
+ *
+ * <p>{@link LeaderTask}s (the autoscaler, the rollout poll) run beside the workers under the same rule, reading the
+ * caches through this controller as a {@link ClusterView}; what the gateway's rollout says reaches the reconcile as
+ * part of its observed input.
  */
-public final class ModelDeploymentController implements AutoCloseable {
+public final class ModelDeploymentController implements AutoCloseable, ClusterView {
 
     private static final Logger LOG = LoggerFactory.getLogger(ModelDeploymentController.class);
     private static final String OWNER_INDEX = "owner";
@@ -56,6 +62,8 @@ public final class ModelDeploymentController implements AutoCloseable {
     private final List<SharedIndexInformer<?>> informers = new ArrayList<>();
     private final ExecutorService workers;
     private final ReconcileLoop loop;
+    private final List<LeaderTask> tasks;
+    private final Function<String, Optional<GatewayRollout>> rollouts;
     private SharedIndexInformer<ModelDeployment> deployments;
     private SharedIndexInformer<ClusterModelRuntime> runtimes;
     private SharedIndexInformer<Deployment> ownedDeployments;
@@ -66,6 +74,18 @@ public final class ModelDeploymentController implements AutoCloseable {
     /** A controller; {@link #start()} begins observing and campaigning. */
     public ModelDeploymentController(KubernetesClient client, ControllerOptions options,
             ModelDeploymentReconciler reconciler, ReconcileExecutor executor, WorkQueue<String> queue) {
+        this(client, options, reconciler, executor, queue, List.of(), key -> Optional.empty());
+    }
+
+    /**
+     * A controller that also runs {@code tasks} while leading and observes the gateway's rollouts through
+     * {@code rollouts} (by {@code namespace/name} key).
+     */
+    public ModelDeploymentController(KubernetesClient client, ControllerOptions options,
+            ModelDeploymentReconciler reconciler, ReconcileExecutor executor, WorkQueue<String> queue,
+            List<LeaderTask> tasks, Function<String, Optional<GatewayRollout>> rollouts) {
+        this.tasks = List.copyOf(tasks);
+        this.rollouts = Objects.requireNonNull(rollouts, "rollouts");
         this.client = Objects.requireNonNull(client, "client");
         this.options = Objects.requireNonNull(options, "options");
         Objects.requireNonNull(reconciler, "reconciler");
@@ -133,6 +153,7 @@ public final class ModelDeploymentController implements AutoCloseable {
             return;
         }
         leading.set(false);
+        tasks.forEach(LeaderTask::stepDown);
         if (election != null) {
             election.cancel(true);
         }
@@ -164,11 +185,13 @@ public final class ModelDeploymentController implements AutoCloseable {
         LOG.info("{} leads", options.identity());
         leading.set(true);
         enqueueAll();
+        tasks.forEach(task -> task.lead(this));
     }
 
     private void stopLeading() {
         LOG.info("{} stopped leading", options.identity());
         leading.set(false);
+        tasks.forEach(LeaderTask::stepDown);
         stopped.complete(null);
     }
 
@@ -189,7 +212,23 @@ public final class ModelDeploymentController implements AutoCloseable {
                 ownedDeployments.getIndexer().byIndex(OWNER_INDEX, uid),
                 ownedServices.getIndexer().byIndex(OWNER_INDEX, uid),
                 ownedConfigMaps.getIndexer().byIndex(OWNER_INDEX, uid),
-                List.of());
+                rollouts.apply(Names.key(md.getMetadata().getNamespace(), md.getMetadata().getName())));
+    }
+
+    @Override
+    public List<ModelDeployment> modelDeployments() {
+        return deployments == null ? List.of() : deployments.getStore().list();
+    }
+
+    @Override
+    public List<Deployment> deploymentsOf(ModelDeployment md) {
+        return ownedDeployments == null ? List.of()
+                : ownedDeployments.getIndexer().byIndex(OWNER_INDEX, md.getMetadata().getUid());
+    }
+
+    @Override
+    public void requeue(ModelDeployment md) {
+        enqueue(md.getMetadata().getNamespace(), md.getMetadata().getName());
     }
 
     private <T extends HasMetadata> SharedIndexInformer<T> informer(SharedIndexInformer<T> informer,

@@ -3,6 +3,7 @@ package dev.modelgate.controller.reconcile;
 import dev.modelgate.controller.crd.ClusterModelRuntimeSpec;
 import dev.modelgate.controller.crd.ModelDeployment;
 import dev.modelgate.controller.crd.ModelDeploymentStatus;
+import dev.modelgate.controller.crd.ModelDeploymentStatus.RolloutDecision;
 import dev.modelgate.controller.reconcile.Reconcile.ControllerEvent;
 import dev.modelgate.controller.reconcile.Reconcile.ObjectKey;
 import io.fabric8.kubernetes.api.model.Condition;
@@ -56,7 +57,8 @@ public final class ModelDeploymentReconciler {
         if (!problems.isEmpty()) {
             return rejected(md, statuses, "InvalidSpec", String.join("; ", problems));
         }
-        RevisionPlan plan = new RevisionPlanner(now, settings.drainPeriod()).plan(md, observed.deployments());
+        RevisionPlan plan = new RevisionPlanner(now, settings.drainPeriod()).plan(md, observed.deployments(),
+                observed.gatewayRollout());
         Map<String, ClusterModelRuntimeSpec> runtimes = new HashMap<>();
         for (PlannedRevision r : plan.active()) {
             RuntimeSelector.Choice choice = RuntimeSelector.choose(r.model(), observed.runtimes());
@@ -82,10 +84,27 @@ public final class ModelDeploymentReconciler {
         }
         desired.add(RoutingTable.render(md, plan, protocols, settings.httpPort(), settings.grpcPort()));
         String url = settings.gatewayUrl() + "/v2/models/" + md.getMetadata().getName();
-        ModelDeploymentStatus status = statuses.planned(plan, url, observed.rolloutDecisions());
+        List<RolloutDecision> recorded = md.getStatus() == null || md.getStatus().rolloutDecisions() == null
+                ? List.of() : md.getStatus().rolloutDecisions();
+        List<ControllerEvent> events = new ArrayList<>(plan.events());
+        List<RolloutDecision> decisions = recorded;
+        if (plan.gateway() != null) {
+            decisions = plan.gateway().decisions();
+            plan.gateway().newSince(recorded).forEach(d -> events.add(decisionEvent(d)));
+        }
+        ModelDeploymentStatus status = statuses.planned(plan, url, decisions);
         Set<String> running = plan.revisions().stream().map(PlannedRevision::name).collect(Collectors.toSet());
-        return new Reconcile(desired, orphans(observed, desired, running), Optional.of(status), plan.events(),
+        return new Reconcile(desired, orphans(observed, desired, running), Optional.of(status), events,
                 requeue.map(d -> d.compareTo(Duration.ofSeconds(1)) < 0 ? Duration.ofSeconds(1) : d));
+    }
+
+    /** One event per new decision of the gateway's rollout: {@code RolloutState}, {@code RolloutVerdicts}... */
+    private static ControllerEvent decisionEvent(RolloutDecision d) {
+        String kind = d.action().split(" ", 2)[0];
+        String reason = "Rollout" + Character.toUpperCase(kind.charAt(0)) + kind.substring(1);
+        String message = d.revision() + " " + d.action() + ": " + d.reason();
+        return d.action().contains("rolled_back") ? ControllerEvent.warning(reason, message)
+                : ControllerEvent.normal(reason, message);
     }
 
     private static Reconcile rejected(ModelDeployment md, StatusFactory statuses, String reason, String message) {

@@ -16,11 +16,13 @@ import java.util.Optional;
  * @param promoted whether this reconcile promoted the canary
  * @param rolledBack whether the canary is held at 0% by {@code canaryTrafficPercent: 0}
  * @param delegated whether the gateway's progressive rollout drives the canary's weight
+ * @param gateway the gateway's rollout of this stable and canary pair as last observed, or null
+ * @param gatewayRolledBack whether the canary is held at 0% because the gateway's rollout rolled it back
  * @param events what changed, for the ModelDeployment's events
  */
 record RevisionPlan(List<PlannedRevision> revisions, List<String> expired, String stable, String canary,
-        String previousStable, boolean promoted, boolean rolledBack, boolean delegated,
-        List<ControllerEvent> events) {
+        String previousStable, boolean promoted, boolean rolledBack, boolean delegated, GatewayRollout gateway,
+        boolean gatewayRolledBack, List<ControllerEvent> events) {
 
     RevisionPlan {
         revisions = List.copyOf(revisions);

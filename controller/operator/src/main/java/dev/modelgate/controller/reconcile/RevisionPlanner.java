@@ -7,6 +7,7 @@ import dev.modelgate.controller.crd.ModelDeploymentStatus.RevisionStatus;
 import dev.modelgate.controller.crd.ModelSpec;
 import dev.modelgate.controller.crd.RevisionSpec;
 import dev.modelgate.controller.reconcile.Reconcile.ControllerEvent;
+import dev.modelgate.rollout.Phase;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import java.time.Duration;
 import java.time.Instant;
@@ -15,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Decides the revisions of a ModelDeployment.
@@ -25,7 +27,9 @@ import java.util.Objects;
  * ready, then {@code canaryTrafficPercent} (absent means 100, a blue-green switch). A ready canary at 100% is
  * promoted: it becomes stable and the old stable revision retires. {@code canaryTrafficPercent: 0} is a rollback:
  * the canary is kept at 0% and scaled to zero. With a {@code rollout} block the gateway's progressive rollout drives
- * the canary's weight from 0 instead.
+ * the canary's weight from 0 instead, and its end is observed: {@code PROMOTED} makes the canary stable (100%, the old
+ * stable retires), {@code ROLLED_BACK} holds it at 0% scaled to zero, and stays so (recorded by the
+ * {@code RolloutAborted} condition) until {@code model.uri} changes again.
  *
  * <p>Explicit form ({@code revisions}, like KServe's {@code spec.canary[]}): the listed revisions run with their
  * percents; a revision that is not ready gets 0% and its share goes to the ready ones. The largest share is stable.
@@ -44,17 +48,21 @@ final class RevisionPlanner {
     }
 
     RevisionPlan plan(ModelDeployment md, List<Deployment> existing) {
+        return plan(md, existing, Optional.empty());
+    }
+
+    RevisionPlan plan(ModelDeployment md, List<Deployment> existing, Optional<GatewayRollout> gateway) {
         Map<String, Deployment> byName = new LinkedHashMap<>();
         existing.forEach(d -> byName.put(d.getMetadata().getName(), d));
         ModelDeploymentStatus status = md.getStatus();
         ModelDeploymentSpec spec = md.getSpec();
         return spec.revisions() == null || spec.revisions().isEmpty()
-                ? implicit(md, byName, status)
+                ? implicit(md, byName, status, gateway)
                 : explicit(md, byName, status);
     }
 
     private RevisionPlan implicit(ModelDeployment md, Map<String, Deployment> existing,
-            ModelDeploymentStatus status) {
+            ModelDeploymentStatus status, Optional<GatewayRollout> gateway) {
         ModelDeploymentSpec spec = md.getSpec();
         String name = md.getMetadata().getName();
         List<ControllerEvent> events = new ArrayList<>();
@@ -76,21 +84,37 @@ final class RevisionPlanner {
         boolean promoted = false;
         boolean rolledBack = false;
         boolean delegated = false;
+        GatewayRollout rollout = null;
+        boolean gatewayRolledBack = false;
         if (stable == null || stable.equals(current)) {
             stable = current;
             active.add(revision(current, spec.model(), 100, spec, existing, false));
         } else {
             Integer percent = spec.canaryTrafficPercent();
-            rolledBack = percent != null && percent == 0;
+            if (spec.rollout() != null) {
+                String baseline = stable;
+                String candidateName = current;
+                rollout = gateway.filter(g -> g.of(baseline, candidateName)).orElse(null);
+                boolean stillAborted = StatusFactory.gatewayAborted(status, current);
+                gatewayRolledBack = rollout != null ? rollout.phase() == Phase.ROLLED_BACK : stillAborted;
+                if (gatewayRolledBack && !stillAborted) {
+                    events.add(ControllerEvent.warning("RolloutAborted", "the gateway rolled back canary " + current
+                            + ": " + rollout.reason() + "; scaled to zero, " + stable + " keeps 100%"));
+                }
+            }
+            rolledBack = percent != null && percent == 0 || gatewayRolledBack;
             delegated = spec.rollout() != null && !rolledBack;
+            boolean gatewayPromoted = delegated && rollout != null && rollout.phase() == Phase.PROMOTED;
             PlannedRevision candidate = revision(current, spec.model(), 0, spec, existing, !rolledBack);
-            int share = !candidate.ready() || delegated ? 0 : percent == null ? 100 : percent;
+            int share = !candidate.ready() || rolledBack ? 0 : gatewayPromoted ? 100 : delegated ? 0
+                    : percent == null ? 100 : percent;
             ModelSpec stableModel = modelOf(stable, existing, status, spec.model());
             if (share == 100) {
                 promoted = true;
+                delegated = false;
                 previous = stable;
-                events.add(ControllerEvent.normal("Promoted",
-                        "revision " + current + " promoted; " + stable + " retires"));
+                events.add(ControllerEvent.normal("Promoted", "revision " + current + " promoted"
+                        + (gatewayPromoted ? " by the gateway's rollout" : "") + "; " + stable + " retires"));
                 stable = current;
                 active.add(withWeight(candidate, 100));
             } else {
@@ -99,7 +123,8 @@ final class RevisionPlanner {
                 active.add(rolledBack ? withReplicas(candidate, 0) : withWeight(candidate, share));
             }
         }
-        return finish(active, existing, stable, canary, previous, promoted, rolledBack, delegated, events);
+        return finish(active, existing, stable, canary, previous, promoted, rolledBack, delegated, rollout,
+                gatewayRolledBack, events);
     }
 
     private RevisionPlan explicit(ModelDeployment md, Map<String, Deployment> existing,
@@ -131,12 +156,12 @@ final class RevisionPlanner {
             previous = oldStable;
             events.add(ControllerEvent.normal("Promoted", "revision " + stable + " is stable; was " + oldStable));
         }
-        return finish(active, existing, stable, canary, previous, promoted, false, false, events);
+        return finish(active, existing, stable, canary, previous, promoted, false, false, null, false, events);
     }
 
     private RevisionPlan finish(List<PlannedRevision> active, Map<String, Deployment> existing, String stable,
             String canary, String previous, boolean promoted, boolean rolledBack, boolean delegated,
-            List<ControllerEvent> events) {
+            GatewayRollout gateway, boolean gatewayRolledBack, List<ControllerEvent> events) {
         List<PlannedRevision> all = new ArrayList<>(active);
         List<String> expired = new ArrayList<>();
         for (Deployment d : existing.values()) {
@@ -159,7 +184,8 @@ final class RevisionPlanner {
                         readyOf(d), retiredAt));
             }
         }
-        return new RevisionPlan(all, expired, stable, canary, previous, promoted, rolledBack, delegated, events);
+        return new RevisionPlan(all, expired, stable, canary, previous, promoted, rolledBack, delegated, gateway,
+                gatewayRolledBack, events);
     }
 
     private PlannedRevision revision(String name, ModelSpec model, int weight, ModelDeploymentSpec spec,

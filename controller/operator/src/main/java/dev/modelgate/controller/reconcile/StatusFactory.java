@@ -21,6 +21,8 @@ final class StatusFactory {
     static final String ABORTED = "RolloutAborted";
     /** How many of the gateway's rollout decisions the status keeps. */
     static final int DECISIONS_KEPT = 10;
+    /** The RolloutAborted reason of a canary the gateway's rollout rolled back (kept until the URI changes). */
+    static final String GATEWAY_ROLLED_BACK = "GatewayRolledBack";
 
     private final Instant now;
     private final long generation;
@@ -33,9 +35,11 @@ final class StatusFactory {
     }
 
     ModelDeploymentStatus planned(RevisionPlan plan, String url, List<RolloutDecision> decisions) {
+        GatewayRollout running = plan.delegated() && plan.gateway() != null && !plan.gateway().phase().isTerminal()
+                ? plan.gateway() : null;
         List<RevisionStatus> revisions = plan.revisions().stream()
                 .map(r -> new RevisionStatus(r.name(), r.model() == null ? null : r.model().uri(), r.ready(),
-                        r.readyReplicas(), r.weight()))
+                        r.readyReplicas(), running == null ? r.weight() : mirrored(running, r)))
                 .toList();
         boolean stableReady = plan.revision(plan.stable()).map(PlannedRevision::ready).orElse(false);
         List<Condition> conditions = new ArrayList<>();
@@ -48,7 +52,15 @@ final class StatusFactory {
             boolean canaryReady = plan.revision(plan.canary()).map(PlannedRevision::ready).orElse(false);
             String reason = plan.rolledBack() ? "RolledBack" : plan.delegated() ? "GatewayRollout"
                     : canaryReady ? "CanaryServing" : "WaitingForCanaryPods";
-            conditions.add(condition(PROGRESSING, !plan.rolledBack(), reason, "canary " + plan.canary()));
+            String message = "canary " + plan.canary();
+            if (running != null) {
+                reason = running.phase() == dev.modelgate.rollout.Phase.PAUSED ? "GatewayRolloutPaused" : reason;
+                message += ": " + running.phase().name().toLowerCase(java.util.Locale.ROOT)
+                        + (running.step() >= 0 ? " step " + (running.step() + 1) : "") + ", "
+                        + running.candidateWeight() + "% of traffic"
+                        + (running.reason().isEmpty() ? "" : " (" + running.reason() + ")");
+            }
+            conditions.add(condition(PROGRESSING, !plan.rolledBack(), reason, message));
         }
         if (plan.promoted()) {
             conditions.add(condition(SUCCEEDED, true, "Promoted", "revision " + plan.stable() + " promoted"));
@@ -57,14 +69,37 @@ final class StatusFactory {
         } else {
             conditions.add(previous(SUCCEEDED, "NoRollout", "no rollout has completed"));
         }
-        conditions.add(plan.rolledBack()
-                ? condition(ABORTED, true, "CanaryTrafficPercentZero", "canary " + plan.canary()
-                        + " held at 0% and scaled down")
-                : condition(ABORTED, false, "NotAborted", "no rollout is aborted"));
+        if (plan.gatewayRolledBack()) {
+            conditions.add(plan.gateway() == null ? previous(ABORTED, GATEWAY_ROLLED_BACK, "canary " + plan.canary()
+                    + " rolled back by the gateway's rollout")
+                    : condition(ABORTED, true, GATEWAY_ROLLED_BACK, "canary " + plan.canary()
+                            + " rolled back by the gateway's rollout, held at 0% and scaled down: "
+                            + plan.gateway().reason()));
+        } else {
+            conditions.add(plan.rolledBack()
+                    ? condition(ABORTED, true, "CanaryTrafficPercentZero", "canary " + plan.canary()
+                            + " held at 0% and scaled down")
+                    : condition(ABORTED, false, "NotAborted", "no rollout is aborted"));
+        }
         List<RolloutDecision> kept = decisions.size() <= DECISIONS_KEPT ? decisions
                 : decisions.subList(decisions.size() - DECISIONS_KEPT, decisions.size());
         return new ModelDeploymentStatus(generation, url, conditions, plan.stable(), plan.canary(),
                 plan.previousStable(), revisions, kept.isEmpty() ? null : List.copyOf(kept));
+    }
+
+    /** Whether the old status says the gateway's rollout rolled this canary back (so it stays rolled back). */
+    static boolean gatewayAborted(ModelDeploymentStatus status, String canary) {
+        return status != null && canary.equals(status.canaryRevision()) && status.conditions() != null
+                && status.conditions().stream().anyMatch(c -> ABORTED.equals(c.getType())
+                        && "True".equals(c.getStatus()) && GATEWAY_ROLLED_BACK.equals(c.getReason()));
+    }
+
+    /** A revision's share while the gateway's rollout steps: the candidate's weight, the rest to the baseline. */
+    private static int mirrored(GatewayRollout rollout, PlannedRevision r) {
+        if (r.name().equals(rollout.candidate())) {
+            return rollout.candidateWeight();
+        }
+        return r.name().equals(rollout.baseline()) ? 100 - rollout.candidateWeight() : r.weight();
     }
 
     /** The old status with Ready false for a spec the controller cannot act on; workloads stay as they are. */

@@ -128,7 +128,7 @@ class ModelDeploymentControllerIT {
                 client.resources(dev.modelgate.controller.crd.ClusterModelRuntime.class).list().getItems(),
                 client.apps().deployments().inNamespace("ml").withLabels(owned).list().getItems(),
                 client.services().inNamespace("ml").withLabels(owned).list().getItems(),
-                client.configMaps().inNamespace("ml").withLabels(owned).list().getItems(), List.of());
+                client.configMaps().inNamespace("ml").withLabels(owned).list().getItems());
         Reconcile reconcile = new ModelDeploymentReconciler(ControllerSettings.defaults(), Clock.systemUTC())
                 .reconcile(observed);
         return new ReconcileExecutor(client, ObjectWriter.getAndUpdate(client), Clock.systemUTC())

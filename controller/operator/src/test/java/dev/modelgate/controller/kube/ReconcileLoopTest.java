@@ -27,7 +27,7 @@ class ReconcileLoopTest {
 
     private final ReconcileLoop loop = new ReconcileLoop(queue, leading::get,
             key -> key.equals("ml/gone") ? Optional.empty() : Optional.of(md(key)),
-            md -> new Observed(md, List.of(), List.of(), List.of(), List.of(), List.of()),
+            md -> new Observed(md, List.of(), List.of(), List.of(), List.of()),
             observed -> decision,
             (md, reconcile) -> {
                 if (conflictsLeft.getAndDecrement() > 0) {

@@ -37,7 +37,7 @@ class ExamplesTest {
         List<ClusterModelRuntime> runtimes = load(DEPLOY.resolve("base/cluster-model-runtimes.yaml"),
                 ClusterModelRuntime.class);
         return new ModelDeploymentReconciler(ControllerSettings.defaults(), Fixtures.at(Fixtures.T0))
-                .reconcile(new Observed(md, runtimes, List.of(), List.of(), List.of(), List.of()));
+                .reconcile(new Observed(md, runtimes, List.of(), List.of(), List.of()));
     }
 
     @Test

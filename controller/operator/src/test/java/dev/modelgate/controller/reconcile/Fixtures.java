@@ -64,7 +64,7 @@ final class Fixtures {
 
     static Observed observe(ModelDeployment md, List<? extends HasMetadata> cluster) {
         return new Observed(md, runtimes(), only(cluster, Deployment.class), only(cluster, Service.class),
-                only(cluster, ConfigMap.class), List.of());
+                only(cluster, ConfigMap.class));
     }
 
     /** The cluster after the executor applied a reconcile: desired objects exist, deleted ones are gone. */

@@ -114,7 +114,9 @@ final class SourceInformers implements AutoCloseable {
         try {
             return client.apiextensions().v1().customResourceDefinitions().withName(kind.crdName()).get() != null;
         } catch (KubernetesClientException e) {
-            LOG.warn("cannot tell whether {} is installed: {}", kind.crdName(), e.getMessage());
+            if (!Thread.currentThread().isInterrupted()) {
+                LOG.warn("cannot tell whether {} is installed: {}", kind.crdName(), e.getMessage());
+            }
             return false;
         }
     }

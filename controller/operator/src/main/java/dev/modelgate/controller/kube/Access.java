@@ -28,7 +28,31 @@ public enum Access {
     /** Events on ModelDeployments. */
     EVENTS("", "events", true, "create"),
     /** The leader election lock, in the controller's own namespace. */
-    LEASES("coordination.k8s.io", "leases", false, "get", "create", "update");
+    LEASES("coordination.k8s.io", "leases", false, "get", "create", "update"),
+    /** Informer of ModelPromotions. */
+    MODEL_PROMOTIONS("serving.modelgate.dev", "modelpromotions", true, "list", "watch"),
+    /** A promotion's status, through the status subresource. */
+    MODEL_PROMOTION_STATUS("serving.modelgate.dev", "modelpromotions/status", true, "update"),
+    /** A promotion writes the new model into its target ModelDeployment. */
+    PROMOTION_TARGETS("serving.modelgate.dev", "modeldeployments", true, "update"),
+    /** Which Kubeflow kinds are installed (their CRDs are probed periodically). */
+    CUSTOM_RESOURCE_DEFINITIONS("apiextensions.k8s.io", "customresourcedefinitions", true, "get"),
+    /** Promotion sources: Training Operator v1. */
+    PYTORCH_JOBS("kubeflow.org", "pytorchjobs", true, "list", "watch"),
+    /** Promotion sources: Training Operator v1. */
+    TF_JOBS("kubeflow.org", "tfjobs", true, "list", "watch"),
+    /** Promotion sources: Training Operator v1. */
+    XGBOOST_JOBS("kubeflow.org", "xgboostjobs", true, "list", "watch"),
+    /** Promotion sources: Training Operator v1. */
+    JAX_JOBS("kubeflow.org", "jaxjobs", true, "list", "watch"),
+    /** Promotion sources: Training Operator v1. */
+    PADDLE_JOBS("kubeflow.org", "paddlejobs", true, "list", "watch"),
+    /** Promotion sources: Training Operator v1. */
+    MPI_JOBS("kubeflow.org", "mpijobs", true, "list", "watch"),
+    /** Promotion sources: Kubeflow Trainer v2. */
+    TRAIN_JOBS("trainer.kubeflow.org", "trainjobs", true, "list", "watch"),
+    /** Promotion sources: Katib. */
+    EXPERIMENTS("kubeflow.org", "experiments", true, "list", "watch");
 
     private final String group;
     private final String resource;
@@ -68,6 +92,17 @@ public enum Access {
             throw new IllegalStateException("access: " + resource + " " + verb
                     + " (expected: one of " + verbs + "; add it to Access and to the RBAC manifests)");
         }
+    }
+
+    /** The access of a watched resource, by group and resource (the promotion sources are looked up so). */
+    public static Access of(String group, String resource) {
+        for (Access access : values()) {
+            if (access.group.equals(group) && access.resource.equals(resource)) {
+                return access;
+            }
+        }
+        throw new IllegalStateException("access: " + group + "/" + resource
+                + " (expected: listed in Access and in the RBAC manifests)");
     }
 
     /** All accesses. */

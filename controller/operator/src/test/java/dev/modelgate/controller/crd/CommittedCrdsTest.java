@@ -24,7 +24,7 @@ class CommittedCrdsTest {
     void committedCrdsEqualTheGeneratedOnes() throws IOException {
         List<String> generated = names(GENERATED);
         assertThat(generated).containsExactly("clustermodelruntimes.serving.modelgate.dev-v1.yml",
-                "modeldeployments.serving.modelgate.dev-v1.yml");
+                "modeldeployments.serving.modelgate.dev-v1.yml", "modelpromotions.serving.modelgate.dev-v1.yml");
         assertThat(names(COMMITTED)).containsExactlyElementsOf(generated);
         for (String name : generated) {
             assertThat(Files.readString(COMMITTED.resolve(name)))

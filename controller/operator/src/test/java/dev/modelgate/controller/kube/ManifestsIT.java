@@ -52,7 +52,7 @@ class ManifestsIT {
         });
         assertThat(only(objects, CustomResourceDefinition.class)).extracting(c -> c.getMetadata().getName())
                 .containsExactlyInAnyOrder("modeldeployments.serving.modelgate.dev",
-                        "clustermodelruntimes.serving.modelgate.dev");
+                        "clustermodelruntimes.serving.modelgate.dev", "modelpromotions.serving.modelgate.dev");
         assertThat(objects).filteredOn(o -> o.getKind().equals("ClusterModelRuntime")).isNotEmpty()
                 .allSatisfy(o -> {
                     ClusterModelRuntime runtime = SERIALIZATION.convertValue(o, ClusterModelRuntime.class);

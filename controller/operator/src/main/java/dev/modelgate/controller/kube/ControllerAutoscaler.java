@@ -94,6 +94,20 @@ public final class ControllerAutoscaler implements LeaderTask {
         return List.copyOf(loops.keySet());
     }
 
+    /** The decisions of a revision's loop ({@code namespace/deployment}), oldest first (tests). */
+    synchronized List<ScaleDecision> decisions(String key) {
+        Running running = loops.get(key);
+        return running == null ? List.of() : running.loop().recentDecisions();
+    }
+
+    /** One second on the caller's thread, over {@code clusterView} (tests drive it without the scheduler). */
+    void runOnce(ClusterView clusterView) {
+        synchronized (this) {
+            view = clusterView;
+        }
+        second();
+    }
+
     private void second() {
         try {
             sync();

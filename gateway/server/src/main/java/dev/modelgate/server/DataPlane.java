@@ -9,6 +9,7 @@ import dev.modelgate.server.service.InferenceFilter;
 import dev.modelgate.server.service.InferenceService;
 import dev.modelgate.server.service.ModelRepositoryControl;
 import dev.modelgate.server.service.NamedExecutors;
+import dev.modelgate.server.service.ReadOnlyRepository;
 import dev.modelgate.server.service.RequestObserver;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -44,7 +45,8 @@ public final class DataPlane implements AutoCloseable {
     /**
      * Binds the REST and gRPC ports over {@code service} decorated by {@link #filters}.
      *
-     * @param repository the model repository extension, or {@code null} to leave it out
+     * @param repository the model repository extension, or {@code null} for its read-only view
+     *     of the service (index, load of what is loaded; no unload), on REST and gRPC alike
      * @param measuring the metrics filters ({@code List.of()} for none)
      * @param unrouted told about every answer the transports write, before the access log
      * @throws dev.modelgate.server.config.ConfigException when a port cannot be bound
@@ -57,10 +59,12 @@ public final class DataPlane implements AutoCloseable {
         ExecutorService codec = NamedExecutors.bounded("modelgate-codec", config.codecThreads(),
                 CODEC_QUEUE);
         HttpServer http = null;
+        RequestObserver observers = observers(config, unrouted, nanoClock);
+        ModelRepositoryControl control = repository != null ? repository
+                : ReadOnlyRepository.over(decorated);
         try {
-            http = HttpServer.start(config, decorated, repository, codec, nanoClock,
-                    observers(config, unrouted, nanoClock));
-            GrpcServer grpc = GrpcServer.start(config, decorated, repository, nanoClock);
+            http = HttpServer.start(config, decorated, control, codec, nanoClock, observers);
+            GrpcServer grpc = GrpcServer.start(config, decorated, control, nanoClock, observers);
             return new DataPlane(codec, http, grpc, drain);
         } catch (RuntimeException e) {
             if (http != null) {

@@ -105,8 +105,13 @@ public final class Modelgate implements AutoCloseable {
     private static Modelgate start(ServerConfig config, RuntimeRegistry runtimes, boolean routed) {
         LongSupplier nanoClock = System::nanoTime;
         List<ModelEntry> models = ModelRepository.scan(config.modelRepository(), runtimes.names(), routed);
-        ModelHost host = ModelHost.create(serverMetadata(), models, runtimes,
-                config.queueCapacity(), nanoClock);
+        boolean explicit = config.modelControl() == ServerConfig.ModelControl.EXPLICIT;
+        // With model control, load rescans the repository for the model, as the runtime's does.
+        ModelHost host = explicit
+                ? ModelHost.create(serverMetadata(), models, runtimes, config.queueCapacity(),
+                        nanoClock, config.modelRepository(), false)
+                : ModelHost.create(serverMetadata(), models, runtimes, config.queueCapacity(),
+                        nanoClock);
         RemoteBackends remote = new RemoteBackends(Math.max(1, config.ioThreads() / 2),
                 Math.max(1, config.codecThreads() / 2), config.grpcMaxMessageSize(), nanoClock);
         Autoscaling scaling = Autoscaling.start(host, config.modelRepository(), config.drainTimeout(),
@@ -138,7 +143,8 @@ public final class Modelgate implements AutoCloseable {
                             config.requestTimeout().toNanos()),
                     meters, services::recordDisagreement, Clock.systemUTC(),
                     rollouts.shadowObserver(), nanoClock);
-            plane = DataPlane.start(config, new ServiceRouter(services, host, mirror), null,
+            plane = DataPlane.start(config, new ServiceRouter(services, host, mirror),
+                    explicit ? host : null,
                     List.of(metrics.filter(), rollouts.filter()), metrics.unrouted(), nanoClock);
             Consumer<Router> observability = metrics::mount;
             observability = observability.andThen(scaling.routes());

@@ -37,6 +37,11 @@ final class ServeCommand implements Callable<Integer> {
                     + " publishes (needs the modelgate-discovery jar on the class path).")
     String routingSource;
 
+    @Option(names = "--model-control", paramLabel = "MODE",
+            description = "none (default: the repository extension is read-only) or explicit"
+                    + " (clients load and unload models, as Triton's --model-control-mode).")
+    String modelControl;
+
     @Override
     public Integer call() {
         Path cwd = Path.of("").toAbsolutePath();
@@ -75,6 +80,7 @@ final class ServeCommand implements Callable<Integer> {
     ServerConfig config(Path cwd) {
         Map<String, Object> more = new LinkedHashMap<>();
         ServerOptions.putIfGiven(more, "admin-port", adminPort);
+        ServerOptions.putIfGiven(more, "model-control", modelControl);
         ServerOptions.putIfGiven(more, "admin-token-file",
                 adminTokenFile == null ? null : cwd.resolve(adminTokenFile).toString());
         return options.config(cwd, more, true);

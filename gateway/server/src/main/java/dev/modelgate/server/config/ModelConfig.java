@@ -1,8 +1,10 @@
 package dev.modelgate.server.config;
 
 import dev.modelgate.api.InferenceException;
+import dev.modelgate.api.InferenceRequest;
 import dev.modelgate.api.spi.Device;
 import dev.modelgate.server.batching.BatchingConfig;
+import dev.modelgate.server.json.OipJson;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -23,19 +25,24 @@ import java.util.Set;
  * @param options runtime-specific settings, passed through as strings
  * @param batching the {@code batching:} section (dynamic batching of each version's requests), or
  *     empty when batching is off
+ * @param warmup the {@code warmup:} section, the sample request each version answers before it is
+ *     ready (Triton's {@code model_warmup}), written as an OIP inference request body in YAML;
+ *     empty: one made from the model's metadata, zero-filled
  */
 public record ModelConfig(String runtime, Device device, int deviceId, boolean fallbackToCpu,
         int instances, Optional<Long> defaultVersion, Map<String, String> options,
-        Optional<BatchingConfig> batching) {
+        Optional<BatchingConfig> batching, Optional<InferenceRequest> warmup) {
 
     public static final String DEFAULT_RUNTIME = "onnx";
 
     static final Set<String> KEYS = Set.of("runtime", "device", "device-id", "fallback-to-cpu",
-            "instances", "default-version", "options", "batching");
+            "instances", "default-version", "options", "batching", "warmup");
     static final Set<String> BATCHING_KEYS = Set.of("max-batch-size", "preferred-batch-sizes",
             "max-queue-delay", "max-queue-size");
     /** How {@link BatchingConfig} starts its message, before the problems. */
     private static final String CONFIG_PREFIX = "batching config: ";
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
+            new com.fasterxml.jackson.databind.ObjectMapper();
 
     public ModelConfig {
         Objects.requireNonNull(runtime, "runtime");
@@ -43,6 +50,15 @@ public record ModelConfig(String runtime, Device device, int deviceId, boolean f
         Objects.requireNonNull(defaultVersion, "defaultVersion");
         options = Map.copyOf(options);
         Objects.requireNonNull(batching, "batching");
+        Objects.requireNonNull(warmup, "warmup");
+    }
+
+    /** Without a warm-up sample. */
+    public ModelConfig(String runtime, Device device, int deviceId, boolean fallbackToCpu,
+            int instances, Optional<Long> defaultVersion, Map<String, String> options,
+            Optional<BatchingConfig> batching) {
+        this(runtime, device, deviceId, fallbackToCpu, instances, defaultVersion, options,
+                batching, Optional.empty());
     }
 
     /** Without batching. */
@@ -74,11 +90,37 @@ public record ModelConfig(String runtime, Device device, int deviceId, boolean f
         int version = in.integer("default-version", 0, 1, Integer.MAX_VALUE);
         Map<String, String> options = in.stringMap("options");
         Optional<BatchingConfig> batching = batching(in, own);
+        Optional<InferenceRequest> warmup = warmup(in, own);
         if (own.count() != before) {
             return null;
         }
         return new ModelConfig(runtime, device, deviceId, fallback, instances,
-                version == 0 ? Optional.empty() : Optional.of((long) version), options, batching);
+                version == 0 ? Optional.empty() : Optional.of((long) version), options, batching,
+                warmup);
+    }
+
+    /**
+     * The {@code warmup:} section: an OIP inference request ({@code inputs} with name, datatype,
+     * shape, data), read by the same codec as a client's request, so it is checked here, at
+     * start-up, and a sample that does not fit the model fails only that model's warm-up.
+     */
+    private static Optional<InferenceRequest> warmup(ConfigValues in, ConfigProblems problems) {
+        if (!in.has("warmup")) {
+            return Optional.empty();
+        }
+        Map<String, ?> section = in.section("warmup");
+        if (section == null) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(OipJson.readInferenceRequest(JSON.writeValueAsBytes(section)));
+        } catch (InferenceException e) {
+            problems.add("warmup: " + e.getMessage());
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            problems.add("warmup: " + e.getOriginalMessage() + " (expected: a YAML map of an OIP"
+                    + " inference request)");
+        }
+        return Optional.empty();
     }
 
     /**

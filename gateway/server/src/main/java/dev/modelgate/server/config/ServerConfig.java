@@ -37,15 +37,22 @@ import java.util.Set;
  * @param drainTimeout on SIGTERM, how long admitted requests may take to finish before the server
  *     closes ({@code drain-timeout}, default 30s)
  * @param rollouts the services' {@code rollout:} blocks and where rollout state is kept
+ * @param modelControl whether {@code serve} lets clients load and unload models through the
+ *     repository extension ({@code model-control}: none, the default, or explicit, as Triton's
+ *     {@code --model-control-mode}); {@code runtime} always does
  */
 public record ServerConfig(int httpPort, String bindAddress, int maxRequestSize,
         Path modelRepository, Duration requestTimeout, Duration idleTimeout, int ioThreads,
         int codecThreads, int queueCapacity, int adminPort, String adminToken,
         List<ServiceSpec> services, int shadowInFlight, int grpcPort, int grpcMaxMessageSize,
-        AccessLog accessLog, Duration drainTimeout, RolloutsConfig rollouts) {
+        AccessLog accessLog, Duration drainTimeout, RolloutsConfig rollouts,
+        ModelControl modelControl) {
 
     /** How each answered request is logged: one JSON object, one key=value line, or not at all. */
     public enum AccessLog { JSON, TEXT, OFF }
+
+    /** Triton's model control modes that apply here: none (read-only repository) or explicit. */
+    public enum ModelControl { NONE, EXPLICIT }
 
     public static final int DEFAULT_HTTP_PORT = 8080;
     public static final int DEFAULT_GRPC_PORT = 8081;
@@ -59,7 +66,7 @@ public record ServerConfig(int httpPort, String bindAddress, int maxRequestSize,
             "model-repository", "request-timeout", "idle-timeout", "io-threads", "codec-threads",
             "queue-capacity", "admin-port", "admin-token-file", "services", "shadow-in-flight",
             "grpc-port", "grpc-max-message-size", "access-log", "drain-timeout", "rollout-state-dir",
-            "prometheus-url", "rollout-tick");
+            "prometheus-url", "rollout-tick", "model-control");
 
     public ServerConfig {
         Objects.requireNonNull(bindAddress, "bindAddress");
@@ -70,6 +77,7 @@ public record ServerConfig(int httpPort, String bindAddress, int maxRequestSize,
         Objects.requireNonNull(accessLog, "accessLog");
         Objects.requireNonNull(drainTimeout, "drainTimeout");
         Objects.requireNonNull(rollouts, "rollouts");
+        Objects.requireNonNull(modelControl, "modelControl");
     }
 
     /**
@@ -102,6 +110,7 @@ public record ServerConfig(int httpPort, String bindAddress, int maxRequestSize,
         String token = token(in, baseDir, problems);
         AccessLog accessLog = accessLog(in.string("access-log", "text"), problems);
         Duration drain = in.duration("drain-timeout", Duration.ofSeconds(30));
+        ModelControl control = modelControl(in.string("model-control", "none"), problems);
         List<String> serviceProblems = new ArrayList<>();
         List<ServiceSpec> services = ServiceConfig.read(
                 YAML_TREE.valueToTree(values.get("services")), serviceProblems);
@@ -115,7 +124,17 @@ public record ServerConfig(int httpPort, String bindAddress, int maxRequestSize,
         problems.throwIfAny(source);
         return new ServerConfig(port, bind, (int) maxSize, repository, timeout, idle, io, codec,
                 queue, adminPort, token, services, shadowInFlight, grpcPort, (int) grpcMax,
-                accessLog, drain, rollouts);
+                accessLog, drain, rollouts, control);
+    }
+
+    private static ModelControl modelControl(String value, ConfigProblems problems) {
+        for (ModelControl mode : ModelControl.values()) {
+            if (mode.name().equalsIgnoreCase(value)) {
+                return mode;
+            }
+        }
+        problems.add("model-control", value, "none or explicit");
+        return ModelControl.NONE;
     }
 
     private static AccessLog accessLog(String value, ConfigProblems problems) {
@@ -169,6 +188,7 @@ public record ServerConfig(int httpPort, String bindAddress, int maxRequestSize,
     public ServerConfig withHttpPort(int port) {
         return new ServerConfig(port, bindAddress, maxRequestSize, modelRepository, requestTimeout,
                 idleTimeout, ioThreads, codecThreads, queueCapacity, adminPort, adminToken, services,
-                shadowInFlight, grpcPort, grpcMaxMessageSize, accessLog, drainTimeout, rollouts);
+                shadowInFlight, grpcPort, grpcMaxMessageSize, accessLog, drainTimeout, rollouts,
+                modelControl);
     }
 }

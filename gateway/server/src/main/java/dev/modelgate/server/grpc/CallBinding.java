@@ -1,6 +1,7 @@
 package dev.modelgate.server.grpc;
 
 import dev.modelgate.server.service.RequestContext;
+import dev.modelgate.server.service.RequestObserver;
 import dev.modelgate.server.service.Traceparent;
 import io.grpc.Context;
 import io.grpc.Contexts;
@@ -28,13 +29,20 @@ final class CallBinding implements ServerInterceptor {
 
     private final long timeoutNanos;
     private final LongSupplier nanoClock;
+    private final RequestObserver observer;
 
     /**
      * @param timeoutNanos the deadline of a call without one, and the cap on a client's deadline
      */
     CallBinding(long timeoutNanos, LongSupplier nanoClock) {
+        this(timeoutNanos, nanoClock, RequestObserver.none());
+    }
+
+    /** As above, telling {@code observer} about every answered call (the access log). */
+    CallBinding(long timeoutNanos, LongSupplier nanoClock, RequestObserver observer) {
         this.timeoutNanos = timeoutNanos;
         this.nanoClock = nanoClock;
+        this.observer = observer;
     }
 
     /** One call's context and the response headers the service wants sent. */
@@ -65,7 +73,8 @@ final class CallBinding implements ServerInterceptor {
     public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
             ServerCallHandler<Q, R> next) {
         Call bound = new Call(bind(headers, Context.current().getDeadline()));
-        ServerCall<Q, R> withHeaders = new ForwardingServerCall.SimpleForwardingServerCall<>(call) {
+        CallObserving.Observed<Q, R> observed = CallObserving.observe(call, bound, observer);
+        ServerCall<Q, R> withHeaders = new ForwardingServerCall.SimpleForwardingServerCall<>(observed) {
             @Override
             public void sendHeaders(Metadata out) {
                 out.merge(bound.responseHeaders);
@@ -76,8 +85,8 @@ final class CallBinding implements ServerInterceptor {
                 super.sendHeaders(out);
             }
         };
-        return Contexts.interceptCall(Context.current().withValue(CALL, bound), withHeaders,
-                headers, next);
+        return observed.listen(Contexts.interceptCall(Context.current().withValue(CALL, bound),
+                withHeaders, headers, next));
     }
 
     RequestContext bind(Metadata metadata, Deadline deadline) {

@@ -10,7 +10,6 @@ import dev.modelgate.api.RequestedOutput;
 import dev.modelgate.api.Tensor;
 import dev.modelgate.api.TensorMetadata;
 import dev.modelgate.server.grpc.proto.InferParameter;
-import dev.modelgate.server.grpc.proto.InferTensorContents;
 import dev.modelgate.server.grpc.proto.ModelInferRequest;
 import dev.modelgate.server.grpc.proto.ModelInferResponse;
 import dev.modelgate.server.grpc.proto.ModelMetadataResponse;
@@ -80,12 +79,12 @@ final class GrpcMessages {
     }
 
     /**
-     * The response; outputs go raw when the request came raw (the client reads raw) or when an
-     * output is FP16/BF16 (no typed field), since raw is all-or-nothing per message.
+     * The response, its outputs always in {@code raw_output_contents} whatever form the inputs
+     * came in: Triton answers so, and clients (tritonclient's {@code as_numpy}, scripts that index
+     * {@code raw_output_contents}) read only that form. It is also one copy per output and the
+     * only form that holds FP16/BF16 and BYTES unchanged.
      */
-    static ModelInferResponse response(InferenceResponse in, boolean rawRequested) {
-        boolean raw = rawRequested
-                || in.outputs().stream().anyMatch(t -> t.datatype().isHalfPrecision());
+    static ModelInferResponse response(InferenceResponse in) {
         ModelInferResponse.Builder out = ModelInferResponse.newBuilder()
                 .setModelName(in.modelName())
                 .putAllParameters(toProto(in.parameters()));
@@ -103,12 +102,7 @@ final class GrpcMessages {
             for (int d = 0; d < tensor.rank(); d++) {
                 output.addShape(tensor.dim(d));
             }
-            if (raw) {
-                out.addRawOutputContents(GrpcTensors.toRaw(tensor));
-            } else {
-                InferTensorContents contents = GrpcTensors.toContents(tensor);
-                output.setContents(contents);
-            }
+            out.addRawOutputContents(GrpcTensors.toRaw(tensor));
         }
         return out.build();
     }

@@ -4,6 +4,7 @@ import dev.modelgate.server.config.ConfigException;
 import dev.modelgate.server.config.ServerConfig;
 import dev.modelgate.server.service.InferenceService;
 import dev.modelgate.server.service.ModelRepositoryControl;
+import dev.modelgate.server.service.RequestObserver;
 import io.grpc.Server;
 import io.grpc.ServerInterceptors;
 import io.grpc.ServerServiceDefinition;
@@ -49,6 +50,15 @@ public final class GrpcServer implements AutoCloseable {
      * wired to {@code repository} when it is not {@code null}. */
     public static GrpcServer start(ServerConfig config, InferenceService service,
             ModelRepositoryControl repository, LongSupplier nanoClock) {
+        return start(config, service, repository, nanoClock, RequestObserver.none());
+    }
+
+    /**
+     * As {@link #start(ServerConfig, InferenceService, ModelRepositoryControl, LongSupplier)},
+     * telling {@code observer} about every answered call, as REST tells its observers.
+     */
+    public static GrpcServer start(ServerConfig config, InferenceService service,
+            ModelRepositoryControl repository, LongSupplier nanoClock, RequestObserver observer) {
         ExecutorService executor = Executors.newFixedThreadPool(config.codecThreads(),
                 threads("modelgate-grpc"));
         // Call callbacks run on the transport's event loop (direct executor): they only bind the
@@ -59,9 +69,12 @@ public final class GrpcServer implements AutoCloseable {
                 .forAddress(new InetSocketAddress(config.bindAddress(), config.grpcPort()))
                 .maxInboundMessageSize(config.grpcMaxMessageSize())
                 .directExecutor()
+                .compressorRegistry(GrpcCompression.compressors())
+                .decompressorRegistry(GrpcCompression.decompressors())
                 .addService(InferRequestMarshaller.apply(ServerInterceptors.intercept(
                         new OipGrpcService(service, executor, nanoClock, repository),
-                        new CallBinding(config.requestTimeout().toNanos(), nanoClock))))
+                        new CallBinding(config.requestTimeout().toNanos(), nanoClock, observer),
+                        new GrpcCompression())))
                 .build();
         try {
             server.start();
@@ -77,8 +90,13 @@ public final class GrpcServer implements AutoCloseable {
     /** The service with its bind step, for any transport (tests use the in-process one). */
     static ServerServiceDefinition definition(InferenceService service, Executor codec,
             long timeoutNanos, LongSupplier nanoClock) {
+        return definition(service, codec, timeoutNanos, nanoClock, RequestObserver.none());
+    }
+
+    static ServerServiceDefinition definition(InferenceService service, Executor codec,
+            long timeoutNanos, LongSupplier nanoClock, RequestObserver observer) {
         return ServerInterceptors.intercept(new OipGrpcService(service, codec, nanoClock),
-                new CallBinding(timeoutNanos, nanoClock));
+                new CallBinding(timeoutNanos, nanoClock, observer));
     }
 
     /** Refuses new calls; the ones in flight go on (graceful drain; {@link #close} ends them). */

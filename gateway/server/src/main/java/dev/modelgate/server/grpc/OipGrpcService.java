@@ -12,6 +12,7 @@ import dev.modelgate.server.grpc.proto.ModelMetadataRequest;
 import dev.modelgate.server.grpc.proto.ModelMetadataResponse;
 import dev.modelgate.server.grpc.proto.ModelReadyRequest;
 import dev.modelgate.server.grpc.proto.ModelReadyResponse;
+import dev.modelgate.server.grpc.proto.ModelRepositoryParameter;
 import dev.modelgate.server.grpc.proto.RepositoryIndexRequest;
 import dev.modelgate.server.grpc.proto.RepositoryIndexResponse;
 import dev.modelgate.server.grpc.proto.RepositoryModelLoadRequest;
@@ -27,6 +28,8 @@ import dev.modelgate.server.grpc.proto.ServerReadyResponse;
 import dev.modelgate.server.service.InferenceService;
 import dev.modelgate.server.service.ModelRef;
 import dev.modelgate.server.service.ModelRepositoryControl;
+import dev.modelgate.server.service.ReadOnlyRepository;
+import dev.modelgate.server.service.RepositoryParameters;
 import dev.modelgate.server.service.RequestContext;
 import io.grpc.Context;
 import io.grpc.Status;
@@ -46,9 +49,11 @@ import java.util.function.Supplier;
  * answering model and version (a service names the revision) in the message and in the
  * {@code x-modelgate-service}/{@code x-modelgate-revision} headers.
  *
- * <p>The repository RPCs call the {@link ModelRepositoryControl} when there is one (the runtime
- * server); without one (the gateway) they are read-only: Load answers for models already loaded and
- * Unload is UNIMPLEMENTED.
+ * <p>The repository RPCs call the {@link ModelRepositoryControl} the server has: the host with
+ * model control (the runtime server, {@code serve} with {@code model-control: explicit}), or a
+ * {@link ReadOnlyRepository} (Load answers for models already loaded, Unload is UNIMPLEMENTED),
+ * exactly as REST does. Their requests are read in Triton's field numbering or KServe's
+ * ({@link KServeRepository}).
  */
 final class OipGrpcService extends GRPCInferenceServiceGrpc.GRPCInferenceServiceImplBase {
     static final String SERVICE_HEADER = dev.modelgate.server.service.Headers.SERVICE;
@@ -63,12 +68,13 @@ final class OipGrpcService extends GRPCInferenceServiceGrpc.GRPCInferenceService
         this(service, codec, nanoClock, null);
     }
 
+    /** @param repository the model repository extension; {@code null}: a read-only view */
     OipGrpcService(InferenceService service, Executor codec, LongSupplier nanoClock,
             ModelRepositoryControl repository) {
         this.service = service;
         this.codec = codec;
         this.nanoClock = nanoClock;
-        this.repository = repository;
+        this.repository = repository != null ? repository : ReadOnlyRepository.over(service);
     }
 
     @Override
@@ -84,8 +90,24 @@ final class OipGrpcService extends GRPCInferenceServiceGrpc.GRPCInferenceService
     @Override
     public void modelReady(ModelReadyRequest request, StreamObserver<ModelReadyResponse> out) {
         answer(out, () -> ModelReadyResponse.newBuilder()
-                .setReady(service.modelReady(ref(request.getName(), request.getVersion())))
+                .setReady(ready(ref(request.getName(), request.getVersion())))
                 .build());
+    }
+
+    /**
+     * Triton answers {@code ready: false} for a model it does not know or has unloaded, and
+     * tritonclient's {@code is_model_ready} relies on it, so NOT_FOUND is an answer here, not an
+     * error (REST keeps its 404: Triton's HTTP endpoint does the same with a 400).
+     */
+    private boolean ready(ModelRef model) {
+        try {
+            return service.modelReady(model);
+        } catch (InferenceException e) {
+            if (e.kind() == ErrorKind.NOT_FOUND || e.kind() == ErrorKind.UNAVAILABLE) {
+                return false;
+            }
+            throw e;
+        }
     }
 
     @Override
@@ -126,11 +148,10 @@ final class OipGrpcService extends GRPCInferenceServiceGrpc.GRPCInferenceService
         try {
             ModelRef model = ref(request.getModelName(), request.getModelVersion());
             InferenceRequest decoded = GrpcMessages.request(request);
-            boolean raw = request.getRawInputContentsCount() > 0;
             long budget = context.remainingNanos(nanoClock.getAsLong());
             answer = service.infer(model, decoded, context)
                     .orTimeout(Math.max(1, budget), TimeUnit.NANOSECONDS)
-                    .thenApplyAsync(response -> encode(call, response, raw), codec);
+                    .thenApplyAsync(response -> encode(call, response), codec);
         } catch (RuntimeException e) {
             answer = CompletableFuture.failedFuture(e);
         }
@@ -144,84 +165,76 @@ final class OipGrpcService extends GRPCInferenceServiceGrpc.GRPCInferenceService
         });
     }
 
-    private static ModelInferResponse encode(CallBinding.Call call, InferenceResponse response,
-            boolean raw) {
+    private static ModelInferResponse encode(CallBinding.Call call, InferenceResponse response) {
         call.responseHeader(SERVICE_HEADER, response.modelName());
         if (response.modelVersion() != null) {
             call.responseHeader(REVISION_HEADER, response.modelVersion());
         }
-        return GrpcMessages.response(response, raw);
+        return GrpcMessages.response(response);
     }
 
     @Override
     public void repositoryIndex(RepositoryIndexRequest request,
             StreamObserver<RepositoryIndexResponse> out) {
-        if (repository != null) {
-            answer(out, () -> {
-                RepositoryIndexResponse.Builder index = RepositoryIndexResponse.newBuilder();
-                for (ModelRepositoryControl.RepositoryModel model : repository.index()) {
-                    if (!request.getReady() || model.state().equals("READY")) {
-                        index.addModelsBuilder().setName(model.name()).setVersion(model.version())
-                                .setState(model.state()).setReason(model.reason());
-                    }
-                }
-                return index.build();
-            });
-            return;
-        }
         answer(out, () -> {
             RepositoryIndexResponse.Builder index = RepositoryIndexResponse.newBuilder();
-            for (String name : service.modelNames()) {
-                String state = state(name);
-                if (!request.getReady() || state.equals("READY")) {
-                    index.addModelsBuilder().setName(name).setState(state);
+            for (ModelRepositoryControl.RepositoryModel model : repository.index()) {
+                if (!request.getReady() || model.state().equals("READY")) {
+                    index.addModelsBuilder().setName(model.name()).setVersion(model.version())
+                            .setState(model.state()).setReason(model.reason());
                 }
             }
             return index.build();
         });
     }
 
-    private String state(String name) {
-        try {
-            return service.modelReady(ModelRef.of(name)) ? "READY" : "UNAVAILABLE";
-        } catch (InferenceException e) {
-            return e.kind() == ErrorKind.UNAVAILABLE ? "LOADING" : "UNAVAILABLE";
-        }
-    }
-
     @Override
     public void repositoryModelLoad(RepositoryModelLoadRequest request,
             StreamObserver<RepositoryModelLoadResponse> out) {
-        if (repository != null && request.getParametersCount() == 0) {
-            complete(out, repository.load(request.getModelName()),
-                    RepositoryModelLoadResponse.getDefaultInstance());
+        String model;
+        try {
+            model = KServeRepository.modelName(request.getRepositoryName(), request.getModelName());
+            RepositoryParameters.checkLoad(model, parameters(request.getParametersMap()));
+        } catch (RuntimeException e) {
+            out.onError(GrpcErrors.map(e, CallBinding.current().context.requestId()));
             return;
         }
-        answer(out, () -> {
-            if (request.getParametersCount() > 0) {
-                throw Status.UNIMPLEMENTED.withDescription("parameters: "
-                        + request.getParametersMap().keySet() + " (expected: none; models load"
-                        + " from the repository at start-up)").asRuntimeException();
-            }
-            if (!service.modelReady(ModelRef.of(request.getModelName()))) {
-                throw InferenceException.unavailable("model: " + request.getModelName()
-                        + " not ready (expected: a loaded model; it is still loading)");
-            }
-            return RepositoryModelLoadResponse.getDefaultInstance();
-        });
+        complete(out, repository.load(model), RepositoryModelLoadResponse.newBuilder()
+                .setModelName(model).setIsLoaded(true).build());
     }
 
     @Override
     public void repositoryModelUnload(RepositoryModelUnloadRequest request,
             StreamObserver<RepositoryModelUnloadResponse> out) {
-        if (repository != null) {
-            complete(out, repository.unload(request.getModelName()),
-                    RepositoryModelUnloadResponse.getDefaultInstance());
+        String model;
+        try {
+            model = KServeRepository.modelName(request.getRepositoryName(), request.getModelName());
+            RepositoryParameters.checkUnload(model, parameters(request.getParametersMap()));
+        } catch (RuntimeException e) {
+            out.onError(GrpcErrors.map(e, CallBinding.current().context.requestId()));
             return;
         }
-        out.onError(Status.UNIMPLEMENTED.withDescription("unload: " + request.getModelName()
-                + " (expected: none; models stay loaded while the server runs)")
-                .asRuntimeException());
+        if (!repository.controlsModels()) {
+            out.onError(Status.UNIMPLEMENTED.withDescription("unload: " + model
+                    + " (expected: none; models stay loaded unless the server runs with"
+                    + " model-control: explicit)").asRuntimeException());
+            return;
+        }
+        complete(out, repository.unload(model), RepositoryModelUnloadResponse.newBuilder()
+                .setModelName(model).setIsUnloaded(true).build());
+    }
+
+    private static java.util.Map<String, Object> parameters(
+            java.util.Map<String, ModelRepositoryParameter> in) {
+        java.util.Map<String, Object> out = new java.util.LinkedHashMap<>();
+        in.forEach((key, value) -> out.put(key, switch (value.getParameterChoiceCase()) {
+            case BOOL_PARAM -> value.getBoolParam();
+            case INT64_PARAM -> value.getInt64Param();
+            case STRING_PARAM -> value.getStringParam();
+            case BYTES_PARAM -> value.getBytesParam().toByteArray();
+            case PARAMETERCHOICE_NOT_SET -> "";
+        }));
+        return out;
     }
 
     private static ModelRef ref(String name, String version) {

@@ -23,6 +23,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The model host: the repository's model versions, loaded at start-up and, in explicit mode, loaded,
@@ -34,6 +36,7 @@ import java.util.function.LongSupplier;
  * checked again when an instance picks the request up.
  */
 final class DefaultModelHost implements ModelHost {
+    private static final Logger log = LoggerFactory.getLogger(DefaultModelHost.class);
     /** The most instances a version may have, as in {@code model.yaml}. */
     static final int MAX_INSTANCES = 256;
 
@@ -106,7 +109,22 @@ final class DefaultModelHost implements ModelHost {
         List<CompletableFuture<Void>> loads = new ArrayList<>();
         for (HostedVersion version : all) {
             loads.add(CompletableFuture.runAsync(() -> {
-                loadOne(version);
+                try {
+                    loadOne(version);
+                } catch (RuntimeException e) {
+                    if (repository == null) {
+                        throw e;
+                    }
+                    // With model control (the runtime server), one broken model must not stop the
+                    // others, as in Triton: it is marked failed, with its reason in the index,
+                    // and can be fixed and loaded again.
+                    String reason = e.getMessage() == null ? e.getClass().getName() : e.getMessage();
+                    log.warn("Model {} version {} is not served: {}", version.name(),
+                            version.version(), reason);
+                    version.fail(reason);
+                    failures.put(version.name(), reason);
+                    return;
+                }
                 readinessListeners.forEach(Runnable::run);
             }, loader));
         }
@@ -126,7 +144,8 @@ final class DefaultModelHost implements ModelHost {
         try {
             version.load(runtimes.runtime(runtime));
             if (warmUp) {
-                WarmUp.run(version.name(), version.version(), version.loaded());
+                WarmUp.run(version.name(), version.version(), version.loaded(),
+                        version.entry().config().warmup());
             }
         } catch (RuntimeException e) {
             loadObservers.forEach(o -> o.failed(version.name(), version.version()));
@@ -231,6 +250,8 @@ final class DefaultModelHost implements ModelHost {
             List<RepositoryModel> versions = new ArrayList<>();
             served.versions().forEach((label, version) -> versions.add(version.isLoaded()
                     ? new RepositoryModel(name, label, "READY", "")
+                    : version.failure() != null
+                    ? new RepositoryModel(name, label, "UNAVAILABLE", version.failure())
                     : new RepositoryModel(name, label, closed ? "UNAVAILABLE" : "LOADING",
                             closed ? "shut down" : "loading")));
             rows.put(name, versions);

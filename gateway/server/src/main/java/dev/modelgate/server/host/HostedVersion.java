@@ -35,6 +35,7 @@ final class HostedVersion {
     private LoadedModel loaded;
     private InstanceGroup instances;
     private boolean closed;
+    private String failure;
 
     HostedVersion(ModelEntry entry, long version, Path file, int queueCapacity, LongSupplier nanoClock) {
         this.entry = entry;
@@ -106,13 +107,36 @@ final class HostedVersion {
         };
     }
 
-    /** The loaded model, or UNAVAILABLE while it is still loading or after close. */
+    /** The loaded model, or UNAVAILABLE while it is still loading, after a failure or close. */
     synchronized LoadedModel loaded() {
         if (loaded == null) {
+            if (failure != null) {
+                throw InferenceException.unavailable("model " + name() + " version " + version
+                        + ": failed to load (" + failure + "; expected: a model that loads; fix it"
+                        + " and load it again)");
+            }
             throw InferenceException.unavailable("model " + name() + " version " + version + ": "
                     + (closed ? "shut down" : "loading") + " (expected: ready; retry later)");
         }
         return loaded;
+    }
+
+    /** Marks this version failed for {@code reason} and closes whatever it had loaded. */
+    void fail(String reason) {
+        synchronized (this) {
+            failure = reason;
+        }
+        close();
+    }
+
+    /** The model's repository entry (its model.yaml settings). */
+    ModelEntry entry() {
+        return entry;
+    }
+
+    /** Why the version failed to load or warm up, or {@code null}. */
+    synchronized String failure() {
+        return failure;
     }
 
     synchronized boolean isLoaded() {

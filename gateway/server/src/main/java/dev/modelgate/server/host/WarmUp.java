@@ -11,7 +11,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * One warm-up inference per loaded version, made from its metadata: every input zero-filled, each
+ * One warm-up inference per loaded version: the sample {@code model.yaml} gives ({@code warmup:},
+ * as Triton's {@code model_warmup}), else one made from its metadata: every input zero-filled, each
  * dynamic dimension 1. It pays the first call's costs (lazy allocations, JIT, kernel selection)
  * before the version is reported ready, and proves the model can answer at all, so a model that
  * loads but cannot infer fails its load instead of its first client.
@@ -24,8 +25,16 @@ final class WarmUp {
      * @throws IllegalStateException naming the model when the warm-up inference fails
      */
     static void run(String name, String version, LoadedModel model) {
+        run(name, version, model, java.util.Optional.empty());
+    }
+
+    /** As above with the configured sample, when there is one. */
+    static void run(String name, String version, LoadedModel model,
+            java.util.Optional<InferenceRequest> sample) {
         try {
-            List<InferenceResponse> answers = model.infer(List.of(request(model)));
+            InferenceRequest request = sample.orElseGet(() -> request(model));
+            dev.modelgate.api.RequestValidator.validate(model.metadata(), request);
+            List<InferenceResponse> answers = model.infer(List.of(request));
             if (answers.size() != 1) {
                 throw new IllegalStateException(answers.size() + " answers to 1 request");
             }

@@ -91,6 +91,15 @@ final class DispatchHandler extends SimpleChannelInboundHandler<FullHttpRequest>
                     + request.decoderResult().cause().getMessage() + ")"), slot.requestId));
             return;
         }
+        String encoding = request.headers().get(HttpHeaderNames.CONTENT_ENCODING);
+        if (encoding != null && !ContentDecodingHandler.SUPPORTED.contains(
+                encoding.trim().toLowerCase(Locale.ROOT))) {
+            // The decompress step inflated gzip and deflate and took their header off; what is
+            // left is an encoding this server cannot read.
+            deliver(ctx, slot, errors.map(new HttpStatusException(415, "Content-Encoding: "
+                    + clean(encoding) + " (expected: gzip, deflate or identity)"), slot.requestId));
+            return;
+        }
         CompletableFuture<RestResponse> answer = route(request, context, ctx.executor());
         if (!answer.isDone()) {
             slot.timer = ctx.executor().schedule(() -> deliver(ctx, slot, errors.map(

@@ -58,6 +58,70 @@ public final class OipJson {
         return write(out -> RequestWriter.write(out, request), 256);
     }
 
+    /** A request body for a replica; {@code jsonLength} is its JSON part when {@code binary}. */
+    public record EncodedRequest(byte[] body, int jsonLength, boolean binary) {
+    }
+
+    /**
+     * Encodes the request the gateway sends a replica over REST. Inputs JSON cannot hold
+     * faithfully, BYTES (a BYTES element is a length and raw bytes, not text) and FP16/BF16, go
+     * in the binary tensor data extension, and then the answer is asked in binary too
+     * ({@code binary_data_output}), so a non-UTF-8 element survives both ways; a request without
+     * such inputs stays plain JSON, which every OIP server reads.
+     */
+    public static EncodedRequest replicaRequest(InferenceRequest request) {
+        Set<String> binary = new LinkedHashSet<>();
+        for (Tensor input : request.inputs()) {
+            if (input.datatype() == dev.modelgate.api.DataType.BYTES
+                    || input.datatype().isHalfPrecision()) {
+                binary.add(input.name());
+            }
+        }
+        if (binary.isEmpty()) {
+            byte[] json = inferenceRequest(request);
+            return new EncodedRequest(json, json.length, false);
+        }
+        Map<String, Object> parameters = new java.util.LinkedHashMap<>(request.parameters());
+        parameters.put("binary_data_output", true);
+        InferenceRequest asked = new InferenceRequest(request.id(), parameters, request.inputs(),
+                request.outputs());
+        byte[] json = write(out -> RequestWriter.write(out, asked, binary), 256);
+        long size = json.length;
+        for (Tensor input : request.inputs()) {
+            if (binary.contains(input.name())) {
+                size += TensorBytes.size(input);
+            }
+        }
+        if (size > Integer.MAX_VALUE - 16) {
+            throw InferenceException.invalid("request: " + size
+                    + " bytes (expected: at most 2 GiB to send to a remote replica)");
+        }
+        ByteBuffer body = ByteBuffer.allocate((int) size).put(json);
+        for (Tensor input : request.inputs()) {
+            if (binary.contains(input.name())) {
+                TensorBytes.write(input, body);
+            }
+        }
+        return new EncodedRequest(body.array(), json.length, true);
+    }
+
+    /**
+     * Decodes a replica's answer in the binary tensor data extension: {@code jsonLength} bytes of
+     * JSON then the binary outputs; a negative {@code jsonLength} means a plain JSON body.
+     *
+     * @throws InferenceException INVALID_ARGUMENT saying what is wrong with a malformed one
+     */
+    public static InferenceResponse readInferenceResponse(byte[] body, int jsonLength) {
+        if (jsonLength < 0) {
+            return ResponseReader.read(body);
+        }
+        if (jsonLength > body.length) {
+            throw InferenceException.invalid("Inference-Header-Content-Length: " + jsonLength
+                    + " (expected: at most the answer's " + body.length + " bytes)");
+        }
+        return ResponseReader.read(body, jsonLength);
+    }
+
     /**
      * Decodes an {@code $inference_response} (a replica's answer).
      *

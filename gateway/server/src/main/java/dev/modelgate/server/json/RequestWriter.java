@@ -15,6 +15,12 @@ final class RequestWriter {
     }
 
     static void write(JsonGenerator out, InferenceRequest request) throws IOException {
+        write(out, request, java.util.Set.of());
+    }
+
+    /** As above; the inputs named in {@code binary} get {@code binary_data_size}, not data. */
+    static void write(JsonGenerator out, InferenceRequest request, java.util.Set<String> binary)
+            throws IOException {
         out.writeStartObject();
         if (request.id() != null) {
             out.writeStringField("id", request.id());
@@ -25,7 +31,7 @@ final class RequestWriter {
         }
         out.writeArrayFieldStart("inputs");
         for (Tensor input : request.inputs()) {
-            ResponseWriter.tensor(out, input, false);
+            ResponseWriter.tensor(out, input, binary.contains(input.name()));
         }
         out.writeEndArray();
         if (!request.outputs().isEmpty()) {

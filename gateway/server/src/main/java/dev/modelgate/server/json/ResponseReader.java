@@ -8,6 +8,7 @@ import dev.modelgate.api.InferenceResponse;
 import dev.modelgate.api.Tensor;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
@@ -23,7 +24,23 @@ final class ResponseReader {
     }
 
     static InferenceResponse read(byte[] body) {
-        try (JsonParser parser = RequestReader.FACTORY.createParser(body)) {
+        return read(body, body.length, null);
+    }
+
+    /** An answer of {@code jsonLength} bytes of JSON followed by its binary outputs. */
+    static InferenceResponse read(byte[] body, int jsonLength) {
+        ByteBuffer binary = ByteBuffer.wrap(body, jsonLength, body.length - jsonLength).slice();
+        InferenceResponse response = read(body, jsonLength, binary);
+        if (binary.hasRemaining()) {
+            throw InferenceException.invalid("answer: " + binary.remaining()
+                    + " bytes after the last binary output (expected: exactly the outputs'"
+                    + " binary_data_size bytes)");
+        }
+        return response;
+    }
+
+    private static InferenceResponse read(byte[] body, int jsonLength, ByteBuffer binary) {
+        try (JsonParser parser = RequestReader.FACTORY.createParser(body, 0, jsonLength)) {
             if (parser.nextToken() != JsonToken.START_OBJECT) {
                 throw InferenceException.invalid("answer: " + RequestReader.text(parser)
                         + " (expected: an $inference_response JSON object)");
@@ -41,7 +58,7 @@ final class ResponseReader {
                     case "model_version" -> version = RequestReader.string(parser, "model_version");
                     case "id" -> id = RequestReader.string(parser, "id");
                     case "parameters" -> parameters = RequestReader.parameters(parser, "parameters");
-                    case "outputs" -> outputs = RequestReader.tensors(parser, "outputs", body.length, null);
+                    case "outputs" -> outputs = RequestReader.tensors(parser, "outputs", jsonLength, binary);
                     default -> parser.skipChildren();
                 }
             }

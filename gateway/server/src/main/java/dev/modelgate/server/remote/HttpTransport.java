@@ -28,6 +28,8 @@ final class HttpTransport implements ReplicaTransport {
     private final ReplicaClient client;
     /** Answers up to this size are renamed without a thread hop (a few microseconds' scan). */
     private static final int INLINE_RENAME = 16 * 1024;
+    /** What tritonclient sends with the binary tensor data extension. */
+    private static final String BINARY_CONTENT_TYPE = "application/octet-stream";
 
     private final Executor codec;
 
@@ -40,18 +42,25 @@ final class HttpTransport implements ReplicaTransport {
     public CompletableFuture<InferenceResponse> infer(Outbound outbound, long timeoutNanos) {
         RawBody raw = outbound.raw();
         ByteBuf body;
+        OipJson.EncodedRequest encoded = null;
         try {
             // The client's body as received: its own buffer when the transport kept it, no copy.
-            body = raw == null ? Unpooled.wrappedBuffer(OipJson.inferenceRequest(outbound.request()))
-                    : raw.bytes() instanceof ByteBufBytes shared ? shared.retainedDuplicate()
-                    : Unpooled.wrappedBuffer(raw.body());
+            if (raw == null) {
+                encoded = OipJson.replicaRequest(outbound.request());
+                body = Unpooled.wrappedBuffer(encoded.body());
+            } else {
+                body = raw.bytes() instanceof ByteBufBytes shared ? shared.retainedDuplicate()
+                        : Unpooled.wrappedBuffer(raw.body());
+            }
         } catch (InferenceException e) {
             return CompletableFuture.failedFuture(new ErrorAnswer(e, false));
         }
         String path = path(outbound.model(), outbound.version()) + "/infer";
+        String contentType = raw != null ? raw.contentType()
+                : encoded.binary() ? BINARY_CONTENT_TYPE : null;
+        int jsonLength = raw != null ? raw.jsonLength() : encoded.binary() ? encoded.jsonLength() : -1;
         CompletableFuture<ReplicaClient.Answer> sent = client.send(HttpMethod.POST, path, body,
-                raw == null ? null : raw.contentType(), raw == null ? -1 : raw.jsonLength(),
-                outbound.traceparent(), raw == null ? null : raw.eventLoop());
+                contentType, jsonLength, outbound.traceparent(), raw == null ? null : raw.eventLoop());
         CompletableFuture<InferenceResponse> result = new CompletableFuture<>();
         // The caller's deadline: abandoning the answer closes its connection.
         result.whenComplete((ok, failure) -> {
@@ -80,7 +89,7 @@ final class HttpTransport implements ReplicaTransport {
             where.execute(() -> {
                 try {
                     result.complete(outbound.raw() != null ? relay(outbound, answer)
-                            : readAnswer(answer.body()));
+                            : readAnswer(answer.body(), answer.jsonLength()));
                 } catch (IllegalArgumentException e) {
                     result.completeExceptionally(new ErrorAnswer(new BadGatewayException(client
                             + ": malformed answer (" + e.getMessage() + ")"), false));
@@ -105,9 +114,9 @@ final class HttpTransport implements ReplicaTransport {
     }
 
     /** A replica's answer decoded; a malformed one is the replica's fault, not the client's. */
-    private static InferenceResponse readAnswer(byte[] body) {
+    private static InferenceResponse readAnswer(byte[] body, int jsonLength) {
         try {
-            return OipJson.readInferenceResponse(body);
+            return OipJson.readInferenceResponse(body, jsonLength);
         } catch (InferenceException malformed) {
             throw new IllegalArgumentException(malformed.getMessage(), malformed);
         }

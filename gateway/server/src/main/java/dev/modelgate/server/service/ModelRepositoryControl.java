@@ -29,6 +29,15 @@ public interface ModelRepositoryControl {
     CompletableFuture<Void> unload(String model);
 
     /**
+     * Whether load and unload change what is served (Triton's explicit model control); false for
+     * a read-only view ({@link ReadOnlyRepository}), whose unload the transports answer as not
+     * implemented (REST 501, gRPC UNIMPLEMENTED).
+     */
+    default boolean controlsModels() {
+        return true;
+    }
+
+    /**
      * One row of the repository index.
      *
      * @param name the model

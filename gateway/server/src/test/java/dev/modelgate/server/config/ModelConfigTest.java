@@ -50,13 +50,31 @@ class ModelConfigTest {
         assertThat(ModelConfig.from(values, "iris/model.yaml ", problems)).isNull();
         assertThat(problems.list()).containsExactly(
                 "iris/model.yaml max-batch: 8 (expected: one of the keys [batching, default-version, device,"
-                        + " device-id, fallback-to-cpu, instances, options, runtime])",
+                        + " device-id, fallback-to-cpu, instances, options, runtime, warmup])",
                 "iris/model.yaml device: tpu (expected: cpu or gpu)",
                 "iris/model.yaml device-id: -1 (expected: an integer in [0, 1023])",
                 "iris/model.yaml fallback-to-cpu: maybe (expected: true or false)",
                 "iris/model.yaml instances: 0 (expected: an integer in [1, 256])",
                 "iris/model.yaml default-version: latest (expected: an integer in [1, 2147483647])",
                 "iris/model.yaml options.nested: [1] (expected: a string, number or boolean)");
+    }
+
+    @Test
+    void readsAWarmUpSampleAsAnInferenceRequest() {
+        ConfigProblems problems = new ConfigProblems();
+        ModelConfig config = ModelConfig.from(Map.of("warmup", Map.of("inputs", List.of(Map.of(
+                "name", "x", "datatype", "FP32", "shape", List.of(1, 2), "data", List.of(0.5, 2))))),
+                "m ", problems);
+        assertThat(problems.list()).isEmpty();
+        assertThat(config.warmup()).hasValueSatisfying(sample -> assertThat(sample.inputs())
+                .containsExactly(dev.modelgate.api.Tensor.ofFloats("x", new long[] {1, 2}, 0.5f, 2f)));
+
+        ModelConfig bad = ModelConfig.from(Map.of("warmup", Map.of("inputs", List.of(Map.of(
+                "name", "x", "datatype", "FLOAT", "shape", List.of(1), "data", List.of(1))))),
+                "m/model.yaml ", problems);
+        assertThat(bad).isNull();
+        assertThat(problems.list()).singleElement().asString()
+                .startsWith("m/model.yaml warmup: ").contains("FLOAT");
     }
 
     @Test

@@ -44,12 +44,14 @@ class ServerConfigTest {
                 grpc-max-message-size: 32MiB
                 access-log: json
                 drain-timeout: 5s
+                model-control: explicit
                 """);
         ServerConfig config = ServerConfig.from(YamlFiles.read(file), dir, "test");
         assertThat(config).isEqualTo(new ServerConfig(0, "127.0.0.1", 1 << 20,
                 dir.resolve("models"), Duration.ofMillis(500), Duration.ofMinutes(2), 2, 3, 16,
                 9092, null, java.util.List.of(), 8, 0, 32 << 20, ServerConfig.AccessLog.JSON,
-                Duration.ofSeconds(5), RolloutsConfig.defaults(dir)));
+                Duration.ofSeconds(5), RolloutsConfig.defaults(dir),
+                ServerConfig.ModelControl.EXPLICIT));
     }
 
     @Test
@@ -128,6 +130,17 @@ class ServerConfigTest {
         assertThatThrownBy(() -> YamlFiles.read(dir.resolve("missing.yaml")))
                 .hasMessageContaining("(expected: an existing file)");
         assertThat(YamlFiles.read(Files.writeString(dir.resolve("empty.yaml"), ""))).isEmpty();
+    }
+
+    @Test
+    void modelControlIsNoneOrExplicit() {
+        Map<String, Object> values = new LinkedHashMap<>(Map.of("model-repository", dir.toString()));
+        assertThat(ServerConfig.from(values, dir, "test").modelControl())
+                .isEqualTo(ServerConfig.ModelControl.NONE);
+        values.put("model-control", "poll");
+        assertThatThrownBy(() -> ServerConfig.from(values, dir, "test"))
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems())
+                        .containsExactly("model-control: poll (expected: none or explicit)"));
     }
 
     private static java.util.List<String> rest(java.util.List<String> problems) {

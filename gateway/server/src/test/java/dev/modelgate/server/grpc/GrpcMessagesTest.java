@@ -42,18 +42,22 @@ class GrpcMessagesTest {
                 .map(GrpcMessagesTest::sample).toList();
     }
 
+    /** The echo's outputs as a request: typed contents (as a client builds them) or raw bytes. */
     private static ModelInferRequest asRequest(InferenceResponse typedEcho, boolean raw) {
-        ModelInferResponse encoded = GrpcMessages.response(typedEcho, raw);
+        ModelInferResponse encoded = GrpcMessages.response(typedEcho);
         ModelInferRequest.Builder request = ModelInferRequest.newBuilder().setModelName("m");
-        for (ModelInferResponse.InferOutputTensor output : encoded.getOutputsList()) {
+        for (int i = 0; i < encoded.getOutputsCount(); i++) {
+            ModelInferResponse.InferOutputTensor output = encoded.getOutputs(i);
             ModelInferRequest.InferInputTensor.Builder input = request.addInputsBuilder()
                     .setName(output.getName()).setDatatype(output.getDatatype())
                     .addAllShape(output.getShapeList());
-            if (output.hasContents()) {
-                input.setContents(output.getContents());
+            if (!raw) {
+                input.setContents(GrpcTensors.toContents(typedEcho.outputs().get(i)));
             }
         }
-        request.addAllRawInputContents(encoded.getRawOutputContentsList());
+        if (raw) {
+            request.addAllRawInputContents(encoded.getRawOutputContentsList());
+        }
         return request.build();
     }
 
@@ -80,12 +84,16 @@ class GrpcMessagesTest {
     }
 
     @Test
-    void halfPrecisionOutputsSendEveryOutputRaw() {
+    void everyOutputGoesRawAsTritonAnswers() {
         InferenceResponse response = new InferenceResponse("m", null, null, Map.of(),
-                List.of(sample(DataType.FP32), sample(DataType.BF16)));
-        ModelInferResponse encoded = GrpcMessages.response(response, false);
-        assertThat(encoded.getRawOutputContentsCount()).isEqualTo(2);
-        assertThat(encoded.getOutputs(0).hasContents()).isFalse();
+                List.of(sample(DataType.FP32), sample(DataType.BF16), sample(DataType.BYTES)));
+        ModelInferResponse encoded = GrpcMessages.response(response);
+        assertThat(encoded.getRawOutputContentsCount()).isEqualTo(3);
+        for (int i = 0; i < 3; i++) {
+            assertThat(encoded.getOutputs(i).hasContents()).isFalse();
+            assertThat(encoded.getRawOutputContents(i).toByteArray())
+                    .isEqualTo(TensorBytes.encode(response.outputs().get(i)));
+        }
         assertThat(encoded.getModelVersion()).isEmpty();
     }
 

@@ -112,8 +112,10 @@ class GrpcServerIT {
         assertThat(stub.repositoryIndex(RepositoryIndexRequest.getDefaultInstance()).getModelsList())
                 .extracting(m -> m.getName() + ":" + m.getState())
                 .contains("slow:READY", "toy:READY");
+        assertThat(stub.modelReady(ModelReadyRequest.newBuilder().setName("nope").build())
+                .getReady()).as("Triton answers ready: false for an unknown model").isFalse();
         StatusRuntimeException missing = catchThrowableOfType(StatusRuntimeException.class,
-                () -> stub.modelReady(ModelReadyRequest.newBuilder().setName("nope").build()));
+                () -> stub.modelMetadata(ModelMetadataRequest.newBuilder().setName("nope").build()));
         assertThat(missing.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND);
     }
 
@@ -133,8 +135,8 @@ class GrpcServerIT {
         assertThat(typedAnswer.getModelName()).isEqualTo("toy");
         assertThat(typedAnswer.getOutputs(0).getShapeList()).containsExactly(2L, 2L);
         float[] expected = AffineFixture.affine(rows);
-        assertThat(typedAnswer.getOutputs(0).getContents().getFp32ContentsList())
-                .containsExactly(box(expected));
+        assertThat(typedAnswer.getOutputs(0).hasContents()).isFalse();
+        assertThat(typedAnswer.getRawOutputContents(0)).isEqualTo(floats(expected));
 
         ModelInferResponse rawAnswer = stub.modelInfer(ModelInferRequest.newBuilder()
                 .setModelName("toy").setModelVersion("1").addInputs(input(2))
@@ -214,6 +216,32 @@ class GrpcServerIT {
         assertThat(System.nanoTime() - start).isLessThan(TimeUnit.MILLISECONDS.toNanos(1200));
     }
 
+    @Test
+    void gzipAndDeflateRequestsAreReadAndAnsweredInKind() throws InterruptedException {
+        ManagedChannel compressing = NettyChannelBuilder.forAddress("127.0.0.1", server.grpcPort())
+                .usePlaintext().compressorRegistry(GrpcCompression.compressors())
+                .decompressorRegistry(GrpcCompression.decompressors()).build();
+        try {
+            float[] rows = {1, 2, 3, -4, 0.5f, 2};
+            for (String codec : List.of("gzip", "deflate")) {
+                java.util.concurrent.atomic.AtomicReference<io.grpc.Metadata> headers =
+                        new java.util.concurrent.atomic.AtomicReference<>();
+                ModelInferResponse answer = GRPCInferenceServiceGrpc.newBlockingStub(compressing)
+                        .withCompression(codec)
+                        .withInterceptors(io.grpc.stub.MetadataUtils.newCaptureMetadataInterceptor(
+                                headers, new java.util.concurrent.atomic.AtomicReference<>()))
+                        .modelInfer(ModelInferRequest.newBuilder().setModelName("toy")
+                                .addInputs(input(2)).addRawInputContents(floats(rows)).build());
+                assertThat(answer.getRawOutputContents(0)).as(codec)
+                        .isEqualTo(floats(AffineFixture.affine(rows)));
+                assertThat(headers.get().get(io.grpc.Metadata.Key.of("grpc-encoding",
+                        io.grpc.Metadata.ASCII_STRING_MARSHALLER))).isEqualTo(codec);
+            }
+        } finally {
+            compressing.shutdownNow().awaitTermination(2, TimeUnit.SECONDS);
+        }
+    }
+
     private static ModelInferRequest.InferInputTensor.Builder input(int rows) {
         return ModelInferRequest.InferInputTensor.newBuilder().setName(AffineFixture.INPUT)
                 .setDatatype("FP32").addShape(rows).addShape(AffineFixture.FEATURES);
@@ -223,13 +251,5 @@ class GrpcServerIT {
         ByteBuffer bytes = ByteBuffer.allocate(values.length * 4).order(ByteOrder.LITTLE_ENDIAN);
         bytes.asFloatBuffer().put(values);
         return ByteString.copyFrom(bytes);
-    }
-
-    private static Float[] box(float[] values) {
-        Float[] out = new Float[values.length];
-        for (int i = 0; i < values.length; i++) {
-            out[i] = values[i];
-        }
-        return out;
     }
 }

@@ -107,6 +107,8 @@ class OipGrpcServiceTest {
                 .isTrue();
         assertThat(stub.modelReady(ModelReadyRequest.newBuilder().setName("loading").build())
                 .getReady()).isFalse();
+        assertThat(stub.modelReady(ModelReadyRequest.newBuilder().setName("nope").build())
+                .getReady()).as("an unknown model is not ready, as Triton answers").isFalse();
         ModelMetadataResponse metadata = stub.modelMetadata(
                 ModelMetadataRequest.newBuilder().setName("echo").setVersion("2").build());
         assertThat(metadata.getName()).isEqualTo("echo");
@@ -143,8 +145,12 @@ class OipGrpcServiceTest {
         assertThat(response.getModelVersion()).isEqualTo("2");
         assertThat(response.getId()).isEqualTo("req-7");
         assertThat(response.getParametersMap().get("echo").getBoolParam()).isTrue();
-        assertThat(response.getOutputs(0).getContents().getFp32ContentsList()).containsExactly(1f, 2f, 3f);
-        assertThat(response.getRawOutputContentsCount()).isZero();
+        assertThat(response.getOutputs(0).hasContents()).isFalse();
+        float[] raw = new float[3];
+        response.getRawOutputContents(0).asReadOnlyByteBuffer()
+                .order(java.nio.ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(raw);
+        assertThat(raw).as("typed inputs get raw outputs, as Triton answers")
+                .containsExactly(1f, 2f, 3f);
     }
 
     @Test

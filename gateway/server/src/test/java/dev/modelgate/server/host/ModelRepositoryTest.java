@@ -80,7 +80,7 @@ class ModelRepositoryTest {
                     assertThat(problems).containsSubsequence(
                         "a/model.yaml runtime: tensorflow (expected: one of [fake, onnx])",
                         "b/model.yaml colour: blue (expected: one of the keys [batching, default-version,"
-                                + " device, device-id, fallback-to-cpu, instances, options, runtime])",
+                                + " device, device-id, fallback-to-cpu, instances, options, runtime, warmup])",
                         "b/model.yaml instances: 0 (expected: an integer in [1, 256])",
                         "model bad name: " + repo.resolve("bad name")
                                 + " (expected: a name of letters, digits, '_', '.' and '-')",

@@ -41,6 +41,47 @@ class ReplicaJsonTest {
     }
 
     @Test
+    void bytesAndHalfPrecisionGoToAReplicaAsBinaryAndAskForABinaryAnswer() {
+        Tensor bytes = Tensor.of("b", DataType.BYTES, new long[] {3},
+                new byte[][] {{(byte) 0xff, (byte) 0xfe}, {}, bytes("ok")});
+        Tensor half = Tensor.of("h", DataType.FP16, new long[] {1}, new short[] {0x3c00});
+        Tensor floats = Tensor.ofFloats("x", new long[] {1}, 2f);
+        InferenceRequest request = new InferenceRequest("r1", Map.of("priority", 2L),
+                List.of(bytes, half, floats), List.of());
+
+        OipJson.EncodedRequest encoded = OipJson.replicaRequest(request);
+        assertThat(encoded.binary()).isTrue();
+        InferenceRequest read = OipJson.readInferenceRequest(encoded.body(), encoded.jsonLength());
+        assertThat(read.inputs()).isEqualTo(request.inputs());
+        assertThat(read.parameters()).isEqualTo(Map.of("priority", 2L, "binary_data_output", true));
+
+        OipJson.EncodedRequest plain = OipJson.replicaRequest(
+                InferenceRequest.of("r2", List.of(floats)));
+        assertThat(plain.binary()).isFalse();
+        assertThat(OipJson.readInferenceRequest(plain.body()).inputs()).containsExactly(floats);
+    }
+
+    @Test
+    void aBinaryAnswerReadsBackWithRawBytesElements() {
+        Tensor bytes = Tensor.of("text_out", DataType.BYTES, new long[] {2},
+                new byte[][] {{(byte) 0xff, (byte) 0xfe}, {}});
+        InferenceResponse response = new InferenceResponse("echo", "1", "r1", Map.of(), List.of(bytes));
+        InferenceRequest asked = new InferenceRequest("r1", Map.of("binary_data_output", true),
+                List.of(bytes), List.of());
+        OipJson.EncodedResponse encoded = OipJson.inferenceResponse(asked, response);
+
+        InferenceResponse read = OipJson.readInferenceResponse(encoded.body(), encoded.jsonLength());
+        assertThat(read.outputs()).containsExactly(bytes);
+        assertThatThrownBy(() -> OipJson.readInferenceResponse(
+                java.util.Arrays.copyOf(encoded.body(), encoded.body().length + 1), encoded.jsonLength()))
+                .hasMessageContaining("1 bytes after the last binary output");
+        InferenceResponse plain = new InferenceResponse("m", null, null, Map.of(),
+                List.of(Tensor.ofFloats("y", new long[] {1}, 0.5f)));
+        assertThat(OipJson.readInferenceResponse(OipJson.inferenceResponse(plain), -1).outputs())
+                .as("a plain JSON answer still reads").isEqualTo(plain.outputs());
+    }
+
+    @Test
     void anAnswerReadsBackWithItsNamesAndOutputs() {
         InferenceResponse response = new InferenceResponse("iris", "2", "r1", Map.of("t", "x"),
                 List.of(Tensor.ofFloats("y", new long[] {1, 2}, 0.25f, 0.75f)));

@@ -97,6 +97,44 @@ class RuntimeServerIT {
     }
 
     @Test
+    void aModelThatFailsItsWarmUpIsMarkedFailedWhileTheOthersServe() throws Exception {
+        fakeModel(repo, "toy", 1);
+        String input = dev.modelgate.runtime.testkit.AffineFixture.INPUT;
+        // A warm-up sample from model.yaml (Triton's model_warmup): good for "warm", wrong for "cold".
+        Files.createDirectories(repo.resolve("warm"));
+        Files.writeString(repo.resolve("warm/model.yaml"), "runtime: fake\nwarmup:\n  inputs:\n"
+                + "    - {name: " + input + ", datatype: FP32, shape: [1, 3], data: [1, 2, 3]}\n");
+        FakeModelFile.writeFixture(repo.resolve("warm/1"), Duration.ZERO);
+        Files.createDirectories(repo.resolve("cold"));
+        Files.writeString(repo.resolve("cold/model.yaml"), "runtime: fake\nwarmup:\n  inputs:\n"
+                + "    - {name: " + input + ", datatype: FP32, shape: [1, 2], data: [1, 2]}\n");
+        FakeModelFile.writeFixture(repo.resolve("cold/1"), Duration.ZERO);
+
+        server = start(repo);
+        server.loaded().join();
+        assertThat(call("GET", "/v2/health/ready", null).statusCode()).isEqualTo(200);
+        String row = ROW.replace("\"x\"", "\"" + input + "\"");
+        assertThat(call("POST", "/v2/models/toy/infer", row).statusCode()).isEqualTo(200);
+        assertThat(call("POST", "/v2/models/warm/infer", row).statusCode()).isEqualTo(200);
+
+        HttpResponse<String> cold = call("POST", "/v2/models/cold/infer", row);
+        assertThat(cold.statusCode()).isEqualTo(503);
+        assertThat(cold.body()).contains("model cold version 1: failed to load (")
+                .contains("failed its warm-up inference");
+        assertThat(call("GET", "/v2/models/cold/ready", null).statusCode()).isNotEqualTo(200);
+        String index = call("POST", "/v2/repository/index", "{}").body();
+        assertThat(index).contains("\"name\":\"warm\",\"version\":\"1\",\"state\":\"READY\"")
+                .contains("\"name\":\"cold\",\"version\":\"1\",\"state\":\"UNAVAILABLE\","
+                        + "\"reason\":\"model cold version 1 failed its warm-up inference: input "
+                        + input + " shape: [1, 2]");
+
+        // fixed in the repository, it loads again
+        Files.writeString(repo.resolve("cold/model.yaml"), "runtime: fake\n");
+        assertThat(call("POST", "/v2/repository/models/cold/load", "{}").statusCode()).isEqualTo(200);
+        assertThat(call("POST", "/v2/models/cold/infer", row).statusCode()).isEqualTo(200);
+    }
+
+    @Test
     void drainTurnsReadinessOffAndFinishesInFlightRequests() throws Exception {
         Files.createDirectories(repo.resolve("slow/1"));
         Files.writeString(repo.resolve("slow/model.yaml"), "runtime: fake\ninstances: 4\n");

@@ -16,12 +16,20 @@ import java.nio.FloatBuffer;
 import java.nio.IntBuffer;
 import java.nio.LongBuffer;
 import java.nio.ShortBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 
 /**
  * Protocol tensors to ONNX Runtime tensors and back. Inputs are copied once into direct buffers in
  * native order, which ONNX Runtime uses in place; outputs are copied once out of the native tensor.
  * FP16 and BF16 travel as raw 16-bit patterns both ways, BYTES as UTF-8 strings.
+ *
+ * <p>ONNX Runtime's Java API creates and reads string tensors only as {@code java.lang.String}, so
+ * a BYTES element that is not UTF-8 has no faithful form here: it is refused with INVALID_ARGUMENT
+ * naming the element, never replaced by U+FFFD (which would hand the model other bytes than the
+ * client sent). Zero-length elements are empty strings and travel unchanged.
  */
 final class TensorConversion {
     private TensorConversion() {
@@ -42,7 +50,7 @@ final class TensorConversion {
             case INT8 -> OnnxTensor.createTensor(env, direct(tensor, 1).put((byte[]) data).flip(), shape, OnnxJavaType.INT8);
             case UINT8 -> OnnxTensor.createTensor(env, direct(tensor, 1).put((byte[]) data).flip(), shape, OnnxJavaType.UINT8);
             case BOOL -> OnnxTensor.createTensor(env, bools((boolean[]) data, direct(tensor, 1)), shape, OnnxJavaType.BOOL);
-            case BYTES -> OnnxTensor.createTensor(env, strings((byte[][]) data), shape);
+            case BYTES -> OnnxTensor.createTensor(env, strings(tensor.name(), (byte[][]) data), shape);
             default -> throw InferenceException.invalid("input " + tensor.name() + " datatype: "
                     + tensor.datatype() + " (expected: a datatype ONNX Runtime's Java API can create)");
         };
@@ -88,10 +96,19 @@ final class TensorConversion {
         return buffer.flip();
     }
 
-    private static String[] strings(byte[][] values) {
+    private static String[] strings(String name, byte[][] values) {
+        CharsetDecoder strict = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT);
         String[] strings = new String[values.length];
         for (int i = 0; i < values.length; i++) {
-            strings[i] = new String(values[i], StandardCharsets.UTF_8);
+            try {
+                strings[i] = strict.decode(ByteBuffer.wrap(values[i])).toString();
+            } catch (CharacterCodingException e) {
+                throw InferenceException.invalid("input " + name + " data[" + i + "]: "
+                        + values[i].length + " bytes that are not UTF-8 (expected: UTF-8 text;"
+                        + " ONNX Runtime's Java API holds string tensors as text)");
+            }
         }
         return strings;
     }

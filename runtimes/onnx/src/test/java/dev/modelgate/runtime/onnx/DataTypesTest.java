@@ -72,6 +72,23 @@ class DataTypesTest {
         }
     }
 
+    @Test
+    void bytesThatAreNotUtf8AreRefusedNotReplaced() throws IOException {
+        Map<String, DataType> onnxTypes = new LinkedHashMap<>();
+        onnxTypes.put("bytes", DataType.STRING);
+        Tensor latin1 = Tensor.of("in_bytes", dev.modelgate.api.DataType.BYTES, new long[] {1, 2},
+                new byte[][] {utf8("ok"), {(byte) 0xff, (byte) 0xfe}});
+        try (ModelRuntime runtime = new OnnxRuntimeProvider().create();
+                LoadedModel model = runtime.load(ModelLoadRequest.onCpu("types", "1",
+                        OnnxFixtures.writeIdentities(dir, onnxTypes)))) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> model.infer(
+                    List.of(InferenceRequest.of("t", List.of(latin1)))))
+                    .isInstanceOfSatisfying(dev.modelgate.api.InferenceException.class, e ->
+                            assertThat(e.kind()).isEqualTo(dev.modelgate.api.ErrorKind.INVALID_ARGUMENT))
+                    .hasMessageContaining("input in_bytes data[1]: 2 bytes that are not UTF-8");
+        }
+    }
+
     private static byte[] utf8(String text) {
         return text.getBytes(StandardCharsets.UTF_8);
     }

@@ -23,7 +23,9 @@ public final class FakeModelFile {
     static final String FORMAT = "modelgate-fake/1";
 
     private static final Set<String> KEYS = Set.of("format", "features", "units", "weights", "bias",
-            "input", "output", "relu-output", "delay-ms", "fail-every");
+            "input", "output", "relu-output", "delay-ms", "fail-every", "kind");
+    static final String BYTES_ECHO = "bytes-echo";
+    private static final Set<String> ECHO_KEYS = Set.of("format", "kind", "input", "output");
 
     private FakeModelFile() {
     }
@@ -49,8 +51,44 @@ public final class FakeModelFile {
         return Files.writeString(dir.resolve(FILE_NAME), text, StandardCharsets.UTF_8);
     }
 
-    /** Reads a model file, reporting every problem in one message. */
-    static FakeModelSpec read(Path file) {
+    /**
+     * Writes a {@code kind = bytes-echo} model to {@code dir/model.fake}: BYTES input {@code text}
+     * {@code [-1]} answered unchanged as BYTES output {@code text_out}.
+     */
+    public static Path writeBytesEcho(Path dir) throws IOException {
+        Files.createDirectories(dir);
+        String text = "# echoes BYTES elements unchanged\n"
+                + "format = " + FORMAT + "\n"
+                + "kind = " + BYTES_ECHO + "\n"
+                + "input = text\n"
+                + "output = text_out\n";
+        return Files.writeString(dir.resolve(FILE_NAME), text, StandardCharsets.UTF_8);
+    }
+
+    /** Reads a model file: the affine model or, for {@code kind = bytes-echo}, the echo. */
+    static dev.modelgate.api.spi.LoadedModel load(Path file,
+            dev.modelgate.api.spi.ModelLoadRequest request) {
+        Properties properties = properties(file);
+        String kind = properties.getProperty("kind", "affine").trim();
+        if (kind.equals(BYTES_ECHO)) {
+            Set<String> unknown = new TreeSet<>(properties.stringPropertyNames());
+            unknown.removeAll(ECHO_KEYS);
+            if (!unknown.isEmpty() || !FORMAT.equals(properties.getProperty("format"))) {
+                throw InferenceException.invalid("model file " + file + ": keys " + unknown
+                        + ", format " + properties.getProperty("format") + " (expected: keys of "
+                        + new TreeSet<>(ECHO_KEYS) + " and format " + FORMAT + ")");
+            }
+            return new FakeBytesEcho(request, properties.getProperty("input", "text").trim(),
+                    properties.getProperty("output", "text_out").trim());
+        }
+        if (!kind.equals("affine")) {
+            throw InferenceException.invalid("model file " + file + ": kind: " + kind
+                    + " (expected: affine or " + BYTES_ECHO + ")");
+        }
+        return new FakeModel(request, read(file, properties));
+    }
+
+    private static Properties properties(Path file) {
         Properties properties = new Properties();
         try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             properties.load(reader);
@@ -58,6 +96,15 @@ public final class FakeModelFile {
             throw InferenceException.invalid("model file: " + file + " (expected: a readable "
                     + FORMAT + " properties file: " + e.getMessage() + ")");
         }
+        return properties;
+    }
+
+    /** Reads an affine model file, reporting every problem in one message. */
+    static FakeModelSpec read(Path file) {
+        return read(file, properties(file));
+    }
+
+    private static FakeModelSpec read(Path file, Properties properties) {
         List<String> problems = new ArrayList<>();
         Set<String> unknown = new TreeSet<>(properties.stringPropertyNames());
         unknown.removeAll(KEYS);

@@ -31,7 +31,7 @@ final class FakeRuntime implements ModelRuntime {
             throw InferenceException.unavailable("device: gpu (the fake runtime has no GPU; set"
                     + " fallback-to-cpu: true)");
         }
-        return new FakeModel(request, FakeModelFile.read(file));
+        return FakeModelFile.load(file, request);
     }
 
     @Override

@@ -23,7 +23,13 @@ import dev.modelgate.api.spi.ModelRuntimeProvider;
  * delay-ms = 0                       # optional, sleep per infer call, to simulate a slow model
  * fail-every = 0                     # optional, every Nth infer call fails (INTERNAL, a 500), to
  *                                    # simulate a broken model; 0 never
+ * kind = affine                      # optional: affine (the default, above) or bytes-echo
  * </pre>
+ *
+ * <p>A {@code kind = bytes-echo} file ({@link FakeModelFile#writeBytesEcho}) takes only
+ * {@code input} (default {@code text}) and {@code output} (default {@code text_out}): a BYTES
+ * {@code [-1]} input answered unchanged, element by element, so tests see whether a path carries
+ * BYTES elements as raw bytes.
  *
  * <p>The input is FP32 {@code [-1, features]}. Unknown keys, or any load option, fail the load with
  * INVALID_ARGUMENT. A GPU load fails with UNAVAILABLE unless {@code fallbackToCpu} is set. Every

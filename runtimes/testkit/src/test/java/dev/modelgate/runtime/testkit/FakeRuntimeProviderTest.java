@@ -102,4 +102,34 @@ class FakeRuntimeProviderTest {
             assertThat(failed).containsExactly(false, false, true, false, false, true);
         }
     }
+
+    @Test
+    void bytesEchoAnswersEveryElementUnchanged() throws IOException {
+        Path file = FakeModelFile.writeBytesEcho(dir);
+        byte[][] elements = {{(byte) 0xff, (byte) 0xfe}, {}, {'o', 'k'}, {0}};
+        try (ModelRuntime runtime = new FakeRuntimeProvider().create();
+                LoadedModel model = runtime.load(ModelLoadRequest.onCpu("echo", "1", file))) {
+            Tensor text = Tensor.of("text", dev.modelgate.api.DataType.BYTES, new long[] {4}, elements);
+            Tensor out = model.infer(List.of(InferenceRequest.of("r", List.of(text)))).get(0)
+                    .output("text_out");
+            assertThat(out.data(byte[][].class)).isDeepEqualTo(elements);
+            assertThat(out.shape()).containsExactly(4);
+            assertThatThrownBy(() -> model.infer(List.of(InferenceRequest.of("r", List.of(
+                    Tensor.ofFloats("text", new long[] {1}, 1f))))))
+                    .hasMessageContaining("datatype: FP32 (expected: BYTES)");
+        }
+    }
+
+    @Test
+    void unknownKindOrKeysOfTheEchoAreRefused() throws IOException {
+        Path echo = Files.writeString(dir.resolve("model.fake"),
+                "format = modelgate-fake/1\nkind = bytes-echo\nunits = 2\n");
+        try (ModelRuntime runtime = new FakeRuntimeProvider().create()) {
+            assertThatThrownBy(() -> runtime.load(ModelLoadRequest.onCpu("m", "1", echo)))
+                    .hasMessageContaining("[units]");
+            Files.writeString(echo, "format = modelgate-fake/1\nkind = cubic\n");
+            assertThatThrownBy(() -> runtime.load(ModelLoadRequest.onCpu("m", "1", echo)))
+                    .hasMessageContaining("kind: cubic (expected: affine or bytes-echo)");
+        }
+    }
 }

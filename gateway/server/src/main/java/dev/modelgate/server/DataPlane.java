@@ -10,6 +10,7 @@ import dev.modelgate.server.service.InferenceService;
 import dev.modelgate.server.service.ModelRepositoryControl;
 import dev.modelgate.server.service.NamedExecutors;
 import dev.modelgate.server.service.RequestObserver;
+import dev.modelgate.server.service.ServerExtensions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -52,15 +53,24 @@ public final class DataPlane implements AutoCloseable {
     public static DataPlane start(ServerConfig config, InferenceService service,
             ModelRepositoryControl repository, List<InferenceFilter> measuring,
             RequestObserver unrouted, LongSupplier nanoClock) {
+        return start(config, service, repository, ServerExtensions.none(), measuring, unrouted,
+                nanoClock);
+    }
+
+    /** As above, with Triton's statistics, configuration and log settings where given. */
+    public static DataPlane start(ServerConfig config, InferenceService service,
+            ModelRepositoryControl repository, ServerExtensions extensions,
+            List<InferenceFilter> measuring, RequestObserver unrouted, LongSupplier nanoClock) {
         DrainFilter drain = new DrainFilter();
         InferenceService decorated = InferenceFilter.decorate(service, filters(drain, measuring));
         ExecutorService codec = NamedExecutors.bounded("modelgate-codec", config.codecThreads(),
                 CODEC_QUEUE);
         HttpServer http = null;
         try {
-            http = HttpServer.start(config, decorated, repository, codec, nanoClock,
+            http = HttpServer.start(config, decorated, repository, extensions, codec, nanoClock,
                     observers(config, unrouted, nanoClock));
-            GrpcServer grpc = GrpcServer.start(config, decorated, repository, nanoClock);
+            GrpcServer grpc = GrpcServer.start(config, decorated, repository, extensions,
+                    nanoClock);
             return new DataPlane(codec, http, grpc, drain);
         } catch (RuntimeException e) {
             if (http != null) {

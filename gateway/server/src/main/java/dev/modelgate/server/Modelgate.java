@@ -4,6 +4,8 @@ import dev.modelgate.api.InferenceException;
 import dev.modelgate.api.ServerMetadata;
 import dev.modelgate.server.admin.AdminServer;
 import dev.modelgate.server.admin.InstanceRoutes;
+import dev.modelgate.server.logging.LogbackSettings;
+import dev.modelgate.server.service.ServerExtensions;
 import dev.modelgate.server.config.ConfigException;
 import dev.modelgate.server.config.ServerConfig;
 import dev.modelgate.server.remote.RemoteBackends;
@@ -115,6 +117,7 @@ public final class Modelgate implements AutoCloseable {
                     meters, services::recordDisagreement, Clock.systemUTC(),
                     rollouts.shadowObserver(), nanoClock);
             plane = DataPlane.start(config, new ServiceRouter(services, host, mirror), null,
+                    new ServerExtensions(host, LogbackSettings.ofProcess()),
                     List.of(metrics.filter(), rollouts.filter()), metrics.unrouted(), nanoClock);
             Consumer<Router> observability = metrics::mount;
             observability = observability.andThen(scaling.routes());

@@ -23,15 +23,17 @@ import java.util.Set;
  * @param options runtime-specific settings, passed through as strings
  * @param batching the {@code batching:} section (dynamic batching of each version's requests), or
  *     empty when batching is off
+ * @param labels the class labels of the model's outputs by index, for the classification
+ *     extension: {@code labels:} here or the model directory's {@code labels.txt}; empty for none
  */
 public record ModelConfig(String runtime, Device device, int deviceId, boolean fallbackToCpu,
         int instances, Optional<Long> defaultVersion, Map<String, String> options,
-        Optional<BatchingConfig> batching) {
+        Optional<BatchingConfig> batching, List<String> labels) {
 
     public static final String DEFAULT_RUNTIME = "onnx";
 
     static final Set<String> KEYS = Set.of("runtime", "device", "device-id", "fallback-to-cpu",
-            "instances", "default-version", "options", "batching");
+            "instances", "default-version", "options", "batching", "labels");
     static final Set<String> BATCHING_KEYS = Set.of("max-batch-size", "preferred-batch-sizes",
             "max-queue-delay", "max-queue-size");
     /** How {@link BatchingConfig} starts its message, before the problems. */
@@ -43,6 +45,21 @@ public record ModelConfig(String runtime, Device device, int deviceId, boolean f
         Objects.requireNonNull(defaultVersion, "defaultVersion");
         options = Map.copyOf(options);
         Objects.requireNonNull(batching, "batching");
+        labels = List.copyOf(labels);
+    }
+
+    /** Without labels. */
+    public ModelConfig(String runtime, Device device, int deviceId, boolean fallbackToCpu,
+            int instances, Optional<Long> defaultVersion, Map<String, String> options,
+            Optional<BatchingConfig> batching) {
+        this(runtime, device, deviceId, fallbackToCpu, instances, defaultVersion, options,
+                batching, List.of());
+    }
+
+    /** This config with {@code newLabels} (from the model directory's {@code labels.txt}). */
+    public ModelConfig withLabels(List<String> newLabels) {
+        return new ModelConfig(runtime, device, deviceId, fallbackToCpu, instances, defaultVersion,
+                options, batching, newLabels);
     }
 
     /** Without batching. */
@@ -74,11 +91,13 @@ public record ModelConfig(String runtime, Device device, int deviceId, boolean f
         int version = in.integer("default-version", 0, 1, Integer.MAX_VALUE);
         Map<String, String> options = in.stringMap("options");
         Optional<BatchingConfig> batching = batching(in, own);
+        List<String> labels = in.strings("labels");
         if (own.count() != before) {
             return null;
         }
         return new ModelConfig(runtime, device, deviceId, fallback, instances,
-                version == 0 ? Optional.empty() : Optional.of((long) version), options, batching);
+                version == 0 ? Optional.empty() : Optional.of((long) version), options, batching,
+                labels);
     }
 
     /**

@@ -4,6 +4,7 @@ import dev.modelgate.server.config.ConfigException;
 import dev.modelgate.server.config.ServerConfig;
 import dev.modelgate.server.service.InferenceService;
 import dev.modelgate.server.service.ModelRepositoryControl;
+import dev.modelgate.server.service.ServerExtensions;
 import io.grpc.Server;
 import io.grpc.ServerInterceptors;
 import io.grpc.ServerServiceDefinition;
@@ -49,6 +50,12 @@ public final class GrpcServer implements AutoCloseable {
      * wired to {@code repository} when it is not {@code null}. */
     public static GrpcServer start(ServerConfig config, InferenceService service,
             ModelRepositoryControl repository, LongSupplier nanoClock) {
+        return start(config, service, repository, ServerExtensions.none(), nanoClock);
+    }
+
+    /** As above, with Triton's statistics, configuration and log settings RPCs where given. */
+    public static GrpcServer start(ServerConfig config, InferenceService service,
+            ModelRepositoryControl repository, ServerExtensions extensions, LongSupplier nanoClock) {
         ExecutorService executor = Executors.newFixedThreadPool(config.codecThreads(),
                 threads("modelgate-grpc"));
         // Call callbacks run on the transport's event loop (direct executor): they only bind the
@@ -60,7 +67,7 @@ public final class GrpcServer implements AutoCloseable {
                 .maxInboundMessageSize(config.grpcMaxMessageSize())
                 .directExecutor()
                 .addService(InferRequestMarshaller.apply(ServerInterceptors.intercept(
-                        new OipGrpcService(service, executor, nanoClock, repository),
+                        new OipGrpcService(service, executor, nanoClock, repository, extensions),
                         new CallBinding(config.requestTimeout().toNanos(), nanoClock))))
                 .build();
         try {

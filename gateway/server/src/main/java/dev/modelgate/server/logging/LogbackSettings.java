@@ -1,6 +1,5 @@
 package dev.modelgate.server.logging;
 
-import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
 import dev.modelgate.server.service.LogSettings;
@@ -10,21 +9,27 @@ import java.util.Objects;
 /**
  * Triton's log settings over logback's root logger. Logback keeps the state: the settings are read
  * back from the root level each time, so REST and gRPC (each with its own instance) always agree
- * and nothing here can drift from what really logs. The decision (which level a set of Triton keys
+ * and nothing here can drift from what really logs. The decision (which levels a set of Triton keys
  * means, what is refused) is {@link TritonLogLevels}, a pure function; this class only reads and
  * sets the level.
  */
 public final class LogbackSettings implements LogSettings {
-    private final Logger root;
+    /** The loggers the verbose level turns up: Modelgate's own. */
+    static final String MODELGATE = "dev.modelgate";
 
-    private LogbackSettings(Logger root) {
+    private final Logger root;
+    private final Logger modelgate;
+
+    private LogbackSettings(Logger root, Logger modelgate) {
         this.root = root;
+        this.modelgate = modelgate;
     }
 
     /** The settings of {@code context}'s root logger. */
     public static LogSettings of(LoggerContext context) {
         Objects.requireNonNull(context, "context");
-        return new LogbackSettings(context.getLogger(Logger.ROOT_LOGGER_NAME));
+        return new LogbackSettings(context.getLogger(Logger.ROOT_LOGGER_NAME),
+                context.getLogger(MODELGATE));
     }
 
     /**
@@ -38,13 +43,18 @@ public final class LogbackSettings implements LogSettings {
 
     @Override
     public Map<String, Object> current() {
-        return TritonLogLevels.settings(root.getEffectiveLevel());
+        return TritonLogLevels.settings(levels());
     }
 
     @Override
     public synchronized Map<String, Object> update(Map<String, Object> changes) {
-        Level level = TritonLogLevels.level(root.getEffectiveLevel(), changes);
-        root.setLevel(level);
+        TritonLogLevels.Levels next = TritonLogLevels.levels(levels(), changes);
+        root.setLevel(next.root());
+        modelgate.setLevel(next.modelgate());
         return current();
+    }
+
+    private TritonLogLevels.Levels levels() {
+        return new TritonLogLevels.Levels(root.getEffectiveLevel(), modelgate.getLevel());
     }
 }

@@ -9,11 +9,13 @@ import java.util.Map;
 import java.util.TreeSet;
 
 /**
- * The mapping between Triton's log settings and one logback level, both ways, as pure functions.
+ * The mapping between Triton's log settings and logback levels, both ways, as pure functions.
  * Triton switches error, warning and info messages on and off one by one and adds verbose levels;
  * logback has thresholds. So {@code log_error}, {@code log_warning} and {@code log_info} must
- * describe a threshold (a switched-on kind implies every more severe one), verbose level 1 is
- * DEBUG and 2 or more is TRACE. Modelgate logs to stderr in its own format, so {@code log_file}
+ * describe a threshold (a switched-on kind implies every more severe one) and set the root level;
+ * verbose level 1 is DEBUG and 2 or more TRACE for Modelgate's own loggers ({@code dev.modelgate}),
+ * as Triton's verbose log is Triton's own: the libraries' debug output (gRPC frames, Netty) would
+ * bury it. Modelgate logs to stderr in its own format, so {@code log_file}
  * accepts only {@code ""} and {@code log_format} only {@code "default"}. Anything else, and any
  * unknown key, is refused with every problem named, and nothing changes.
  */
@@ -28,26 +30,38 @@ final class TritonLogLevels {
     private TritonLogLevels() {
     }
 
-    /** Every Triton key with its value at {@code level}. */
-    static Map<String, Object> settings(Level level) {
-        int at = level.toInt();
+    /** The root level and Modelgate's own ({@code null}: inherited from the root). */
+    record Levels(Level root, Level modelgate) {
+    }
+
+    /** Every Triton key with its value at {@code levels}. */
+    static Map<String, Object> settings(Levels levels) {
+        int at = levels.root().toInt();
+        Level own = levels.modelgate();
+        long verbose = own == null || own.toInt() > Level.DEBUG_INT ? 0L
+                : own.toInt() <= Level.TRACE_INT ? 2L : 1L;
         Map<String, Object> settings = new LinkedHashMap<>();
         settings.put(FILE, "");
         settings.put(INFO, at <= Level.INFO_INT);
         settings.put(WARNING, at <= Level.WARN_INT);
         settings.put(ERROR, at <= Level.ERROR_INT);
-        settings.put(VERBOSE, at <= Level.TRACE_INT ? 2L : at <= Level.DEBUG_INT ? 1L : 0L);
+        settings.put(VERBOSE, verbose);
         settings.put(FORMAT, "default");
         return settings;
     }
 
+    /** Every Triton key with its value when only the root level is set. */
+    static Map<String, Object> settings(Level root) {
+        return settings(new Levels(root, null));
+    }
+
     /**
-     * The level that {@code changes} applied to the settings at {@code current} means.
+     * The levels that {@code changes} applied to the settings at {@code current} mean.
      *
      * @throws InferenceException INVALID_ARGUMENT naming each unknown key, each value of the
      *     wrong type and each combination that is no threshold
      */
-    static Level level(Level current, Map<String, Object> changes) {
+    static Levels levels(Levels current, Map<String, Object> changes) {
         Map<String, Object> next = new LinkedHashMap<>(settings(current));
         List<String> problems = new ArrayList<>();
         changes.forEach((key, value) -> {
@@ -94,12 +108,7 @@ final class TritonLogLevels {
         if (!problems.isEmpty()) {
             throw InferenceException.invalid("log settings: " + String.join("; ", problems));
         }
-        if (verbose >= 2) {
-            return Level.TRACE;
-        }
-        if (verbose == 1) {
-            return Level.DEBUG;
-        }
-        return info ? Level.INFO : warning ? Level.WARN : error ? Level.ERROR : Level.OFF;
+        Level root = info ? Level.INFO : warning ? Level.WARN : error ? Level.ERROR : Level.OFF;
+        return new Levels(root, verbose >= 2 ? Level.TRACE : verbose == 1 ? Level.DEBUG : null);
     }
 }

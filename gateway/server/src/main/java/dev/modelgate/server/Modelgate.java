@@ -196,7 +196,8 @@ public final class Modelgate implements AutoCloseable {
     public static ServerMetadata serverMetadata() {
         String version = Modelgate.class.getPackage().getImplementationVersion();
         return new ServerMetadata("modelgate", version == null ? "development" : version,
-                List.of("binary_tensor_data"));
+                List.of("binary_tensor_data", "classification", "model_configuration", "statistics",
+                        "logging"));
     }
 
     /** Completes when every model is loaded; fails with the first load failure. */

@@ -11,6 +11,7 @@ import dev.modelgate.server.service.ModelRepositoryControl;
 import dev.modelgate.server.service.NamedExecutors;
 import dev.modelgate.server.service.ReadOnlyRepository;
 import dev.modelgate.server.service.RequestObserver;
+import dev.modelgate.server.service.ServerExtensions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -54,6 +55,14 @@ public final class DataPlane implements AutoCloseable {
     public static DataPlane start(ServerConfig config, InferenceService service,
             ModelRepositoryControl repository, List<InferenceFilter> measuring,
             RequestObserver unrouted, LongSupplier nanoClock) {
+        return start(config, service, repository, ServerExtensions.none(), measuring, unrouted,
+                nanoClock);
+    }
+
+    /** As above, with Triton's statistics, configuration and log settings where given. */
+    public static DataPlane start(ServerConfig config, InferenceService service,
+            ModelRepositoryControl repository, ServerExtensions extensions,
+            List<InferenceFilter> measuring, RequestObserver unrouted, LongSupplier nanoClock) {
         DrainFilter drain = new DrainFilter();
         InferenceService decorated = InferenceFilter.decorate(service, filters(drain, measuring));
         ExecutorService codec = NamedExecutors.bounded("modelgate-codec", config.codecThreads(),
@@ -63,8 +72,8 @@ public final class DataPlane implements AutoCloseable {
         ModelRepositoryControl control = repository != null ? repository
                 : ReadOnlyRepository.over(decorated);
         try {
-            http = HttpServer.start(config, decorated, control, codec, nanoClock, observers);
-            GrpcServer grpc = GrpcServer.start(config, decorated, control, nanoClock, observers);
+            http = HttpServer.start(config, decorated, control, extensions, codec, nanoClock, observers);
+            GrpcServer grpc = GrpcServer.start(config, decorated, control, extensions, nanoClock, observers);
             return new DataPlane(codec, http, grpc, drain);
         } catch (RuntimeException e) {
             if (http != null) {

@@ -4,6 +4,8 @@ import dev.modelgate.api.InferenceException;
 import dev.modelgate.api.ServerMetadata;
 import dev.modelgate.server.admin.AdminServer;
 import dev.modelgate.server.admin.InstanceRoutes;
+import dev.modelgate.server.logging.LogbackSettings;
+import dev.modelgate.server.service.ServerExtensions;
 import dev.modelgate.server.config.ConfigException;
 import dev.modelgate.server.config.ServerConfig;
 import dev.modelgate.server.remote.RemoteBackends;
@@ -144,7 +146,7 @@ public final class Modelgate implements AutoCloseable {
                     meters, services::recordDisagreement, Clock.systemUTC(),
                     rollouts.shadowObserver(), nanoClock);
             plane = DataPlane.start(config, new ServiceRouter(services, host, mirror),
-                    explicit ? host : null,
+                    explicit ? host : null, new ServerExtensions(host, LogbackSettings.ofProcess()),
                     List.of(metrics.filter(), rollouts.filter()), metrics.unrouted(), nanoClock);
             Consumer<Router> observability = metrics::mount;
             observability = observability.andThen(scaling.routes());
@@ -244,7 +246,8 @@ public final class Modelgate implements AutoCloseable {
     public static ServerMetadata serverMetadata() {
         String version = Modelgate.class.getPackage().getImplementationVersion();
         return new ServerMetadata("modelgate", version == null ? "development" : version,
-                List.of("binary_tensor_data"));
+                List.of("binary_tensor_data", "classification", "model_configuration", "statistics",
+                        "logging"));
     }
 
     /** Completes when every model is loaded; fails with the first load failure. */

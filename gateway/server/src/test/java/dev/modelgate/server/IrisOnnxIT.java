@@ -110,6 +110,41 @@ class IrisOnnxIT {
         assertThat(response.body()).contains("input input shape: [1, 3] (expected: [-1, 4], -1 is any size)");
     }
 
+    @Test
+    void classifiesEachRowWithTheShippedLabels() throws Exception {
+        HttpResponse<String> response = call("/v2/models/iris/versions/2/infer",
+                "{\"inputs\":[{\"name\":\"input\",\"datatype\":\"FP32\",\"shape\":[2,4],"
+                        + "\"data\":[1.4,0.2,5.1,3.5,6.0,2.5,6.3,3.3]}],"
+                        + "\"outputs\":[{\"name\":\"output\",\"parameters\":{\"classification\":2}}]}");
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        JsonNode output = JSON.readTree(response.body()).get("outputs").get(0);
+        assertThat(output.get("datatype").asText()).isEqualTo("BYTES");
+        assertThat(output.get("shape").toString()).isEqualTo("[2,2]");
+        assertThat(output.get("data").get(0).asText()).matches("-?\\d+\\.\\d{6}:2:setosa");
+        assertThat(output.get("data").get(2).asText()).matches("-?\\d+\\.\\d{6}:1:virginica");
+    }
+
+    @Test
+    void describesItsConfigurationAndCountsItsRequests() throws Exception {
+        JsonNode config = JSON.readTree(call("/v2/models/iris/config", null).body());
+        assertThat(config.get("platform").asText()).isEqualTo("onnxruntime_onnx");
+        assertThat(config.get("backend").asText()).isEqualTo("onnxruntime");
+        assertThat(config.get("max_batch_size").asInt()).isZero();
+        assertThat(config.get("input").get(0).toString()).startsWith(
+                "{\"name\":\"input\",\"data_type\":\"TYPE_FP32\",\"dims\":[-1,4]");
+        assertThat(config.get("output").get(0).get("label_filename").asText()).isEqualTo("labels.txt");
+
+        long before = JSON.readTree(call("/v2/models/iris/versions/1/stats", null).body())
+                .get("model_stats").get(0).get("inference_stats").get("success").get("count").asLong();
+        assertThat(call("/v2/models/iris/versions/1/infer", "{\"inputs\":[{\"name\":\"input\","
+                + "\"datatype\":\"FP32\",\"shape\":[1,4],\"data\":[1,2,3,4]}]}").statusCode()).isEqualTo(200);
+        JsonNode stats = JSON.readTree(call("/v2/models/iris/versions/1/stats", null).body())
+                .get("model_stats").get(0);
+        assertThat(stats.get("inference_stats").get("success").get("count").asLong())
+                .isGreaterThanOrEqualTo(before + 1);
+        assertThat(stats.get("last_inference").asLong()).isPositive();
+    }
+
     private static int argmax(JsonNode values) {
         int best = 0;
         for (int i = 1; i < values.size(); i++) {

@@ -36,12 +36,16 @@ import org.tribuo.data.csv.CSVLoader;
  * {@link #labelOrder} report both, and {@code examples/README.md} records them.
  *
  * <p>Usage: {@code IrisTrainer [iris.csv [out-dir]]}, defaults {@code examples/data/iris.csv} and
- * {@code examples/model-repository}; writes {@code <out>/iris/1/model.onnx} and
- * {@code <out>/iris/2/model.onnx} and nothing else (the hand-written {@code model.yaml} stays).
+ * {@code examples/model-repository}; writes {@code <out>/iris/1/model.onnx},
+ * {@code <out>/iris/2/model.onnx} and {@code <out>/iris/labels.txt} (the species of each output
+ * index, one a line, for the classification extension) and nothing else (the hand-written
+ * {@code model.yaml} stays).
  */
 public final class IrisTrainer {
     /** The ONNX model domain of both exported versions. */
     public static final String DOMAIN = "dev.modelgate.examples.iris";
+    /** The labels file beside the versions, one species a line in output index order. */
+    public static final String LABELS_FILE = "labels.txt";
     /** The CSV column that holds the species. */
     public static final String RESPONSE = "species";
 
@@ -59,15 +63,16 @@ public final class IrisTrainer {
     }
 
     /** What one training run wrote and learned. */
-    public record Result(List<Path> models, List<String> features, List<String> labels,
-            Map<Integer, Double> accuracy) {
+    public record Result(List<Path> models, Path labelsFile, List<String> features,
+            List<String> labels, Map<Integer, Double> accuracy) {
     }
 
     /**
-     * Trains both versions on the CSV and writes {@code <out>/iris/<version>/model.onnx}.
+     * Trains both versions on the CSV and writes {@code <out>/iris/<version>/model.onnx} and
+     * {@code <out>/iris/labels.txt}.
      *
-     * @return the files written, the feature and label orders of the exported models, and each
-     *     version's accuracy on the training data
+     * @return the model files and the labels file written, the feature and label orders of the
+     *     exported models, and each version's accuracy on the training data
      */
     public static Result train(Path csv, Path out) throws IOException {
         Dataset<Label> data = load(csv);
@@ -88,7 +93,14 @@ public final class IrisTrainer {
             features = featureOrder(model);
             labels = labelOrder(model);
         }
-        return new Result(written, features, labels, accuracy);
+        Path labelsFile = out.resolve("iris").resolve(LABELS_FILE);
+        Files.write(labelsFile, labels.stream().map(IrisTrainer::species).toList());
+        return new Result(written, labelsFile, features, labels, accuracy);
+    }
+
+    /** The species without the CSV's {@code Iris-} prefix: {@code Iris-setosa} is {@code setosa}. */
+    static String species(String label) {
+        return label.startsWith("Iris-") ? label.substring("Iris-".length()) : label;
     }
 
     /** The iris CSV as a Tribuo dataset: four numeric features, the species as label. */

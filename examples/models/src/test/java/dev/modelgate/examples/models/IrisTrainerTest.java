@@ -33,11 +33,20 @@ class IrisTrainerTest {
     }
 
     @Test
-    void writesBothVersionsAndNothingElse() throws IOException {
+    void writesBothVersionsTheLabelsAndNothingElse() throws IOException {
         try (var files = Files.walk(out)) {
             assertThat(files.filter(Files::isRegularFile).map(p -> out.relativize(p).toString()))
-                    .containsExactlyInAnyOrder("iris/1/model.onnx", "iris/2/model.onnx");
+                    .containsExactlyInAnyOrder("iris/1/model.onnx", "iris/2/model.onnx",
+                            "iris/labels.txt");
         }
+    }
+
+    @Test
+    void theLabelsFileNamesEachOutputIndexAsTheShippedRepositoryDoes() throws IOException {
+        assertThat(result.labelsFile()).isEqualTo(out.resolve("iris/labels.txt"));
+        assertThat(Files.readAllLines(result.labelsFile()))
+                .containsExactly("versicolor", "virginica", "setosa")
+                .isEqualTo(Files.readAllLines(Path.of("../model-repository/iris/labels.txt")));
     }
 
     @Test

@@ -148,6 +148,27 @@ final class ConfigValues {
         return List.copyOf(result);
     }
 
+    /** A list of non-blank strings (numbers too, as text); empty when absent. */
+    List<String> strings(String key) {
+        Object value = values.get(key);
+        if (value == null) {
+            return List.of();
+        }
+        if (!(value instanceof List<?> list)) {
+            problems.add(key, value, "a list of non-blank strings");
+            return List.of();
+        }
+        List<String> result = new ArrayList<>();
+        for (Object item : list) {
+            if (!(item instanceof String || item instanceof Number) || item.toString().isBlank()) {
+                problems.add(key, value, "a list of non-blank strings");
+                return List.of();
+            }
+            result.add(item.toString());
+        }
+        return List.copyOf(result);
+    }
+
     /** A flat map of scalar values, each turned into a string. */
     Map<String, String> stringMap(String key) {
         Object value = values.get(key);

@@ -28,15 +28,17 @@ import java.util.Set;
  * @param warmup the {@code warmup:} section, the sample request each version answers before it is
  *     ready (Triton's {@code model_warmup}), written as an OIP inference request body in YAML;
  *     empty: one made from the model's metadata, zero-filled
+ * @param labels the class labels of the model's outputs by index, for the classification
+ *     extension: {@code labels:} here or the model directory's {@code labels.txt}; empty for none
  */
 public record ModelConfig(String runtime, Device device, int deviceId, boolean fallbackToCpu,
         int instances, Optional<Long> defaultVersion, Map<String, String> options,
-        Optional<BatchingConfig> batching, Optional<InferenceRequest> warmup) {
+        Optional<BatchingConfig> batching, Optional<InferenceRequest> warmup, List<String> labels) {
 
     public static final String DEFAULT_RUNTIME = "onnx";
 
     static final Set<String> KEYS = Set.of("runtime", "device", "device-id", "fallback-to-cpu",
-            "instances", "default-version", "options", "batching", "warmup");
+            "instances", "default-version", "options", "batching", "warmup", "labels");
     static final Set<String> BATCHING_KEYS = Set.of("max-batch-size", "preferred-batch-sizes",
             "max-queue-delay", "max-queue-size");
     /** How {@link BatchingConfig} starts its message, before the problems. */
@@ -51,14 +53,21 @@ public record ModelConfig(String runtime, Device device, int deviceId, boolean f
         options = Map.copyOf(options);
         Objects.requireNonNull(batching, "batching");
         Objects.requireNonNull(warmup, "warmup");
+        labels = List.copyOf(labels);
     }
 
-    /** Without a warm-up sample. */
+    /** Without a warm-up sample or labels. */
     public ModelConfig(String runtime, Device device, int deviceId, boolean fallbackToCpu,
             int instances, Optional<Long> defaultVersion, Map<String, String> options,
             Optional<BatchingConfig> batching) {
         this(runtime, device, deviceId, fallbackToCpu, instances, defaultVersion, options,
-                batching, Optional.empty());
+                batching, Optional.empty(), List.of());
+    }
+
+    /** This config with {@code newLabels} (from the model directory's {@code labels.txt}). */
+    public ModelConfig withLabels(List<String> newLabels) {
+        return new ModelConfig(runtime, device, deviceId, fallbackToCpu, instances, defaultVersion,
+                options, batching, warmup, newLabels);
     }
 
     /** Without batching. */
@@ -91,12 +100,13 @@ public record ModelConfig(String runtime, Device device, int deviceId, boolean f
         Map<String, String> options = in.stringMap("options");
         Optional<BatchingConfig> batching = batching(in, own);
         Optional<InferenceRequest> warmup = warmup(in, own);
+        List<String> labels = in.strings("labels");
         if (own.count() != before) {
             return null;
         }
         return new ModelConfig(runtime, device, deviceId, fallback, instances,
                 version == 0 ? Optional.empty() : Optional.of((long) version), options, batching,
-                warmup);
+                warmup, labels);
     }
 
     /**

@@ -5,6 +5,7 @@ import dev.modelgate.server.config.ServerConfig;
 import dev.modelgate.server.service.InferenceService;
 import dev.modelgate.server.service.ModelRepositoryControl;
 import dev.modelgate.server.service.RequestObserver;
+import dev.modelgate.server.service.ServerExtensions;
 import io.grpc.Server;
 import io.grpc.ServerInterceptors;
 import io.grpc.ServerServiceDefinition;
@@ -50,15 +51,17 @@ public final class GrpcServer implements AutoCloseable {
      * wired to {@code repository} when it is not {@code null}. */
     public static GrpcServer start(ServerConfig config, InferenceService service,
             ModelRepositoryControl repository, LongSupplier nanoClock) {
-        return start(config, service, repository, nanoClock, RequestObserver.none());
+        return start(config, service, repository, ServerExtensions.none(), nanoClock, RequestObserver.none());
     }
 
     /**
-     * As {@link #start(ServerConfig, InferenceService, ModelRepositoryControl, LongSupplier)},
-     * telling {@code observer} about every answered call, as REST tells its observers.
+     * As {@link #start(ServerConfig, InferenceService, ModelRepositoryControl, LongSupplier)}, with Triton's
+     * statistics, configuration and log settings RPCs where given, telling {@code observer} about every answered
+     * call, as REST tells its observers.
      */
     public static GrpcServer start(ServerConfig config, InferenceService service,
-            ModelRepositoryControl repository, LongSupplier nanoClock, RequestObserver observer) {
+            ModelRepositoryControl repository, ServerExtensions extensions, LongSupplier nanoClock,
+            RequestObserver observer) {
         ExecutorService executor = Executors.newFixedThreadPool(config.codecThreads(),
                 threads("modelgate-grpc"));
         // Call callbacks run on the transport's event loop (direct executor): they only bind the
@@ -72,7 +75,7 @@ public final class GrpcServer implements AutoCloseable {
                 .compressorRegistry(GrpcCompression.compressors())
                 .decompressorRegistry(GrpcCompression.decompressors())
                 .addService(InferRequestMarshaller.apply(ServerInterceptors.intercept(
-                        new OipGrpcService(service, executor, nanoClock, repository),
+                        new OipGrpcService(service, executor, nanoClock, repository, extensions),
                         new CallBinding(config.requestTimeout().toNanos(), nanoClock, observer),
                         new GrpcCompression())))
                 .build();

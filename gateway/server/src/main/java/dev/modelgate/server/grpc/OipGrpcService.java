@@ -6,6 +6,12 @@ import dev.modelgate.api.InferenceRequest;
 import dev.modelgate.api.InferenceResponse;
 import dev.modelgate.api.ServerMetadata;
 import dev.modelgate.server.grpc.proto.GRPCInferenceServiceGrpc;
+import dev.modelgate.server.grpc.proto.LogSettingsRequest;
+import dev.modelgate.server.grpc.proto.LogSettingsResponse;
+import dev.modelgate.server.grpc.proto.ModelConfigRequest;
+import dev.modelgate.server.grpc.proto.ModelConfigResponse;
+import dev.modelgate.server.grpc.proto.ModelStatisticsRequest;
+import dev.modelgate.server.grpc.proto.ModelStatisticsResponse;
 import dev.modelgate.server.grpc.proto.ModelInferRequest;
 import dev.modelgate.server.grpc.proto.ModelInferResponse;
 import dev.modelgate.server.grpc.proto.ModelMetadataRequest;
@@ -26,14 +32,17 @@ import dev.modelgate.server.grpc.proto.ServerMetadataResponse;
 import dev.modelgate.server.grpc.proto.ServerReadyRequest;
 import dev.modelgate.server.grpc.proto.ServerReadyResponse;
 import dev.modelgate.server.service.InferenceService;
+import dev.modelgate.server.service.ModelIntrospection;
 import dev.modelgate.server.service.ModelRef;
 import dev.modelgate.server.service.ModelRepositoryControl;
 import dev.modelgate.server.service.ReadOnlyRepository;
 import dev.modelgate.server.service.RepositoryParameters;
 import dev.modelgate.server.service.RequestContext;
+import dev.modelgate.server.service.ServerExtensions;
 import io.grpc.Context;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
@@ -63,6 +72,7 @@ final class OipGrpcService extends GRPCInferenceServiceGrpc.GRPCInferenceService
     private final Executor codec;
     private final LongSupplier nanoClock;
     private final ModelRepositoryControl repository;
+    private final ServerExtensions extensions;
 
     OipGrpcService(InferenceService service, Executor codec, LongSupplier nanoClock) {
         this(service, codec, nanoClock, null);
@@ -71,10 +81,56 @@ final class OipGrpcService extends GRPCInferenceServiceGrpc.GRPCInferenceService
     /** @param repository the model repository extension; {@code null}: a read-only view */
     OipGrpcService(InferenceService service, Executor codec, LongSupplier nanoClock,
             ModelRepositoryControl repository) {
+        this(service, codec, nanoClock, repository, ServerExtensions.none());
+    }
+
+    /** @param extensions statistics, model configuration and log settings; UNIMPLEMENTED where absent */
+    OipGrpcService(InferenceService service, Executor codec, LongSupplier nanoClock,
+            ModelRepositoryControl repository, ServerExtensions extensions) {
         this.service = service;
         this.codec = codec;
         this.nanoClock = nanoClock;
         this.repository = repository != null ? repository : ReadOnlyRepository.over(service);
+        this.extensions = extensions;
+    }
+
+    @Override
+    public void modelStatistics(ModelStatisticsRequest request,
+            StreamObserver<ModelStatisticsResponse> out) {
+        answer(out, () -> ExtensionsMessages.statistics(models().statistics(
+                optional(request.getName()), optional(request.getVersion()))));
+    }
+
+    @Override
+    public void modelConfig(ModelConfigRequest request, StreamObserver<ModelConfigResponse> out) {
+        answer(out, () -> ModelConfigResponse.newBuilder().setConfig(ExtensionsMessages
+                .configuration(models().describe(ref(request.getName(), request.getVersion()))))
+                .build());
+    }
+
+    @Override
+    public void logSettings(LogSettingsRequest request, StreamObserver<LogSettingsResponse> out) {
+        answer(out, () -> {
+            if (extensions.logging() == null) {
+                throw Status.UNIMPLEMENTED.withDescription("log settings: not offered by this"
+                        + " server (expected: logback as the SLF4J binding)").asRuntimeException();
+            }
+            return ExtensionsMessages.settings(request.getSettingsCount() == 0
+                    ? extensions.logging().current()
+                    : extensions.logging().update(ExtensionsMessages.changes(request)));
+        });
+    }
+
+    private ModelIntrospection models() {
+        if (extensions.models() == null) {
+            throw Status.UNIMPLEMENTED.withDescription("model statistics and configuration: not"
+                    + " offered by this server").asRuntimeException();
+        }
+        return extensions.models();
+    }
+
+    private static Optional<String> optional(String value) {
+        return value.isEmpty() ? Optional.empty() : Optional.of(value);
     }
 
     @Override

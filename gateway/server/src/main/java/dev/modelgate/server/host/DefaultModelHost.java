@@ -6,15 +6,21 @@ import dev.modelgate.api.InferenceResponse;
 import dev.modelgate.api.ModelMetadata;
 import dev.modelgate.api.RequestValidator;
 import dev.modelgate.api.ServerMetadata;
+import dev.modelgate.api.TensorMetadata;
+import dev.modelgate.api.spi.LoadedModel;
 import dev.modelgate.server.config.ConfigException;
+import dev.modelgate.server.service.ModelDescription;
 import dev.modelgate.server.service.ModelRef;
+import dev.modelgate.server.service.ModelStatistics;
 import dev.modelgate.server.service.NamedExecutors;
 import dev.modelgate.server.service.RequestContext;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -50,6 +56,7 @@ final class DefaultModelHost implements ModelHost {
     private final ServerMetadata server;
     private final RuntimeRegistry runtimes;
     private final LongSupplier nanoClock;
+    private final Clock wallClock;
     private final int queueCapacity;
     private final boolean warmUp;
     /** Scans one model from the repository again, for explicit loads. */
@@ -64,9 +71,12 @@ final class DefaultModelHost implements ModelHost {
     private volatile boolean closed;
     private ExecutorService loader;
 
+    /** @param wallClock the time of the last inference in the statistics */
     DefaultModelHost(ServerMetadata server, List<ModelEntry> models, RuntimeRegistry runtimes,
-            int queueCapacity, LongSupplier nanoClock, Path repository, boolean warmUp) {
+            int queueCapacity, LongSupplier nanoClock, Path repository, boolean warmUp,
+            Clock wallClock) {
         this.server = server;
+        this.wallClock = wallClock;
         this.runtimes = runtimes;
         this.nanoClock = nanoClock;
         this.queueCapacity = queueCapacity;
@@ -194,16 +204,85 @@ final class DefaultModelHost implements ModelHost {
         return resolve(served(ref.name()), ref).isLoaded() && !closed;
     }
 
+    /**
+     * Validates and queues a request; once a loaded version takes it, its outcome goes into the
+     * version's statistics (before the caller sees it, so a client that reads the statistics
+     * after its answer finds its request counted), and classification outputs are ranked.
+     */
     @Override
     public CompletableFuture<InferenceResponse> infer(ModelRef ref, InferenceRequest request,
             RequestContext context) {
+        Served served;
+        HostedVersion version;
+        LoadedModel model;
         try {
-            HostedVersion version = resolve(served(ref.name()), ref);
-            RequestValidator.validate(version.loaded().metadata(), request);
-            return version.submit(request, context);
+            served = served(ref.name());
+            version = resolve(served, ref);
+            model = version.loaded();
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }
+        CompletableFuture<InferenceResponse> answer;
+        try {
+            RequestValidator.validate(model.metadata(), request);
+            boolean classify = Classification.requested(request);
+            if (classify) {
+                Classification.check(model.metadata(), request);
+            }
+            answer = version.submit(request, context);
+            if (classify) {
+                List<String> labels = served.entry().config().labels();
+                answer = answer.thenApply(response -> Classification.apply(request, response,
+                        model.metadata(), labels));
+            }
+        } catch (RuntimeException e) {
+            answer = CompletableFuture.failedFuture(e);
+        }
+        long rows = rows(model.metadata(), request);
+        return answer.whenComplete((response, failure) -> version.statistics().add(context.record(),
+                failure == null, nanoClock.getAsLong() - context.startNanos(), rows,
+                wallClock.millis()));
+    }
+
+    /** Inferences in a request: its batch dimension when the model's first input has one. */
+    private static long rows(ModelMetadata model, InferenceRequest request) {
+        if (model.inputs().isEmpty() || request.inputs().isEmpty()) {
+            return 1;
+        }
+        TensorMetadata first = model.inputs().get(0);
+        if (first.shape().length == 0 || first.shape()[0] != -1) {
+            return 1;
+        }
+        return request.input(first.name()).filter(t -> t.rank() > 0).map(t -> t.dim(0)).orElse(1L);
+    }
+
+    @Override
+    public List<ModelStatistics> statistics(Optional<String> model, Optional<String> version) {
+        if (model.isEmpty()) {
+            if (version.isPresent()) {
+                throw InferenceException.invalid("version: " + version.get()
+                        + " (expected: none without a model name)");
+            }
+            List<ModelStatistics> all = new ArrayList<>();
+            table.values().forEach(served -> served.all().stream().filter(HostedVersion::isLoaded)
+                    .forEach(v -> all.add(v.statistics().snapshot())));
+            return all;
+        }
+        Served served = served(model.get());
+        if (version.isPresent()) {
+            return List.of(resolve(served, new ModelRef(model.get(), version)).statistics().snapshot());
+        }
+        return served.all().stream().filter(HostedVersion::isLoaded)
+                .map(v -> v.statistics().snapshot()).toList();
+    }
+
+    @Override
+    public ModelDescription describe(ModelRef ref) {
+        Served served = served(ref.name());
+        HostedVersion version = resolve(served, ref);
+        LoadedModel model = version.loaded();
+        return ModelDescriptions.of(ref.name(), model.metadata(), served.entry().config(),
+                version.status(), model.device());
     }
 
     @Override

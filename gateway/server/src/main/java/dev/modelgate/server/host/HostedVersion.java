@@ -32,6 +32,7 @@ final class HostedVersion {
     private final ModelLoadRequest loadRequest;
     private final int queueCapacity;
     private final LongSupplier nanoClock;
+    private final VersionStatistics statistics;
     private LoadedModel loaded;
     private InstanceGroup instances;
     private boolean closed;
@@ -45,6 +46,7 @@ final class HostedVersion {
                 entry.config().options());
         this.queueCapacity = queueCapacity;
         this.nanoClock = nanoClock;
+        this.statistics = new VersionStatistics(entry.name(), this.version);
     }
 
     String name() {
@@ -141,6 +143,11 @@ final class HostedVersion {
 
     synchronized boolean isLoaded() {
         return loaded != null;
+    }
+
+    /** What this version served since it was loaded (Triton's statistics extension). */
+    VersionStatistics statistics() {
+        return statistics;
     }
 
     /** Queues one request that was validated against the loaded model. */

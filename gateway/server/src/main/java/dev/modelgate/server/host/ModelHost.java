@@ -3,6 +3,7 @@ package dev.modelgate.server.host;
 import dev.modelgate.api.ServerMetadata;
 import dev.modelgate.server.service.InferenceService;
 import dev.modelgate.server.service.ModelRef;
+import dev.modelgate.server.service.ModelIntrospection;
 import dev.modelgate.server.service.ModelRepositoryControl;
 import java.nio.file.Path;
 import java.util.List;
@@ -11,9 +12,11 @@ import java.util.function.LongSupplier;
 
 /**
  * Holds every version of every model in the repository, each on its own bounded executor with one
- * thread per configured instance, and answers the {@link InferenceService} seam for them.
+ * thread per configured instance, and answers the {@link InferenceService} seam for them, with
+ * their statistics and configuration ({@link ModelIntrospection}).
  */
-public interface ModelHost extends InferenceService, ModelRepositoryControl, AutoCloseable {
+public interface ModelHost extends InferenceService, ModelRepositoryControl, ModelIntrospection,
+        AutoCloseable {
     /**
      * Loads every version of every model, off the caller's thread. Until the future completes,
      * {@link #ready()} is false; it fails with the first load failure (the caller then closes the
@@ -58,7 +61,8 @@ public interface ModelHost extends InferenceService, ModelRepositoryControl, Aut
      */
     static ModelHost create(ServerMetadata server, List<ModelEntry> models, RuntimeRegistry runtimes,
             int queueCapacity, LongSupplier nanoClock) {
-        return new DefaultModelHost(server, models, runtimes, queueCapacity, nanoClock, null, false);
+        return new DefaultModelHost(server, models, runtimes, queueCapacity, nanoClock, null, false,
+                java.time.Clock.systemUTC());
     }
 
     /**
@@ -69,6 +73,6 @@ public interface ModelHost extends InferenceService, ModelRepositoryControl, Aut
     static ModelHost create(ServerMetadata server, List<ModelEntry> models, RuntimeRegistry runtimes,
             int queueCapacity, LongSupplier nanoClock, Path repository, boolean warmUp) {
         return new DefaultModelHost(server, models, runtimes, queueCapacity, nanoClock, repository,
-                warmUp);
+                warmUp, java.time.Clock.systemUTC());
     }
 }

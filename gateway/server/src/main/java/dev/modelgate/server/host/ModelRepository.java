@@ -22,6 +22,7 @@ import java.util.regex.Pattern;
  * repository/
  *   iris/
  *     model.yaml        optional, see {@link ModelConfig}
+ *     labels.txt        optional, the output class labels (classification extension)
  *     1/model.onnx      version directories are positive integers
  *     2/model.onnx
  * </pre>
@@ -33,6 +34,7 @@ import java.util.regex.Pattern;
  */
 public final class ModelRepository {
     static final String MODEL_YAML = "model.yaml";
+    static final String LABELS_TXT = "labels.txt";
     private static final Pattern MODEL_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,127}");
     private static final Pattern VERSION = Pattern.compile("[1-9][0-9]{0,17}");
 
@@ -124,6 +126,7 @@ public final class ModelRepository {
         if (config == null) {
             return null;
         }
+        config = withLabelsFile(dir, name, config, problems);
         if (!runtimes.contains(config.runtime())) {
             problems.within(prefix).add("runtime", config.runtime(), "one of "
                     + new TreeSet<>(runtimes));
@@ -155,6 +158,31 @@ public final class ModelRepository {
         }
         return problems.count() == before ? new ModelEntry(name, config, versions, defaultVersion)
                 : null;
+    }
+
+    /**
+     * Adds the labels of {@code labels.txt} (one per line, blank lines skipped), Triton's label
+     * file; giving labels both there and in {@code model.yaml} is a problem, as two sources would
+     * disagree sooner or later.
+     */
+    private static ModelConfig withLabelsFile(Path dir, String name, ModelConfig config,
+            ConfigProblems problems) {
+        Path file = dir.resolve(LABELS_TXT);
+        if (!Files.isRegularFile(file)) {
+            return config;
+        }
+        if (!config.labels().isEmpty()) {
+            problems.add("model " + name + " " + LABELS_TXT, file,
+                    "labels in labels.txt or in model.yaml, not both");
+            return config;
+        }
+        try {
+            return config.withLabels(Files.readAllLines(file, java.nio.charset.StandardCharsets.UTF_8)
+                    .stream().map(String::strip).filter(line -> !line.isEmpty()).toList());
+        } catch (java.io.IOException | java.io.UncheckedIOException e) {
+            problems.add("model " + name + " " + LABELS_TXT, file, "a readable UTF-8 text file");
+            return config;
+        }
     }
 
     private static List<Path> children(Path dir, ConfigProblems problems) {

@@ -5,6 +5,7 @@ import dev.modelgate.server.config.ServerConfig;
 import dev.modelgate.server.netty.NettyTransport;
 import dev.modelgate.server.service.InferenceService;
 import dev.modelgate.server.service.ModelRepositoryControl;
+import dev.modelgate.server.service.ServerExtensions;
 import dev.modelgate.server.service.RequestObserver;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -47,10 +48,18 @@ public final class HttpServer implements AutoCloseable {
     public static HttpServer start(ServerConfig config, InferenceService service,
             ModelRepositoryControl repository, Executor codec, LongSupplier nanoClock,
             RequestObserver observer) {
+        return start(config, service, repository, ServerExtensions.none(), codec, nanoClock,
+                observer);
+    }
+
+    /** As above, with Triton's statistics, configuration and logging routes where given. */
+    public static HttpServer start(ServerConfig config, InferenceService service,
+            ModelRepositoryControl repository, ServerExtensions extensions, Executor codec,
+            LongSupplier nanoClock, RequestObserver observer) {
         ErrorMapper errors = new ErrorMapper();
         ConnectionDrain drain = new ConnectionDrain();
         HttpServerInitializer initializer = new HttpServerInitializer(
-                new OipRestService(service, codec, repository).routes(), errors, config.maxRequestSize(),
+                new OipRestService(service, codec, repository, extensions).routes(), errors, config.maxRequestSize(),
                 config.idleTimeout().toNanos(), config.requestTimeout().toNanos(), nanoClock, drain,
                 observer);
         NettyTransport transport = NettyTransport.get();

@@ -10,6 +10,7 @@ import dev.modelgate.server.service.ModelRef;
 import dev.modelgate.server.service.ModelRepositoryControl;
 import dev.modelgate.server.service.RawBody;
 import dev.modelgate.server.service.RequestContext;
+import dev.modelgate.server.service.ServerExtensions;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -29,6 +30,7 @@ final class OipRestService {
     private final InferenceService service;
     private final Executor codec;
     private final ModelRepositoryControl repository;
+    private final ServerExtensions extensions;
 
     OipRestService(InferenceService service, Executor codec) {
         this(service, codec, null);
@@ -36,14 +38,22 @@ final class OipRestService {
 
     /** @param repository the model repository extension, or {@code null} to leave it out */
     OipRestService(InferenceService service, Executor codec, ModelRepositoryControl repository) {
+        this(service, codec, repository, ServerExtensions.none());
+    }
+
+    /** @param extensions statistics, model configuration and log settings, where given */
+    OipRestService(InferenceService service, Executor codec, ModelRepositoryControl repository,
+            ServerExtensions extensions) {
         this.service = service;
         this.codec = codec;
         this.repository = repository;
+        this.extensions = extensions;
     }
 
     /** The whole REST surface, in one place: OIP here, KServe V1 in {@link KServeV1Service}. */
     RouteTable<RestEndpoint> routes() {
-        RouteTable.Builder<RestEndpoint> routes = RouteTable.<RestEndpoint>builder()
+        RouteTable.Builder<RestEndpoint> routes = new ExtensionsRestService(extensions)
+                .routes(RouteTable.builder())
                 .get("/v2", this::serverMetadata)
                 .get("/v2/health/live", this::live)
                 .get("/v2/health/ready", this::ready)

@@ -7,7 +7,9 @@ import dev.modelgate.server.host.ModelEntry;
 import dev.modelgate.server.host.ModelHost;
 import dev.modelgate.server.host.ModelRepository;
 import dev.modelgate.server.host.RuntimeRegistry;
+import dev.modelgate.server.logging.LogbackSettings;
 import dev.modelgate.server.service.RequestObserver;
+import dev.modelgate.server.service.ServerExtensions;
 import java.time.Duration;
 import dev.modelgate.server.config.ConfigException;
 import java.util.List;
@@ -61,8 +63,9 @@ public final class RuntimeServer implements AutoCloseable {
         ModelHost host = ModelHost.create(Modelgate.serverMetadata(), models, runtimes,
                 config.queueCapacity(), nanoClock, config.modelRepository(), true);
         try {
-            DataPlane plane = DataPlane.start(config, host, host, List.of(), RequestObserver.none(),
-                    nanoClock);
+            DataPlane plane = DataPlane.start(config, host, host,
+                    new ServerExtensions(host, LogbackSettings.ofProcess()), List.of(),
+                    RequestObserver.none(), nanoClock);
             return new RuntimeServer(host, plane, host.loadAll());
         } catch (RuntimeException e) {
             host.close();

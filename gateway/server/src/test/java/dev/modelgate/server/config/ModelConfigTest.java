@@ -50,7 +50,7 @@ class ModelConfigTest {
         assertThat(ModelConfig.from(values, "iris/model.yaml ", problems)).isNull();
         assertThat(problems.list()).containsExactly(
                 "iris/model.yaml max-batch: 8 (expected: one of the keys [batching, default-version, device,"
-                        + " device-id, fallback-to-cpu, instances, options, runtime, warmup])",
+                        + " device-id, fallback-to-cpu, instances, labels, options, runtime, warmup])",
                 "iris/model.yaml device: tpu (expected: cpu or gpu)",
                 "iris/model.yaml device-id: -1 (expected: an integer in [0, 1023])",
                 "iris/model.yaml fallback-to-cpu: maybe (expected: true or false)",

@@ -80,7 +80,7 @@ class ModelRepositoryTest {
                     assertThat(problems).containsSubsequence(
                         "a/model.yaml runtime: tensorflow (expected: one of [fake, onnx])",
                         "b/model.yaml colour: blue (expected: one of the keys [batching, default-version,"
-                                + " device, device-id, fallback-to-cpu, instances, options, runtime, warmup])",
+                                + " device, device-id, fallback-to-cpu, instances, labels, options, runtime, warmup])",
                         "b/model.yaml instances: 0 (expected: an integer in [1, 256])",
                         "model bad name: " + repo.resolve("bad name")
                                 + " (expected: a name of letters, digits, '_', '.' and '-')",
@@ -90,6 +90,26 @@ class ModelRepositoryTest {
                         "model f: " + repo.resolve("f")
                                 + " (expected: at least one version directory such as 1/model.onnx)");
                 });
+    }
+
+    @Test
+    void readsClassLabelsFromLabelsTxtOrModelYamlButNotBoth() throws IOException {
+        file("iris/1/model.onnx", "");
+        file("iris/labels.txt", "versicolor\n virginica \n\nsetosa\n");
+        file("toy/model.yaml", "runtime: fake\nlabels: [neg, pos]\n");
+        file("toy/1/model.fake", "");
+        List<ModelEntry> models = ModelRepository.scan(repo, RUNTIMES);
+        assertThat(models.get(0).config().labels()).containsExactly("versicolor", "virginica", "setosa");
+        assertThat(models.get(1).config().labels()).containsExactly("neg", "pos");
+
+        file("toy/labels.txt", "a\nb\n");
+        file("bad/model.yaml", "labels: [ok, '  ']\n");
+        file("bad/1/model.onnx", "");
+        assertThatThrownBy(() -> ModelRepository.scan(repo, RUNTIMES))
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems())
+                        .containsExactly("bad/model.yaml labels: [ok,   ] (expected: a list of non-blank strings)",
+                                "model toy labels.txt: " + repo.resolve("toy/labels.txt")
+                                        + " (expected: labels in labels.txt or in model.yaml, not both)"));
     }
 
     @Test

@@ -36,12 +36,10 @@ final class ServeCommand implements Callable<Integer> {
         try {
             config = config(cwd);
         } catch (ConfigException e) {
-            spec.commandLine().getErr().println("modelgate: " + e.getMessage());
-            spec.commandLine().getErr().flush();
-            return Serving.CONFIG_ERROR;
+            return StartupErrors.report(e, spec.commandLine().getErr(), options.debug);
         }
-        return Serving.run(config, spec.commandLine().getErr(), options.configFile(cwd),
-                () -> config(cwd));
+        return Serving.run(config, spec.commandLine().getErr(), options.debug,
+                options.configFile(cwd), () -> config(cwd));
     }
 
     /** The config file overlaid with the flags, validated once; flag paths resolve against cwd. */

@@ -1,7 +1,6 @@
 package dev.modelgate.server.cli;
 
 import dev.modelgate.server.Modelgate;
-import dev.modelgate.server.config.ConfigException;
 import dev.modelgate.server.config.ConfigFileWatcher;
 import dev.modelgate.server.config.ServerConfig;
 import dev.modelgate.server.host.ModelEntry;
@@ -30,23 +29,22 @@ final class Serving {
     }
 
     static int run(ServerConfig config, PrintWriter err) {
-        return run(config, err, null, null);
+        return run(config, err, false, null, null);
     }
 
     /**
+     * @param debug whether a failed start prints its stack trace
      * @param configFile the config file to watch for edits, or {@code null}
      * @param reread reads and validates the config again (file plus flags)
      */
-    static int run(ServerConfig config, PrintWriter err, Path configFile,
+    static int run(ServerConfig config, PrintWriter err, boolean debug, Path configFile,
             Supplier<ServerConfig> reread) {
         long start = System.nanoTime();
         Modelgate server;
         try {
             server = Modelgate.start(config, RuntimeRegistry.fromClassPath());
-        } catch (ConfigException e) {
-            err.println("modelgate: " + e.getMessage());
-            err.flush();
-            return CONFIG_ERROR;
+        } catch (Exception e) { // Netty throws some checked exceptions sneakily
+            return StartupErrors.report(e, err, debug);
         }
         Thread hook = new Thread(() -> {
             log.info("Modelgate stopping");

@@ -98,6 +98,10 @@ public record ServerConfig(int httpPort, String bindAddress, int maxRequestSize,
             problems.add("grpc-port", grpcPort, "a port other than http-port " + port);
         }
         int adminPort = in.integer("admin-port", DEFAULT_ADMIN_PORT, 0, 65_535);
+        if (adminPort != 0 && (adminPort == port || adminPort == grpcPort)) {
+            problems.add("admin-port", adminPort, "a port other than http-port " + port
+                    + " and grpc-port " + grpcPort);
+        }
         int shadowInFlight = in.integer("shadow-in-flight", 64, 1, 1 << 16);
         String token = token(in, baseDir, problems);
         AccessLog accessLog = accessLog(in.string("access-log", "text"), problems);

@@ -59,17 +59,18 @@ public final class GrpcServer implements AutoCloseable {
                 .forAddress(new InetSocketAddress(config.bindAddress(), config.grpcPort()))
                 .maxInboundMessageSize(config.grpcMaxMessageSize())
                 .directExecutor()
-                .addService(InferRequestMarshaller.apply(ServerInterceptors.intercept(
-                        new OipGrpcService(service, executor, nanoClock, repository),
-                        new CallBinding(config.requestTimeout().toNanos(), nanoClock))))
+                .addService(MalformedMessages.apply(InferRequestMarshaller.apply(
+                        ServerInterceptors.intercept(
+                                new OipGrpcService(service, executor, nanoClock, repository),
+                                new CallBinding(config.requestTimeout().toNanos(), nanoClock)))))
                 .build();
         try {
             server.start();
         } catch (IOException | RuntimeException e) {
             server.shutdownNow();
             executor.shutdownNow();
-            throw new ConfigException("grpc listener", "grpc-port: " + config.bindAddress() + ":"
-                    + config.grpcPort() + " (expected: a free port to bind; " + e.getMessage() + ")");
+            throw ConfigException.cannotListen("--grpc-port", config.bindAddress(),
+                    config.grpcPort(), e);
         }
         return new GrpcServer(server, executor);
     }

@@ -1,6 +1,7 @@
 package dev.modelgate.server.config;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.modelgate.server.json.JsonLimits;
 import dev.modelgate.server.traffic.ServiceConfig;
 import dev.modelgate.server.traffic.ServiceSpec;
 import java.nio.file.Files;
@@ -53,7 +54,7 @@ public record ServerConfig(int httpPort, String bindAddress, int maxRequestSize,
     public static final int DEFAULT_MAX_REQUEST_SIZE = 64 << 20;
     public static final int DEFAULT_ADMIN_PORT = 8082;
 
-    private static final ObjectMapper YAML_TREE = new ObjectMapper();
+    private static final ObjectMapper YAML_TREE = JsonLimits.jsonMapper();
 
     static final Set<String> KEYS = Set.of("http-port", "bind-address", "max-request-size",
             "model-repository", "request-timeout", "idle-timeout", "io-threads", "codec-threads",

@@ -2,6 +2,7 @@ package dev.modelgate.server.http;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import dev.modelgate.server.json.JsonLimits;
 import dev.modelgate.server.service.ModelRepositoryControl;
 import dev.modelgate.server.service.ModelRepositoryControl.RepositoryModel;
 import java.util.concurrent.CompletableFuture;
@@ -13,7 +14,7 @@ import java.util.concurrent.CompletableFuture;
  * host's repository thread, never on the event loop.
  */
 final class RepositoryRestService {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = JsonLimits.jsonMapper();
 
     private final ModelRepositoryControl repository;
 

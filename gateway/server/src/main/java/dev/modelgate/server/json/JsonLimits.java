@@ -84,7 +84,8 @@ public final class JsonLimits {
             return null;
         }
         String message = subject + ": " + e.value + " (expected: " + e.expected + ")";
-        return e.aboutSize ? new PayloadTooLargeException(message) : InferenceException.invalid(message);
+        return e.aboutSize ? new PayloadTooLargeException(message)
+                : InferenceException.invalid(message);
     }
 
     /** A limit passed; typed so that no reader has to read Jackson's message. */
@@ -118,8 +119,8 @@ public final class JsonLimits {
         @Override
         public void validateNestingDepth(int depth) throws StreamConstraintsException {
             if (depth > MAX_NESTING_DEPTH) {
-                throw new Exceeded("nesting " + depth + " levels deep", "at most " + MAX_NESTING_DEPTH
-                        + " levels", false);
+                throw new Exceeded("nesting " + depth + " levels deep",
+                        "at most " + MAX_NESTING_DEPTH + " levels", false);
             }
         }
 
@@ -135,15 +136,17 @@ public final class JsonLimits {
 
         private static void number(int length) throws StreamConstraintsException {
             if (length > MAX_NUMBER_LENGTH) {
-                throw new Exceeded("a number " + length + " characters long", "at most " + MAX_NUMBER_LENGTH
-                        + " characters in a number", false);
+                throw new Exceeded("a number " + length + " characters long",
+                        "at most " + MAX_NUMBER_LENGTH + " characters in a number", false);
             }
         }
 
         @Override
         public void validateStringLength(int length) throws StreamConstraintsException {
             if (length > MAX_STRING_LENGTH) {
-                throw new Exceeded("a string of more than " + MAX_STRING_LENGTH + " characters", "at most " + MAX_STRING_LENGTH
+                // Jackson checks as its buffer grows, so the length seen is not the string's own
+                throw new Exceeded("a string of more than " + MAX_STRING_LENGTH + " characters",
+                        "at most " + MAX_STRING_LENGTH
                         + " characters in a string; send large tensors as binary data", true);
             }
         }
@@ -151,8 +154,8 @@ public final class JsonLimits {
         @Override
         public void validateNameLength(int length) throws StreamConstraintsException {
             if (length > MAX_NAME_LENGTH) {
-                throw new Exceeded("a field name of more than " + MAX_NAME_LENGTH + " characters", "at most " + MAX_NAME_LENGTH
-                        + " characters in a field name", false);
+                throw new Exceeded("a field name of more than " + MAX_NAME_LENGTH + " characters",
+                        "at most " + MAX_NAME_LENGTH + " characters in a field name", false);
             }
         }
     }

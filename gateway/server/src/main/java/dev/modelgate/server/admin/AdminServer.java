@@ -5,22 +5,28 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.modelgate.api.InferenceException;
-import dev.modelgate.server.service.ErrorStatus;
+import dev.modelgate.server.config.ConfigException;
+import dev.modelgate.server.json.JsonLimits;
 import dev.modelgate.server.routing.TrafficPolicy;
+import dev.modelgate.server.service.ErrorStatus;
 import dev.modelgate.server.traffic.ServiceControl;
 import dev.modelgate.server.traffic.ServiceStatus;
 import dev.modelgate.server.traffic.TrafficPolicyJson;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
+import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,7 +40,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class AdminServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(AdminServer.class);
-    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final ObjectMapper MAPPER = JsonLimits.jsonMapper();
     private static final long MAX_BODY = 1 << 20;
 
     private final Vertx vertx;
@@ -60,8 +66,18 @@ public final class AdminServer implements AutoCloseable {
         }
         new AdminRoutes(control).mount(router);
         extraRoutes.accept(router);
-        router.route().last().handler(ctx -> error(ctx, 404, "path: " + ctx.normalizedPath()
+        // Vert.x answers these itself (405 with Allow, 413 from the body limit) in plain text;
+        // every admin answer is JSON, so each gets our body here.
+        router.errorHandler(404, ctx -> error(ctx, 404, "path: " + ctx.normalizedPath()
                 + " (expected: an admin API path)"));
+        router.errorHandler(405, ctx -> {
+            String allow = allowed(router, ctx.normalizedPath());
+            ctx.response().putHeader("Allow", allow);
+            error(ctx, 405, "method: " + ctx.request().method() + " (expected: " + allow + " on "
+                    + ctx.normalizedPath() + ")");
+        });
+        router.errorHandler(413, ctx -> error(ctx, 413, "body: over " + MAX_BODY
+                + " bytes (expected: at most " + MAX_BODY + " bytes, 1 MiB)"));
         try {
             HttpServer server = vertx.createHttpServer().requestHandler(router).listen(port, host)
                     .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
@@ -69,7 +85,7 @@ public final class AdminServer implements AutoCloseable {
             return new AdminServer(vertx, server);
         } catch (Exception e) {
             vertx.close();
-            throw new IllegalStateException("admin port " + port + ": cannot listen: " + e.getMessage(), e);
+            throw ConfigException.cannotListen("--admin-port", host, port, e);
         }
     }
 
@@ -84,6 +100,29 @@ public final class AdminServer implements AutoCloseable {
         } catch (Exception e) {
             LOG.warn("admin server did not close cleanly", e);
         }
+    }
+
+    /**
+     * The methods the router has for {@code path}, for a 405's {@code Allow} (Vert.x only sets it
+     * on its own plain-text answer, not when the 405 has a handler).
+     */
+    static String allowed(Router router, String path) {
+        Set<String> methods = new TreeSet<>();
+        for (Route route : router.getRoutes()) {
+            String template = route.getPath();
+            if (template == null || route.methods() == null || template.endsWith("*")) {
+                continue;
+            }
+            StringBuilder regex = new StringBuilder();
+            for (String segment : template.split("/", -1)) {
+                regex.append(regex.isEmpty() ? "" : "/").append(segment.startsWith(":") ? "[^/]+"
+                        : Pattern.quote(segment));
+            }
+            if (Pattern.matches(regex.toString(), path)) {
+                route.methods().forEach(method -> methods.add(method.name()));
+            }
+        }
+        return String.join(", ", methods);
     }
 
     private static Handler<RoutingContext> bearer(String token) {
@@ -173,14 +212,20 @@ public final class AdminServer implements AutoCloseable {
         }
 
         static JsonNode body(RoutingContext ctx) {
+            String text = ctx.body() == null ? null : ctx.body().asString();
+            if (text == null || text.isBlank()) {
+                throw InferenceException.invalid("body: empty (expected: a JSON document)");
+            }
             try {
-                JsonNode node = MAPPER.readTree(ctx.body().asString());
-                if (node == null) {
-                    throw InferenceException.invalid("body: empty (expected: JSON)");
+                JsonNode node = MAPPER.readTree(text);
+                if (node == null || node.isMissingNode()) {
+                    throw InferenceException.invalid("body: empty (expected: a JSON document)");
                 }
                 return node;
             } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-                throw InferenceException.invalid("body: malformed JSON (" + e.getOriginalMessage() + ")");
+                InferenceException refused = JsonLimits.refusal(e, "body");
+                throw refused != null ? refused : InferenceException.invalid("body: malformed JSON ("
+                        + e.getOriginalMessage().lines().findFirst().orElse("") + ")");
             }
         }
 
@@ -189,7 +234,7 @@ public final class AdminServer implements AutoCloseable {
                 try {
                     json(ctx, 200, action.apply(ctx));
                 } catch (InferenceException e) {
-                    error(ctx, ErrorStatus.httpStatus(e.kind()), e.getMessage());
+                    error(ctx, ErrorStatus.of(e, null).httpStatus(), e.getMessage());
                 } catch (RuntimeException e) {
                     LOG.error("admin call {} {} failed", ctx.request().method(), ctx.normalizedPath(), e);
                     error(ctx, 500, "internal error");

@@ -1,6 +1,5 @@
 package dev.modelgate.server.cli;
 
-import dev.modelgate.server.config.ConfigException;
 import dev.modelgate.server.config.ServerConfig;
 import dev.modelgate.server.host.RuntimeRegistry;
 import dev.modelgate.server.runtime.RuntimeServer;
@@ -48,10 +47,8 @@ final class RuntimeCommand implements Callable<Integer> {
         try {
             config = options.config(cwd, Map.of(), false);
             server = RuntimeServer.start(config, RuntimeRegistry.fromClassPath(), RuntimeServer.only(only));
-        } catch (ConfigException e) {
-            err.println("modelgate: " + e.getMessage());
-            err.flush();
-            return Serving.CONFIG_ERROR;
+        } catch (Exception e) { // Netty throws some checked exceptions sneakily
+            return StartupErrors.report(e, err, options.debug);
         }
         Duration drain = config.drainTimeout();
         Thread hook = new Thread(server::close, "modelgate-shutdown");

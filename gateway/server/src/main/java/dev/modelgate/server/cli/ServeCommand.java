@@ -53,16 +53,14 @@ final class ServeCommand implements Callable<Integer> {
                 source = routingSource(config);
             }
         } catch (ConfigException e) {
-            spec.commandLine().getErr().println("modelgate: " + e.getMessage());
-            spec.commandLine().getErr().flush();
-            return Serving.CONFIG_ERROR;
+            return StartupErrors.report(e, spec.commandLine().getErr(), options.debug);
         }
         if (source != null) {
-            return Serving.run(config, spec.commandLine().getErr(), null, null,
+            return Serving.run(config, spec.commandLine().getErr(), options.debug, null, null,
                     new Serving.Source(routingSource, source));
         }
-        return Serving.run(config, spec.commandLine().getErr(), options.configFile(cwd),
-                () -> config(cwd), null);
+        return Serving.run(config, spec.commandLine().getErr(), options.debug,
+                options.configFile(cwd), () -> config(cwd), null);
     }
 
     /** The named source, made from the environment; the config file may then name no services. */

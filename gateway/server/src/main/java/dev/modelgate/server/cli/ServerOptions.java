@@ -28,6 +28,10 @@ final class ServerOptions {
             description = "The gRPC port (default 8081; 0 picks a free one).")
     Integer grpcPort;
 
+    @Option(names = "--debug",
+            description = "Print the stack trace of a failed start-up (the cause is always one line).")
+    boolean debug;
+
     @Option(names = "--drain-timeout", paramLabel = "SECONDS",
             description = "On SIGTERM, how long admitted requests may take to finish (default 30).")
     Integer drainSeconds;

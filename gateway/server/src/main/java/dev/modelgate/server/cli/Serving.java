@@ -1,7 +1,6 @@
 package dev.modelgate.server.cli;
 
 import dev.modelgate.server.Modelgate;
-import dev.modelgate.server.config.ConfigException;
 import dev.modelgate.server.config.ConfigFileWatcher;
 import dev.modelgate.server.config.RoutingSource;
 import dev.modelgate.server.config.ServerConfig;
@@ -31,7 +30,7 @@ final class Serving {
     }
 
     static int run(ServerConfig config, PrintWriter err) {
-        return run(config, err, null, null, null);
+        return run(config, err, false, null, null, null);
     }
 
     /** A routing source and the name it was chosen by. */
@@ -39,24 +38,23 @@ final class Serving {
     }
 
     /**
+     * @param debug whether a failed start prints its stack trace
      * @param configFile the config file to watch for edits, or {@code null}
      * @param reread reads and validates the config again (file plus flags)
      * @param routing where the services come from instead, or {@code null}
      */
-    static int run(ServerConfig config, PrintWriter err, Path configFile,
+    static int run(ServerConfig config, PrintWriter err, boolean debug, Path configFile,
             Supplier<ServerConfig> reread, Source routing) {
         long start = System.nanoTime();
         Modelgate server;
         try {
             server = routing == null ? Modelgate.start(config, RuntimeRegistry.fromClassPath())
                     : Modelgate.startRouted(config, RuntimeRegistry.fromClassPath());
-        } catch (ConfigException e) {
-            err.println("modelgate: " + e.getMessage());
-            err.flush();
+        } catch (Exception e) { // Netty throws some checked exceptions sneakily
             if (routing != null) {
                 routing.source().close();
             }
-            return CONFIG_ERROR;
+            return StartupErrors.report(e, err, debug);
         }
         Thread hook = new Thread(() -> {
             log.info("Modelgate stopping");

@@ -1,6 +1,7 @@
 package dev.modelgate.server.config;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.modelgate.server.json.JsonLimits;
 import dev.modelgate.server.traffic.ServiceConfig;
 import dev.modelgate.server.traffic.ServiceSpec;
 import java.nio.file.Files;
@@ -60,7 +61,7 @@ public record ServerConfig(int httpPort, String bindAddress, int maxRequestSize,
     public static final int DEFAULT_MAX_REQUEST_SIZE = 64 << 20;
     public static final int DEFAULT_ADMIN_PORT = 8082;
 
-    private static final ObjectMapper YAML_TREE = new ObjectMapper();
+    private static final ObjectMapper YAML_TREE = JsonLimits.jsonMapper();
 
     static final Set<String> KEYS = Set.of("http-port", "bind-address", "max-request-size",
             "model-repository", "request-timeout", "idle-timeout", "io-threads", "codec-threads",
@@ -106,6 +107,10 @@ public record ServerConfig(int httpPort, String bindAddress, int maxRequestSize,
             problems.add("grpc-port", grpcPort, "a port other than http-port " + port);
         }
         int adminPort = in.integer("admin-port", DEFAULT_ADMIN_PORT, 0, 65_535);
+        if (adminPort != 0 && (adminPort == port || adminPort == grpcPort)) {
+            problems.add("admin-port", adminPort, "a port other than http-port " + port
+                    + " and grpc-port " + grpcPort);
+        }
         int shadowInFlight = in.integer("shadow-in-flight", 64, 1, 1 << 16);
         String token = token(in, baseDir, problems);
         AccessLog accessLog = accessLog(in.string("access-log", "text"), problems);

@@ -3,7 +3,8 @@ package dev.modelgate.server.config;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.modelgate.api.InferenceException;
+import dev.modelgate.server.json.JsonLimits;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -16,7 +17,7 @@ import java.util.Map;
  * Binding and validation happen there, not in Jackson, so every problem is reported at once.
  */
 public final class YamlFiles {
-    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+    private static final ObjectMapper YAML = JsonLimits.yamlMapper();
 
     private YamlFiles() {
     }
@@ -44,6 +45,10 @@ public final class YamlFiles {
         } catch (NoSuchFileException e) {
             throw new ConfigException(source, "file: " + file + " (expected: an existing file)");
         } catch (JsonProcessingException e) {
+            InferenceException refused = JsonLimits.refusal(e, "yaml");
+            if (refused != null) {
+                throw new ConfigException(source, refused.getMessage());
+            }
             String where = e.getLocation() == null ? ""
                     : " at line " + e.getLocation().getLineNr() + " column "
                     + e.getLocation().getColumnNr();

@@ -74,18 +74,19 @@ public final class GrpcServer implements AutoCloseable {
                 .directExecutor()
                 .compressorRegistry(GrpcCompression.compressors())
                 .decompressorRegistry(GrpcCompression.decompressors())
-                .addService(InferRequestMarshaller.apply(ServerInterceptors.intercept(
-                        new OipGrpcService(service, executor, nanoClock, repository, extensions),
-                        new CallBinding(config.requestTimeout().toNanos(), nanoClock, observer),
-                        new GrpcCompression())))
+                .addService(MalformedMessages.apply(InferRequestMarshaller.apply(
+                        ServerInterceptors.intercept(
+                                new OipGrpcService(service, executor, nanoClock, repository, extensions),
+                                new CallBinding(config.requestTimeout().toNanos(), nanoClock, observer),
+                                new GrpcCompression()))))
                 .build();
         try {
             server.start();
         } catch (IOException | RuntimeException e) {
             server.shutdownNow();
             executor.shutdownNow();
-            throw new ConfigException("grpc listener", "grpc-port: " + config.bindAddress() + ":"
-                    + config.grpcPort() + " (expected: a free port to bind; " + e.getMessage() + ")");
+            throw ConfigException.cannotListen("--grpc-port", config.bindAddress(),
+                    config.grpcPort(), e);
         }
         return new GrpcServer(server, executor);
     }

@@ -354,9 +354,9 @@ final class DefaultModelHost implements ModelHost {
         try {
             entry = rescan.apply(name);
         } catch (ConfigException e) {
-            failures.put(name, String.join("; ", e.problems()));
-            throw InferenceException.invalid("model " + name + ": failed to load (" + String.join(
-                    "; ", e.problems()) + ")");
+            String problems = ModelRepository.relative(String.join("; ", e.problems()), repository);
+            failures.put(name, problems);
+            throw InferenceException.invalid("model " + name + ": failed to load (" + problems + ")");
         }
         Served fresh = served(entry);
         try {
@@ -365,7 +365,8 @@ final class DefaultModelHost implements ModelHost {
             }
         } catch (RuntimeException e) {
             fresh.all().forEach(HostedVersion::close);
-            String reason = e.getMessage() == null ? e.getClass().getName() : e.getMessage();
+            String reason = ModelRepository.relative(e.getMessage() == null ? e.getClass().getName()
+                    : e.getMessage(), repository);
             failures.put(name, reason);
             throw InferenceException.invalid("model " + name + ": failed to load (" + reason
                     + "); the versions loaded before keep serving");

@@ -56,16 +56,17 @@ public final class ModelRepository {
     public static List<ModelEntry> scan(Path root, Set<String> runtimes, boolean allowEmpty) {
         ConfigProblems problems = new ConfigProblems();
         List<ModelEntry> entries = new ArrayList<>();
+        Path realRoot = realRoot(root);
         for (Path dir : children(root, problems)) {
             String name = dir.getFileName().toString();
             if (!Files.isDirectory(dir) || name.startsWith(".")) {
                 continue;
             }
             if (!MODEL_NAME.matcher(name).matches()) {
-                problems.add("model " + name, dir, "a name of letters, digits, '_', '.' and '-'");
+                problems.add("model " + name, name + "/", "a name of letters, digits, '_', '.' and '-'");
                 continue;
             }
-            ModelEntry entry = scanModel(dir, name, runtimes, problems);
+            ModelEntry entry = scanModel(dir, name, realRoot, runtimes, problems);
             if (entry != null) {
                 entries.add(entry);
             }
@@ -87,11 +88,11 @@ public final class ModelRepository {
         Path dir = root.resolve(name).normalize();
         ModelEntry entry = null;
         if (!MODEL_NAME.matcher(name).matches() || !dir.getParent().equals(root.normalize())) {
-            problems.add("model " + name, dir, "a name of letters, digits, '_', '.' and '-'");
+            problems.add("model", name, "a name of letters, digits, '_', '.' and '-'");
         } else if (!Files.isDirectory(dir)) {
-            problems.add("model " + name, dir, "a model directory in the repository");
+            problems.add("model " + name, name + "/", "a model directory in the repository");
         } else {
-            entry = scanModel(dir, name, runtimes, problems);
+            entry = scanModel(dir, name, realRoot(root), runtimes, problems);
         }
         problems.throwIfAny("model repository " + root);
         return entry;
@@ -109,10 +110,15 @@ public final class ModelRepository {
         return names;
     }
 
-    private static ModelEntry scanModel(Path dir, String name, Set<String> runtimes,
+    private static ModelEntry scanModel(Path dir, String name, Path realRoot, Set<String> runtimes,
             ConfigProblems problems) {
         int before = problems.count();
         Path yaml = dir.resolve(MODEL_YAML);
+        if (!inside(dir, realRoot) || Files.exists(yaml) && !inside(yaml, realRoot)) {
+            problems.add("model " + name, "a link out of the repository",
+                    "its directory and files inside the model repository");
+            return null;
+        }
         String prefix = name + "/" + MODEL_YAML + " ";
         ModelConfig config = ModelConfig.defaults();
         if (Files.exists(yaml)) {
@@ -140,15 +146,18 @@ public final class ModelRepository {
                 continue;
             }
             Path file = child.resolve(fileName);
-            if (Files.exists(file)) {
+            if (Files.exists(file) && !inside(file, realRoot)) {
+                problems.add("model " + name + " version " + label, "a link out of the repository",
+                        "its directory and files inside the model repository");
+            } else if (Files.exists(file)) {
                 versions.put(Long.parseLong(label), file);
             } else {
-                problems.add("model " + name + " version " + label, child,
+                problems.add("model " + name + " version " + label, name + "/" + label + "/",
                         "a directory holding " + fileName + " for runtime " + config.runtime());
             }
         }
         if (versions.isEmpty() && problems.count() == before) {
-            problems.add("model " + name, dir, "at least one version directory such as 1/"
+            problems.add("model " + name, name + "/", "at least one version directory such as 1/"
                     + fileName);
         }
         long defaultVersion = config.defaultVersion().orElse(versions.isEmpty() ? 0 : versions.lastKey());
@@ -185,12 +194,54 @@ public final class ModelRepository {
         }
     }
 
+    /**
+     * {@code text} (a load failure's reason, which a runtime may have phrased with the model
+     * file's absolute path) with the repository's own location taken out, so that clients of the
+     * repository extension see paths relative to the repository and nothing of the host's layout.
+     */
+    public static String relative(String text, Path root) {
+        if (text == null || root == null) {
+            return text;
+        }
+        String out = text;
+        for (Path form : new Path[] {realRoot(root), root.toAbsolutePath().normalize(), root}) {
+            String prefix = form.toString();
+            if (!prefix.isEmpty()) {
+                out = out.replace(prefix + java.io.File.separator, "").replace(prefix, ".");
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The repository's real path: a model's directory, version directories and files must resolve
+     * inside it. A symbolic link is fine while it stays inside; one that leads out (to another
+     * tree, {@code /etc}, a user's home) is refused, since a client that can place or name a model
+     * must not be able to make the server open whatever the link points at.
+     */
+    private static Path realRoot(Path root) {
+        try {
+            return root.toRealPath();
+        } catch (IOException e) {
+            return root.toAbsolutePath().normalize(); // unreadable: children() reports it
+        }
+    }
+
+    private static boolean inside(Path path, Path realRoot) {
+        try {
+            return path.toRealPath().startsWith(realRoot);
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     private static List<Path> children(Path dir, ConfigProblems problems) {
         List<Path> children = new ArrayList<>();
         try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir)) {
             stream.forEach(children::add);
         } catch (IOException e) {
-            problems.add("directory", dir, "a readable directory (" + e.getMessage() + ")");
+            problems.add("directory", dir.getFileName(), "a readable directory ("
+                    + e.getClass().getSimpleName() + ")");
         }
         children.sort(null);
         return children;

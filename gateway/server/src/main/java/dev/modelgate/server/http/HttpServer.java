@@ -77,10 +77,10 @@ public final class HttpServer implements AutoCloseable {
                     .syncUninterruptibly()
                     .channel();
             return new HttpServer(acceptor, workers, channel, drain);
-        } catch (RuntimeException e) {
+        } catch (Exception e) { // a failed bind is a checked NativeIoException, thrown sneakily
             shutdown(acceptor, workers);
-            throw new ConfigException("http listener", "http-port: " + config.bindAddress() + ":"
-                    + config.httpPort() + " (expected: a free port to bind; " + e.getMessage() + ")");
+            throw ConfigException.cannotListen("--http-port", config.bindAddress(),
+                    config.httpPort(), e);
         }
     }
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.modelgate.api.InferenceException;
+import dev.modelgate.server.json.JsonLimits;
 import dev.modelgate.server.service.ModelRepositoryControl;
 import dev.modelgate.server.service.ModelRepositoryControl.RepositoryModel;
 import dev.modelgate.server.service.RepositoryParameters;
@@ -20,7 +21,7 @@ import java.util.concurrent.CompletableFuture;
  * gRPC answers UNIMPLEMENTED.
  */
 final class RepositoryRestService {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = JsonLimits.jsonMapper();
 
     private final ModelRepositoryControl repository;
 

@@ -1,6 +1,5 @@
 package dev.modelgate.server.json;
 
-import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
@@ -16,11 +15,11 @@ import java.nio.charset.StandardCharsets;
  * records and encoding it again. Measured on one core: 0.9 µs against 3.2 µs for a 200-byte
  * answer, 10 µs against 577 µs for a 31 KB one (4,096 FP32), 0.18 ms against 11 ms for 570 KB;
  * so the answer is always renamed in place, never re-encoded. A binary tensor data answer is
- * renamed in its JSON part and its JSON length adjusted.
+ * renamed in its JSON part and its JSON length adjusted. The same scan checks the top-level shape
+ * of the fields it meets, and goes on until it has seen {@code outputs} (stopping right there, before
+ * the tensors), so an answer that is not an OIP response is refused without a full decode.
  */
 public final class AnswerNames {
-    private static final JsonFactory FACTORY = new JsonFactory();
-
     /** A renamed answer; {@code jsonLength} is -1 for an answer that is all JSON. */
     public record Renamed(byte[] body, int jsonLength) {
     }
@@ -38,17 +37,25 @@ public final class AnswerNames {
         long[] versionAt = null;
         long open;
         int fields = 0;
-        try (JsonParser in = FACTORY.createParser(body, 0, json)) {
+        boolean outputs = false;
+        try (JsonParser in = JsonLimits.json().createParser(body, 0, json)) {
             if (in.nextToken() != JsonToken.START_OBJECT) {
                 throw new IllegalArgumentException("expected a JSON object");
             }
             open = in.currentLocation().getByteOffset();
             JsonToken token;
-            while ((nameAt == null || versionAt == null)
+            while ((nameAt == null || versionAt == null || !outputs)
                     && (token = in.nextToken()) == JsonToken.FIELD_NAME) {
                 fields++;
                 String field = in.currentName();
-                in.nextToken();
+                JsonToken value = in.nextToken();
+                checkShape(field, value);
+                if (field.equals("outputs")) {
+                    outputs = true;
+                    if (nameAt != null && versionAt != null) {
+                        break; // the names are known: the tensors need not be scanned
+                    }
+                }
                 long start = in.currentTokenLocation().getByteOffset();
                 in.skipChildren();
                 in.finishToken();
@@ -60,6 +67,7 @@ public final class AnswerNames {
                 }
             }
         } catch (IOException e) {
+            // a limit passed (JsonLimits) or malformed JSON: either way the replica's fault
             String message = e.getMessage() == null ? e.toString() : e.getMessage().lines().findFirst().orElse("");
             throw new IllegalArgumentException("not JSON: " + message, e);
         }
@@ -88,6 +96,28 @@ public final class AnswerNames {
         out.write(body, from, body.length - from);
         byte[] renamed = out.toByteArray();
         return new Renamed(renamed, jsonLength < 0 ? -1 : jsonLength + renamed.length - body.length);
+    }
+
+    /**
+     * The top-level shape of an OIP answer, checked on the fields the scan meets: a relayed answer
+     * whose {@code outputs} is not an array (or whose {@code id}, {@code parameters} or
+     * {@code model_name} has the wrong type) would reach the client as a 200 it cannot decode.
+     * {@code model_version} is replaced whatever it is, so any value passes.
+     */
+    private static void checkShape(String field, JsonToken value) {
+        String expected = switch (field) {
+            case "outputs" -> value == JsonToken.START_ARRAY ? null : "an array";
+            case "parameters" -> value == JsonToken.START_OBJECT || value == JsonToken.VALUE_NULL
+                    ? null : "an object";
+            case "id" -> value == JsonToken.VALUE_STRING || value == JsonToken.VALUE_NULL
+                    ? null : "a string";
+            case "model_name" -> value == JsonToken.VALUE_STRING ? null : "a string";
+            default -> null;
+        };
+        if (expected != null) {
+            throw new IllegalArgumentException("not an OIP answer: " + field + " is " + value
+                    + " (expected: " + expected + ")");
+        }
     }
 
     private static long[][] order(long[] a, long[] b) {

@@ -27,7 +27,7 @@ import java.util.List;
  * V1 is for small legacy payloads; the tree it builds is fine there.
  */
 public final class KServeV1Json {
-    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final ObjectMapper MAPPER = JsonLimits.jsonMapper();
     // Request numbers stay exact text (BigDecimal, trailing zeros kept): a double tree would turn
     // 1e999 into an infinity, written back as the string "Infinity", and the V2 reader could then
     // no longer say which number was out of range; 1.0 would also pass as an INT after stripping.
@@ -77,7 +77,9 @@ public final class KServeV1Json {
             }
             return root;
         } catch (IOException e) {
-            throw InferenceException.invalid("body: malformed JSON (expected: valid JSON)");
+            InferenceException refused = JsonLimits.refusal(e, "body");
+            throw refused != null ? refused
+                    : InferenceException.invalid("body: malformed JSON (expected: valid JSON)");
         }
     }
 

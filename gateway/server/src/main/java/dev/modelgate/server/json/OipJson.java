@@ -1,6 +1,5 @@
 package dev.modelgate.server.json;
 
-import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.modelgate.api.InferenceException;
 import dev.modelgate.api.InferenceRequest;
@@ -28,7 +27,6 @@ import java.util.Set;
  * {@link dev.modelgate.api.InferenceException} (INVALID_ARGUMENT) per problem.
  */
 public final class OipJson {
-    private static final JsonFactory FACTORY = new JsonFactory();
 
     private OipJson() {
     }
@@ -285,7 +283,7 @@ public final class OipJson {
 
     private static byte[] write(Body body, int sizeHint) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(sizeHint);
-        try (JsonGenerator out = FACTORY.createGenerator(bytes)) {
+        try (JsonGenerator out = JsonLimits.json().createGenerator(bytes)) {
             body.write(out);
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -1,9 +1,7 @@
 package dev.modelgate.server.json;
 
-import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.exc.StreamReadException;
 import com.fasterxml.jackson.databind.util.TokenBuffer;
 import dev.modelgate.api.DataType;
@@ -29,9 +27,6 @@ import java.util.Map;
  * buffered as tokens and read once they are known. Every problem is one INVALID_ARGUMENT.
  */
 final class RequestReader {
-    static final JsonFactory FACTORY = JsonFactory.builder()
-            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-            .build();
     private static final int MAX_TEXT = 64;
 
     private RequestReader() {
@@ -60,7 +55,7 @@ final class RequestReader {
         if (jsonLength == 0) {
             throw InferenceException.invalid("body: empty (expected: an $inference_request JSON object)");
         }
-        try (JsonParser parser = FACTORY.createParser(body, 0, jsonLength)) {
+        try (JsonParser parser = JsonLimits.json().createParser(body, 0, jsonLength)) {
             if (parser.nextToken() != JsonToken.START_OBJECT) {
                 throw InferenceException.invalid("body: " + text(parser)
                         + " (expected: an $inference_request JSON object)");
@@ -78,6 +73,10 @@ final class RequestReader {
                     + truncate(e.getOriginalMessage().lines().findFirst().orElse(""))
                     + " (expected: valid JSON)");
         } catch (IOException e) {
+            InferenceException refused = JsonLimits.refusal(e, "body");
+            if (refused != null) {
+                throw refused;
+            }
             throw new UncheckedIOException(e);
         }
     }

@@ -40,7 +40,7 @@ final class ResponseReader {
     }
 
     private static InferenceResponse read(byte[] body, int jsonLength, ByteBuffer binary) {
-        try (JsonParser parser = RequestReader.FACTORY.createParser(body, 0, jsonLength)) {
+        try (JsonParser parser = JsonLimits.json().createParser(body, 0, jsonLength)) {
             if (parser.nextToken() != JsonToken.START_OBJECT) {
                 throw InferenceException.invalid("answer: " + RequestReader.text(parser)
                         + " (expected: an $inference_response JSON object)");
@@ -68,13 +68,17 @@ final class ResponseReader {
         } catch (StreamReadException e) {
             throw InferenceException.invalid("answer: malformed JSON (expected: valid JSON)");
         } catch (IOException e) {
+            InferenceException refused = JsonLimits.refusal(e, "answer");
+            if (refused != null) {
+                throw InferenceException.invalid(refused.getMessage()); // the replica's fault: 502
+            }
             throw new UncheckedIOException(e);
         }
     }
 
     /** The {@code error} of an OIP error body, or a short excerpt of whatever it was. */
     static String error(byte[] body) {
-        try (JsonParser parser = RequestReader.FACTORY.createParser(body)) {
+        try (JsonParser parser = JsonLimits.json().createParser(body)) {
             if (parser.nextToken() == JsonToken.START_OBJECT) {
                 while (parser.nextToken() == JsonToken.FIELD_NAME) {
                     String field = parser.currentName();

@@ -84,7 +84,7 @@ final class GrpcTransport implements ReplicaTransport {
                 result.complete(ReplicaMessages.response(answer));
             } catch (IllegalArgumentException e) {
                 result.completeExceptionally(new ErrorAnswer(new BadGatewayException(name
-                        + ": malformed answer (" + e.getMessage() + ")"), false));
+                        + ": malformed answer (" + e.getMessage() + ")", ReplicaErrors.MALFORMED), false));
             }
         });
         return result;
@@ -228,7 +228,8 @@ final class GrpcTransport implements ReplicaTransport {
                     ErrorKind.RESOURCE_EXHAUSTED, message), false);
             case DEADLINE_EXCEEDED -> new ErrorAnswer(new InferenceException(
                     ErrorKind.DEADLINE_EXCEEDED, message), true);
-            default -> new ErrorAnswer(new BadGatewayException(message), true);
+            default -> new ErrorAnswer(new BadGatewayException(message, "replica: failed ("
+                    + status.getCode() + ")"), true);
         };
     }
 

@@ -92,7 +92,8 @@ final class HttpTransport implements ReplicaTransport {
                             : readAnswer(answer.body(), answer.jsonLength()));
                 } catch (IllegalArgumentException e) {
                     result.completeExceptionally(new ErrorAnswer(new BadGatewayException(client
-                            + ": malformed answer (" + e.getMessage() + ")"), false));
+                            + ": malformed answer (" + e.getMessage() + ")",
+                            ReplicaErrors.MALFORMED), false));
                 } catch (InferenceException e) {
                     result.completeExceptionally(new ErrorAnswer(e, false));
                 }
@@ -109,7 +110,9 @@ final class HttpTransport implements ReplicaTransport {
                     false);
             case 504 -> new ErrorAnswer(new InferenceException(ErrorKind.DEADLINE_EXCEEDED, message),
                     true);
-            default -> new ErrorAnswer(new BadGatewayException(message), status >= 500 || status < 0);
+            default -> new ErrorAnswer(new BadGatewayException(message, status < 0
+                    ? ReplicaErrors.MALFORMED : "replica: failed (HTTP " + status + ")"),
+                    status >= 500 || status < 0);
         });
     }
 

@@ -6,6 +6,7 @@ import dev.modelgate.api.DataType;
 import dev.modelgate.api.InferenceException;
 import dev.modelgate.api.ModelMetadata;
 import dev.modelgate.api.TensorMetadata;
+import dev.modelgate.server.json.JsonLimits;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,7 +24,7 @@ import java.util.function.LongSupplier;
  * its way) and a miss starts a fetch and answers UNAVAILABLE (retry) until it lands.
  */
 final class MetadataCache {
-    private static final ObjectMapper TREE = new ObjectMapper();
+    private static final ObjectMapper TREE = JsonLimits.jsonMapper();
 
     private record Entry(ModelMetadata metadata, long fetchedAt) {
     }

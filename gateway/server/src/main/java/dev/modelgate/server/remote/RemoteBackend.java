@@ -25,6 +25,8 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One set of replicas serving one remote model version, with the request path Envoy would give it:
@@ -40,6 +42,7 @@ import java.util.function.LongSupplier;
  * {@link ReplicaTransport}'s outcomes; HTTP and gRPC replicas differ only in their transport.
  */
 final class RemoteBackend implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(RemoteBackend.class);
     private static final String CLIENT_HEADER = "x-client-id";
     private static final long METADATA_TTL_NANOS = TimeUnit.SECONDS.toNanos(5);
 
@@ -178,7 +181,7 @@ final class RemoteBackend implements AutoCloseable {
         Outbound outbound = new Outbound(model, revision.version(), request, context.rawBody(),
                 new InferenceResponse(service, revision.name(), request == null ? null : request.id(), java.util.Map.of(),
                         List.of()), context.record().traceparent());
-        Call call = new Call(outbound, deadline, slot);
+        Call call = new Call(outbound, deadline, slot, context.requestId());
         slot.thenRun(() -> call.attempt(null));
         return call.result;
     }
@@ -207,12 +210,14 @@ final class RemoteBackend implements AutoCloseable {
         final String what;
         final long deadline;
         final CompletableFuture<Void> slot;
+        final String requestId;
         final Set<Replica> tried = ConcurrentHashMap.newKeySet();
         volatile CompletableFuture<InferenceResponse> current;
         private int retries; // guarded by this: the attempt-timeout timer takes retries too
 
-        Call(Outbound outbound, long deadline, CompletableFuture<Void> slot) {
+        Call(Outbound outbound, long deadline, CompletableFuture<Void> slot, String requestId) {
             this.outbound = outbound;
+            this.requestId = requestId;
             this.what = "model " + outbound.model() + (outbound.version() == null ? ""
                     : " version " + outbound.version());
             this.deadline = deadline;
@@ -250,7 +255,7 @@ final class RemoteBackend implements AutoCloseable {
             long now = clock.getAsLong();
             List<Replica> candidates = candidates(now);
             if (candidates.isEmpty()) {
-                result.completeExceptionally(lastError == null
+                fail(lastError == null
                         ? InferenceException.unavailable("replicas of " + what + ": none healthy"
                                 + " (expected: at least one ready replica; retry later)")
                         : new BadGatewayException(lastError));
@@ -299,7 +304,7 @@ final class RemoteBackend implements AutoCloseable {
                 } else {
                     replica.succeeded();
                 }
-                result.completeExceptionally(answer.error);
+                fail(answer.error);
                 return;
             }
             failed(replica);
@@ -308,8 +313,22 @@ final class RemoteBackend implements AutoCloseable {
             } else if (failure instanceof Refused) {
                 retryOrFail(failure.getMessage(), true);
             } else {
-                result.completeExceptionally(new BadGatewayException("replica " + replica + ": "
-                        + failure.getMessage()));
+                fail(new BadGatewayException("replica " + replica + ": " + failure.getMessage()));
+            }
+        }
+
+        /**
+         * Ends the call with a replica's failure: the detail (address, the replica's own text) to
+         * the log with the request id, the client a failure without it ({@link ReplicaErrors}).
+         */
+        private void fail(InferenceException failure) {
+            InferenceException forClient = ReplicaErrors.forClient(failure, "revision "
+                    + outbound.named().modelVersion() + " of service " + outbound.named().modelName(),
+                    requestId);
+            if (forClient != failure && result.completeExceptionally(forClient)) {
+                LOG.warn("request {}: {}: {}", requestId, what, failure.getMessage());
+            } else {
+                result.completeExceptionally(failure);
             }
         }
 
@@ -376,7 +395,7 @@ final class RemoteBackend implements AutoCloseable {
             if (retry) {
                 attempt(error);
             } else {
-                result.completeExceptionally(refused
+                fail(refused
                         ? InferenceException.unavailable(error + " (expected: a replica with capacity;"
                                 + " retry later)")
                         : new BadGatewayException(error));

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.modelgate.rollout.Action;
 import dev.modelgate.rollout.RolloutEvent;
+import dev.modelgate.server.json.JsonLimits;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -24,7 +25,7 @@ import java.util.concurrent.CompletionException;
  * machine counts attempts and asks again, so retries are bounded by the hook's {@code retries}.
  */
 final class HttpCalls {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = JsonLimits.jsonMapper();
     private static final Duration QUERY_TIMEOUT = Duration.ofSeconds(10);
 
     private final HttpClient client;

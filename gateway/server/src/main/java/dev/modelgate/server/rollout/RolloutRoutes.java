@@ -6,6 +6,7 @@ import dev.modelgate.api.InferenceException;
 import dev.modelgate.rollout.RolloutEvent;
 import dev.modelgate.rollout.config.RolloutConfig;
 import dev.modelgate.rollout.config.RolloutConfigException;
+import dev.modelgate.server.json.JsonLimits;
 import dev.modelgate.server.service.ErrorStatus;
 import io.vertx.core.Handler;
 import io.vertx.ext.web.Router;
@@ -33,7 +34,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class RolloutRoutes {
     private static final Logger LOG = LoggerFactory.getLogger(RolloutRoutes.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = JsonLimits.jsonMapper();
     private static final String BASE = "/admin/services/:service/rollout";
 
     private final Rollouts rollouts;
@@ -93,7 +94,9 @@ public final class RolloutRoutes {
             Map<String, Object> body = JSON.readValue(text, new TypeReference<>() { });
             return body == null ? Map.of() : body;
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw InferenceException.invalid("body: malformed JSON object (" + e.getOriginalMessage() + ")");
+            InferenceException refused = JsonLimits.refusal(e, "body");
+            throw refused != null ? refused : InferenceException.invalid("body: malformed JSON object ("
+                    + e.getOriginalMessage().lines().findFirst().orElse("") + ")");
         }
     }
 
@@ -121,7 +124,7 @@ public final class RolloutRoutes {
         if (failure instanceof RolloutConflictException) {
             write(ctx, 409, Map.of("error", failure.getMessage()));
         } else if (failure instanceof InferenceException e) {
-            write(ctx, ErrorStatus.httpStatus(e.kind()), Map.of("error", e.getMessage()));
+            write(ctx, ErrorStatus.of(e, null).httpStatus(), Map.of("error", e.getMessage()));
         } else {
             LOG.error("admin call {} {} failed", ctx.request().method(), ctx.normalizedPath(), failure);
             write(ctx, 500, Map.of("error", "internal error"));

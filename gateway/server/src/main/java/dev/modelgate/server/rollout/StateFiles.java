@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.modelgate.rollout.RolloutState;
 import dev.modelgate.rollout.config.RolloutConfig;
+import dev.modelgate.server.json.JsonLimits;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -22,7 +23,7 @@ import java.util.Optional;
  * never half a file.
  */
 final class StateFiles {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = JsonLimits.jsonMapper();
     private static final String SUFFIX = ".rollout.json";
 
     private final Path dir;

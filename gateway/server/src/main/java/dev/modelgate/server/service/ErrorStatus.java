@@ -2,6 +2,7 @@ package dev.modelgate.server.service;
 
 import dev.modelgate.api.ErrorKind;
 import dev.modelgate.api.InferenceException;
+import dev.modelgate.api.PayloadTooLargeException;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
@@ -24,6 +25,9 @@ public record ErrorStatus(ErrorKind kind, int httpStatus, String message, boolea
         Throwable cause = unwrap(failure);
         if (cause instanceof BadGatewayException e) {
             return new ErrorStatus(e.kind(), 502, e.getMessage(), false, null);
+        }
+        if (cause instanceof PayloadTooLargeException e) {
+            return new ErrorStatus(e.kind(), 413, e.getMessage(), false, null);
         }
         if (cause instanceof QueueFullException e) {
             return new ErrorStatus(e.kind(), 503, e.getMessage(), true, null);

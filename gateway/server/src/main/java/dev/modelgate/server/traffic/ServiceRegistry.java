@@ -4,6 +4,7 @@ import dev.modelgate.api.InferenceException;
 import dev.modelgate.server.routing.RequestRoutingKeys;
 import dev.modelgate.server.routing.TrafficDecision;
 import dev.modelgate.server.routing.TrafficPolicy;
+import dev.modelgate.server.service.Problems;
 import dev.modelgate.server.shadow.Disagreement;
 import dev.modelgate.server.shadow.DisagreementLog;
 import java.util.ArrayList;
@@ -52,7 +53,7 @@ public final class ServiceRegistry implements ServiceControl {
             problems.addAll(missingModels(spec, at));
         }
         if (!problems.isEmpty()) {
-            throw InferenceException.invalid(String.join("; ", problems));
+            throw InferenceException.invalid(Problems.join(problems));
         }
         Map<String, CompiledService> next = new LinkedHashMap<>();
         for (ServiceSpec spec : specs) {
@@ -187,7 +188,7 @@ public final class ServiceRegistry implements ServiceControl {
         List<String> problems = new ArrayList<>(spec.problems("service " + spec.name()));
         problems.addAll(missingModels(spec, "service " + spec.name()));
         if (!problems.isEmpty()) {
-            throw InferenceException.invalid(String.join("; ", problems));
+            throw InferenceException.invalid(Problems.join(problems));
         }
         Map<String, CompiledService> next = new LinkedHashMap<>(snapshot.services());
         CompiledService entry = CompiledService.compile(spec, backends);

@@ -8,6 +8,7 @@ import dev.modelgate.server.routing.HeaderRule;
 import dev.modelgate.server.routing.RoutingKeySource;
 import dev.modelgate.server.routing.ShadowPolicy;
 import dev.modelgate.server.routing.TrafficPolicy;
+import dev.modelgate.server.service.Problems;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -79,7 +80,7 @@ public final class TrafficPolicyJson {
             problems.addAll(policy.problems(revisions));
         }
         if (!problems.isEmpty()) {
-            throw InferenceException.invalid(String.join("; ", problems));
+            throw InferenceException.invalid(Problems.join(problems));
         }
         return policy;
     }

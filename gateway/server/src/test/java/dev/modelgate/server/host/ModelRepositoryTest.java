@@ -82,13 +82,10 @@ class ModelRepositoryTest {
                         "b/model.yaml colour: blue (expected: one of the keys [batching, default-version,"
                                 + " device, device-id, fallback-to-cpu, instances, labels, options, runtime, warmup])",
                         "b/model.yaml instances: 0 (expected: an integer in [1, 256])",
-                        "model bad name: " + repo.resolve("bad name")
-                                + " (expected: a name of letters, digits, '_', '.' and '-')",
-                        "model c version 1: " + repo.resolve("c/1")
-                                + " (expected: a directory holding model.onnx for runtime onnx)",
+                        "model bad name: bad name/ (expected: a name of letters, digits, '_', '.' and '-')",
+                        "model c version 1: c/1/ (expected: a directory holding model.onnx for runtime onnx)",
                         "d/model.yaml default-version: 3 (expected: one of the versions [1])",
-                        "model f: " + repo.resolve("f")
-                                + " (expected: at least one version directory such as 1/model.onnx)");
+                        "model f: f/ (expected: at least one version directory such as 1/model.onnx)");
                 });
     }
 

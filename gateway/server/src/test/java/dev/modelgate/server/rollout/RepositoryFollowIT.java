@@ -126,6 +126,28 @@ class RepositoryFollowIT {
                 && line.contains("version=\"" + next + "\"") && line.endsWith(" 1.0"));
     }
 
+    @Test
+    void aFollowedModelThatIsNotInTheRepositoryStopsStartUp() throws Exception {
+        Path file = Files.writeString(dir.resolve("roses.yaml"), """
+                model-repository: models
+                http-port: 0
+                admin-port: 0
+                bind-address: 127.0.0.1
+                rollout-state-dir: state
+                services:
+                  - name: iris
+                    revisions: [{name: "1", model: iris, version: "1"}]
+                    traffic: {weights: {"1": 100}}
+                    follow-repository: {model: roses, rollout: {steps: [{weight: 50, hold: 1s}]}}
+                """);
+        ServerConfig config = ServerConfig.from(YamlFiles.read(file), dir, "test");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Modelgate.start(config,
+                RuntimeRegistry.fromClassPath()))
+                .isInstanceOf(dev.modelgate.server.config.ConfigException.class)
+                .hasMessageContaining("service iris follow-repository.model: roses (expected: a model in the"
+                        + " repository, one of [iris])");
+    }
+
     private static boolean rolloutRunning() throws Exception {
         var response = admin.call("GET", "/admin/services/iris/rollout", null);
         return response.statusCode() == 200 && !List.of("PROMOTED", "ROLLED_BACK")

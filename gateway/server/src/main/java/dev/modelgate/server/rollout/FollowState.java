@@ -23,13 +23,27 @@ import java.util.TreeMap;
 record FollowState(long highWater, OptionalLong loading, Map<Long, String> failed, List<Event> events) {
     static final int EVENTS_KEPT = 50;
 
+    /** What happened to a version. */
+    enum Kind {
+        /** Taken up: loading and warming up. */
+        LOADING,
+        /** A newer version appeared with it; never loaded. */
+        SUPERSEDED,
+        /** Added as a dark revision, its rollout started. */
+        ROLLOUT,
+        /** Loaded, but the revision or its rollout was refused. */
+        NOT_STARTED,
+        /** Did not load or warm up. */
+        FAILED
+    }
+
     /** Something that happened to one version. */
-    record Event(Instant at, long version, String kind, String message) {
+    record Event(Instant at, long version, Kind kind, String message) {
         Map<String, Object> toMap() {
             Map<String, Object> map = new LinkedHashMap<>();
             map.put("at", at.toString());
             map.put("version", version);
-            map.put("kind", kind);
+            map.put("kind", kind.name());
             map.put("message", message);
             return map;
         }
@@ -48,28 +62,32 @@ record FollowState(long highWater, OptionalLong loading, Map<Long, String> faile
     /** {@code version} is being loaded; the older new versions it supersedes are taken up too. */
     FollowState loading(long version, List<Long> superseded, Instant at) {
         List<Event> next = new ArrayList<>(events);
-        superseded.forEach(old -> next.add(new Event(at, old, "SUPERSEDED",
+        superseded.forEach(old -> next.add(new Event(at, old, Kind.SUPERSEDED,
                 "version " + version + " appeared too; only the newest is rolled out")));
-        next.add(new Event(at, version, "LOADING", "new complete version: loading and warming up"));
+        next.add(new Event(at, version, Kind.LOADING, "new complete version: loading and warming up"));
         return new FollowState(Math.max(highWater, version), OptionalLong.of(version), failed, trim(next));
     }
 
-    /** The version is loaded and the follower acted on it ({@code kind}: ROLLOUT or NOT_STARTED). */
-    FollowState loaded(long version, String kind, String message, Instant at) {
+    /** The version serves as a dark revision and its rollout started. */
+    FollowState rolledOut(long version, String message, Instant at) {
         List<Event> next = new ArrayList<>(events);
-        next.add(new Event(at, version, kind, message));
-        Map<Long, String> nextFailed = failed;
-        if (!"ROLLOUT".equals(kind)) {
-            nextFailed = new TreeMap<>(failed);
-            nextFailed.put(version, message);
-        }
-        return new FollowState(highWater, OptionalLong.empty(), nextFailed, trim(next));
+        next.add(new Event(at, version, Kind.ROLLOUT, message));
+        return new FollowState(highWater, OptionalLong.empty(), failed, trim(next));
+    }
+
+    /** The version loaded, but its revision or rollout was refused: it gets no traffic. */
+    FollowState notStarted(long version, String reason, Instant at) {
+        return withFailure(version, Kind.NOT_STARTED, reason, at);
     }
 
     /** The version did not load or warm up: it never gets traffic. */
     FollowState failed(long version, String reason, Instant at) {
+        return withFailure(version, Kind.FAILED, reason, at);
+    }
+
+    private FollowState withFailure(long version, Kind kind, String reason, Instant at) {
         List<Event> next = new ArrayList<>(events);
-        next.add(new Event(at, version, "FAILED", reason));
+        next.add(new Event(at, version, kind, reason));
         Map<Long, String> nextFailed = new TreeMap<>(failed);
         nextFailed.put(version, reason);
         return new FollowState(highWater, OptionalLong.empty(), nextFailed, trim(next));

@@ -153,12 +153,12 @@ final class RepositoryFollower implements AutoCloseable {
             rollouts.start(service, config.rollout(baseline, label));
             LOG.info("follow {}: version {} added as revision {} (weight 0), rollout {} -> {} started",
                     service, version, label, baseline, label);
-            state = state.loaded(version, "ROLLOUT", "revision " + label + " added dark, rollout "
+            state = state.rolledOut(version, "revision " + label + " added dark, rollout "
                     + baseline + " -> " + label + " started", clock.instant());
         } catch (RuntimeException e) {
             LOG.error("follow {}: version {} loaded but not rolled out: {}", service, version,
                     e.getMessage());
-            state = state.loaded(version, "NOT_STARTED", "loaded, not rolled out: " + e.getMessage(),
+            state = state.notStarted(version, "loaded, not rolled out: " + e.getMessage(),
                     clock.instant());
         }
     }

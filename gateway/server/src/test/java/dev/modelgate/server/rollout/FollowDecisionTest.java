@@ -50,9 +50,9 @@ class FollowDecisionTest {
         FollowState next = FollowState.initial(1).loading(6, List.of(3L, 5L), T0);
         assertThat(next.highWater()).isEqualTo(6);
         assertThat(next.events()).extracting(FollowState.Event::version, FollowState.Event::kind)
-                .containsExactly(org.assertj.core.groups.Tuple.tuple(3L, "SUPERSEDED"),
-                        org.assertj.core.groups.Tuple.tuple(5L, "SUPERSEDED"),
-                        org.assertj.core.groups.Tuple.tuple(6L, "LOADING"));
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(3L, FollowState.Kind.SUPERSEDED),
+                        org.assertj.core.groups.Tuple.tuple(5L, FollowState.Kind.SUPERSEDED),
+                        org.assertj.core.groups.Tuple.tuple(6L, FollowState.Kind.LOADING));
     }
 
     @Test
@@ -62,7 +62,9 @@ class FollowDecisionTest {
         assertThat(whileLoading).isInstanceOf(FollowDecision.Wait.class);
         assertThat(whileLoading.describe()).isEqualTo("version 3 is loading");
 
-        FollowState rolledOut = loading.loaded(3, "ROLLOUT", "rollout 2 -> 3 started", T0);
+        FollowState rolledOut = loading.rolledOut(3, "rollout 2 -> 3 started", T0);
+        assertThat(rolledOut.failed()).isEmpty();
+        assertThat(rolledOut.loading()).isEmpty();
         FollowDecision whileRolling = FollowDecision.decide(listing(3, true, 4, true), rolledOut, true);
         assertThat(whileRolling).isInstanceOf(FollowDecision.Wait.class);
         assertThat(whileRolling.describe()).contains("version 4 waits");
@@ -85,8 +87,9 @@ class FollowDecisionTest {
     @Test
     void aLoadedVersionThatCouldNotStartItsRolloutIsReportedAsFailed() {
         FollowState state = FollowState.initial(2).loading(3, List.of(), T0)
-                .loaded(3, "NOT_STARTED", "loaded, not rolled out: conflict", T0);
+                .notStarted(3, "loaded, not rolled out: conflict", T0);
         assertThat(state.failed()).containsOnlyKeys(3L);
+        assertThat(state.events().get(1).kind()).isEqualTo(FollowState.Kind.NOT_STARTED);
         assertThat(state.toMap()).containsEntry("high-water", 3L).containsEntry("loading", null);
     }
 

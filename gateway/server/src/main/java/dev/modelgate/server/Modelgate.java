@@ -9,6 +9,7 @@ import dev.modelgate.server.service.ServerExtensions;
 import dev.modelgate.server.config.ConfigException;
 import dev.modelgate.server.config.ServerConfig;
 import dev.modelgate.server.remote.RemoteBackends;
+import dev.modelgate.server.rollout.Followers;
 import dev.modelgate.server.rollout.RolloutRoutes;
 import dev.modelgate.server.rollout.Rollouts;
 import dev.modelgate.server.scaling.Autoscaling;
@@ -67,12 +68,14 @@ public final class Modelgate implements AutoCloseable {
     private final RemoteBackends remote;
     private final Rollouts rollouts;
     private final Autoscaling scaling;
+    private final Followers followers;
     private final java.util.concurrent.atomic.AtomicBoolean closed =
             new java.util.concurrent.atomic.AtomicBoolean();
 
     private Modelgate(List<ModelEntry> models, ModelHost host, ServiceRegistry services,
             DataPlane plane, AdminServer admin, CompletableFuture<Void> loaded,
-            RemoteBackends remote, Rollouts rollouts, Autoscaling scaling) {
+            RemoteBackends remote, Rollouts rollouts, Autoscaling scaling, Followers followers) {
+        this.followers = followers;
         this.remote = remote;
         this.rollouts = rollouts;
         this.scaling = scaling;
@@ -132,6 +135,7 @@ public final class Modelgate implements AutoCloseable {
         MeterRegistry meters = metrics.registry();
         scaling.meters(meters);
         DataPlane plane = null;
+        Followers followers = null;
         Rollouts rollouts = Rollouts.create(services, meters, new Rollouts.Settings(
                 config.rollouts().stateDir(), config.rollouts().prometheus(), config.rollouts().tick()),
                 Clock.systemUTC(), nanoClock);
@@ -140,6 +144,8 @@ public final class Modelgate implements AutoCloseable {
             remote.sync(initial.stream().flatMap(s -> s.revisions().stream()).toList());
             services.replaceAll(initial);
             scaling.retain(services.services());
+            followers = Followers.create(config.rollouts().followed(), config.modelRepository(),
+                    models, host, services, rollouts, Clock.systemUTC());
             ShadowMirror mirror = new ShadowMirror(config.shadowInFlight(),
                     ServiceRouter.revisionCall(services, nanoClock,
                             config.requestTimeout().toNanos()),
@@ -152,21 +158,24 @@ public final class Modelgate implements AutoCloseable {
             observability = observability.andThen(scaling.routes());
             observability = observability.andThen(
                     new DashboardRoutes(services, metrics, Clock.systemUTC())::mount)
-                    .andThen(new RolloutRoutes(rollouts)::mount);
+                    .andThen(new RolloutRoutes(rollouts)::mount).andThen(followers::mount);
             AdminServer admin = AdminServer.start(config.bindAddress(), config.adminPort(),
                     config.adminToken(), services, InstanceRoutes.of(host).andThen(observability));
             host.onReadinessChange(services::readinessChanged);
             CompletableFuture<Void> loaded = host.loadAll();
             rollouts.resume(config.rollouts().configured());
+            loaded.thenRun(followers::start);
             return new Modelgate(models, host, services, plane, admin, loaded, remote, rollouts,
-                    scaling);
+                    scaling, followers);
         } catch (InferenceException e) {
+            closeQuietly(followers);
             rollouts.close();
             scaling.close();
             remote.close();
             stop(plane, host);
             throw new ConfigException("services", List.of(e.getMessage().split("; ")));
         } catch (RuntimeException e) {
+            closeQuietly(followers);
             rollouts.close();
             scaling.close();
             remote.close();
@@ -219,6 +228,12 @@ public final class Modelgate implements AutoCloseable {
             defaults.put(model.name(), Long.toString(model.defaultVersion()));
         }
         return ServiceConfig.withImplicit(configured, versions, defaults);
+    }
+
+    private static void closeQuietly(Followers followers) {
+        if (followers != null) {
+            followers.close();
+        }
     }
 
     private static void stop(DataPlane plane, ModelHost host) {
@@ -298,6 +313,7 @@ public final class Modelgate implements AutoCloseable {
             return;
         }
         admin.close();
+        followers.close();
         rollouts.close();
         plane.close();
         scaling.close();

@@ -22,14 +22,23 @@ import java.util.Optional;
  * @param stateDir   the directory of the state files
  * @param prometheus the Prometheus base URL, or {@code null} without metric checks
  * @param tick       the longest time between two ticks of a rollout
+ * @param followed   the services that follow their model repository ({@code follow-repository:}
+ *     in a service, {@link FollowConfig}), by service name
  */
 public record RolloutsConfig(Map<String, RolloutConfig> configured, Path stateDir, URI prometheus,
-        Duration tick) {
+        Duration tick, Map<String, FollowConfig> followed) {
 
     public RolloutsConfig {
         configured = Map.copyOf(configured);
         Objects.requireNonNull(stateDir, "stateDir");
         Objects.requireNonNull(tick, "tick");
+        followed = Map.copyOf(followed);
+    }
+
+    /** No service follows its repository. */
+    public RolloutsConfig(Map<String, RolloutConfig> configured, Path stateDir, URI prometheus,
+            Duration tick) {
+        this(configured, stateDir, prometheus, tick, Map.of());
     }
 
     /** No configured rollouts, state next to {@code baseDir}. */
@@ -38,12 +47,22 @@ public record RolloutsConfig(Map<String, RolloutConfig> configured, Path stateDi
     }
 
     public RolloutsConfig withStateDir(Path dir) {
-        return new RolloutsConfig(configured, dir, prometheus, tick);
+        return new RolloutsConfig(configured, dir, prometheus, tick, followed);
     }
 
     static RolloutsConfig read(Map<String, ?> values, ConfigValues in, Path baseDir,
             ConfigProblems problems) {
         Map<String, RolloutConfig> configured = blocks(values.get("services"), problems);
+        Map<String, FollowConfig> followed = new LinkedHashMap<>();
+        if (values.get("services") instanceof List<?> services) {
+            for (int i = 0; i < services.size(); i++) {
+                if (services.get(i) instanceof Map<?, ?> service && service.containsKey("follow-repository")) {
+                    FollowConfig.read(service.get("follow-repository"),
+                            "services[" + i + "].follow-repository", problems)
+                            .ifPresent(follow -> followed.put(String.valueOf(service.get("name")), follow));
+                }
+            }
+        }
         Path stateDir = baseDir.resolve(in.string("rollout-state-dir", ".")).normalize();
         String url = in.string("prometheus-url", null);
         URI prometheus = null;
@@ -58,7 +77,7 @@ public record RolloutsConfig(Map<String, RolloutConfig> configured, Path stateDi
             }
         }
         Duration tick = in.duration("rollout-tick", Duration.ofSeconds(1));
-        return new RolloutsConfig(configured, stateDir, prometheus, tick);
+        return new RolloutsConfig(configured, stateDir, prometheus, tick, followed);
     }
 
     /** The {@code rollout:} blocks of a {@code services} list, by service name. */

@@ -150,10 +150,14 @@ final class DefaultModelHost implements ModelHost {
     }
 
     private void loadOne(HostedVersion version, String runtime) {
+        loadOne(version, runtime, warmUp);
+    }
+
+    private void loadOne(HostedVersion version, String runtime, boolean warm) {
         long start = nanoClock.getAsLong();
         try {
             version.load(runtimes.runtime(runtime));
-            if (warmUp) {
+            if (warm) {
                 WarmUp.run(version.name(), version.version(), version.loaded(),
                         version.entry().config().warmup());
             }
@@ -377,6 +381,43 @@ final class DefaultModelHost implements ModelHost {
         if (old != null) {
             old.all().forEach(HostedVersion::close);
         }
+    }
+
+    @Override
+    public CompletableFuture<Void> addVersion(String name, long version, Path file) {
+        return CompletableFuture.runAsync(() -> addNow(name, version, file), control);
+    }
+
+    @Override
+    public String runtimeOf(String model) {
+        return served(model).entry().config().runtime();
+    }
+
+    /** On the repository thread, so it never races a load or unload of the same model. */
+    private void addNow(String name, long version, Path file) {
+        Served served = served(name);
+        String label = Long.toString(version);
+        if (served.versions().containsKey(label)) {
+            throw InferenceException.invalid("model " + name + " version: " + label
+                    + " (expected: a version not yet served)");
+        }
+        java.util.SortedMap<Long, Path> files = new TreeMap<>(served.entry().versions());
+        files.put(version, file);
+        ModelEntry entry = new ModelEntry(name, served.entry().config(), files,
+                served.entry().defaultVersion());
+        HostedVersion fresh = new HostedVersion(entry, version, file, queueCapacity, nanoClock);
+        try {
+            loadOne(fresh, entry.config().runtime(), true);
+        } catch (RuntimeException e) {
+            fresh.close();
+            throw InferenceException.invalid("model " + name + " version " + label
+                    + ": failed to load (" + (e.getMessage() == null ? e.getClass().getName()
+                            : e.getMessage()) + ")");
+        }
+        Map<String, HostedVersion> versions = new LinkedHashMap<>(served.versions());
+        versions.put(label, fresh);
+        swap(name, new Served(entry, java.util.Collections.unmodifiableMap(versions)));
+        readinessListeners.forEach(Runnable::run);
     }
 
     @Override

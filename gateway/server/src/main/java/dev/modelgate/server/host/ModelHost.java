@@ -51,6 +51,20 @@ public interface ModelHost extends InferenceService, ModelRepositoryControl, Mod
      */
     InstanceStatus resize(ModelRef ref, int instances);
 
+    /**
+     * Loads one more version of a served model, off the caller's thread, warms it up (always: the
+     * version will be judged against one that serves, so its first calls must not pay for the
+     * load) and adds it to the model; the versions that serve are not touched. The model's
+     * {@code model.yaml} as loaded at start applies. Readiness listeners run once it is in.
+     *
+     * @return completes when the version serves; fails with INVALID_ARGUMENT naming the version
+     *     and the reason when it does not load or warm up, NOT_FOUND for a model not served
+     */
+    CompletableFuture<Void> addVersion(String model, long version, Path file);
+
+    /** The runtime name of a served model ({@code model.<runtime>} is its file in a version). */
+    String runtimeOf(String model);
+
     /** Stops taking requests, lets queued ones finish briefly, then closes models and runtimes. */
     @Override
     void close();

@@ -110,6 +110,22 @@ public final class ModelRepository {
         return names;
     }
 
+    /**
+     * The version directories of one model, each with whether it is complete (holds {@code
+     * fileName}); hidden directories (a trainer's temporary ones) and other names are left out,
+     * so is everything when the directory is unreadable.
+     */
+    public static java.util.SortedMap<Long, Boolean> versionDirectories(Path modelDir, String fileName) {
+        java.util.SortedMap<Long, Boolean> versions = new TreeMap<>();
+        for (Path child : children(modelDir, new ConfigProblems())) {
+            String label = child.getFileName().toString();
+            if (Files.isDirectory(child) && VERSION.matcher(label).matches()) {
+                versions.put(Long.parseLong(label), Files.isRegularFile(child.resolve(fileName)));
+            }
+        }
+        return versions;
+    }
+
     private static ModelEntry scanModel(Path dir, String name, Path realRoot, Set<String> runtimes,
             ConfigProblems problems) {
         int before = problems.count();

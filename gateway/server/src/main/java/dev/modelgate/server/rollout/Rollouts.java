@@ -171,6 +171,12 @@ public final class Rollouts implements AutoCloseable {
         return driver.state();
     }
 
+    /** Whether the service has a rollout that is not over (a paused one counts). */
+    public boolean running(String service) {
+        RolloutDriver driver = drivers.get(service);
+        return driver != null && !driver.state().phase().isTerminal();
+    }
+
     /** The service's rollout, the running or the last one, as the admin API shows it. */
     public Optional<Map<String, Object>> view(String service) {
         RolloutDriver driver = drivers.get(service);

@@ -26,9 +26,12 @@ import java.util.Set;
  * after becomes a service whose revisions are its versions, all traffic on the default version.
  */
 public final class ServiceConfig {
-    /** {@code rollout} is read by the config's rollout reader (config/RolloutsConfig), not here. */
+    /**
+     * {@code rollout} and {@code follow-repository} are read by the config's rollout reader
+     * (config/RolloutsConfig), not here.
+     */
     private static final Set<String> SERVICE_KEYS = Set.of("name", "stable", "revisions", "traffic",
-            "rollout");
+            "rollout", "follow-repository");
     private static final Set<String> REVISION_KEYS = union(Set.of("name", "model", "version",
             ScaleSpec.Kind.INSTANCES.key(), ScaleSpec.Kind.REPLICAS.key()), RemoteSpec.KEYS);
 

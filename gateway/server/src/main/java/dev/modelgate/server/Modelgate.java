@@ -16,7 +16,6 @@ import dev.modelgate.server.scaling.Autoscaling;
 import dev.modelgate.server.config.ServicesConfig;
 import dev.modelgate.server.traffic.RevisionBackends;
 import dev.modelgate.server.traffic.RevisionSpec;
-import dev.modelgate.server.traffic.RolloutTraffic;
 import dev.modelgate.server.traffic.RevisionStatus;
 import dev.modelgate.server.host.ModelEntry;
 import dev.modelgate.server.host.ModelHost;
@@ -189,17 +188,15 @@ public final class Modelgate implements AutoCloseable {
      * validated like an admin call; an invalid set is rejected whole and the old one keeps serving.
      * The replicas of new endpoints are health-checked once before the swap (at most {@link
      * #WARM_UP}), so a change of endpoints never routes to replicas not yet judged; a service whose
-     * rollout is running keeps the rollout's traffic ({@link RolloutTraffic}); rollouts configured
+     * rollout is running keeps the rollout's traffic ({@code traffic.RolloutTraffic}); rollouts configured
      * in the set and not yet run are started.
      *
      * @throws InferenceException INVALID_ARGUMENT listing every problem
      */
     public synchronized void apply(ServicesConfig update) {
-        Map<String, ServiceSpec> current = services.specs();
-        List<ServiceSpec> next = RolloutTraffic.keep(servicesOf(update.services(), models), current,
-                rollouts.running());
+        List<ServiceSpec> next = servicesOf(update.services(), models);
         List<RevisionSpec> revisions = new ArrayList<>();
-        current.values().forEach(s -> revisions.addAll(s.revisions()));
+        services.specs().values().forEach(s -> revisions.addAll(s.revisions()));
         List<RevisionSpec> incoming = next.stream().flatMap(s -> s.revisions().stream()).toList();
         revisions.addAll(incoming);
         remote.sync(revisions);
@@ -210,7 +207,7 @@ public final class Modelgate implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        services.replaceAll(next);
+        services.replaceAll(next, rollouts.running());
         update.rollouts().forEach((service, rollout) -> {
             try {
                 rollouts.startConfigured(Map.of(service, rollout));

@@ -91,7 +91,21 @@ final class Serving {
                 : ConfigReload.watch(configFile, WATCH_INTERVAL, reread, server);
         if (routing != null) {
             log.info("Learning the services from routing source {}", routing.name());
-            routing.source().start(update -> ConfigReload.apply(routing.name(), update, server));
+            try {
+                routing.source().start(update -> ConfigReload.apply(routing.name(), update, server));
+            } catch (RuntimeException e) {
+                err.println("modelgate: routing source " + routing.name() + " did not start: "
+                        + e.getMessage());
+                err.flush();
+                log.debug("Routing source failure", e);
+                if (watcher != null) {
+                    watcher.close();
+                }
+                Runtime.getRuntime().removeShutdownHook(hook);
+                routing.source().close();
+                server.close();
+                return LOAD_ERROR;
+            }
         }
         try {
             server.awaitClosed();

@@ -63,6 +63,17 @@ public final class ServiceRegistry implements ServiceControl {
         next.values().forEach(e -> notifyListeners(e.spec().name()));
     }
 
+    /**
+     * Replaces every service at once, except that each service in {@code trafficOwned} (a running
+     * rollout's) keeps its current traffic block ({@link RolloutTraffic}); read and swap under the
+     * writers' lock, so a rollout step taken meanwhile is never overwritten.
+     *
+     * @throws InferenceException INVALID_ARGUMENT listing every problem; nothing changes then
+     */
+    public synchronized void replaceAll(List<ServiceSpec> specs, Set<String> trafficOwned) {
+        replaceAll(RolloutTraffic.keep(specs, specs(), trafficOwned));
+    }
+
     /** Every service with its revisions' backends, as one immutable value; read it once per request. */
     public TrafficSnapshot snapshot() {
         return snapshot;

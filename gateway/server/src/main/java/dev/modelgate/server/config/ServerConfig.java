@@ -37,12 +37,16 @@ import java.util.Set;
  * @param drainTimeout on SIGTERM, how long admitted requests may take to finish before the server
  *     closes ({@code drain-timeout}, default 30s)
  * @param rollouts the services' {@code rollout:} blocks and where rollout state is kept
+ * @param connections per-connection limits, timeouts and the drain delay ({@link ConnectionLimits})
+ * @param metricsNeedToken whether {@code /metrics} needs the admin token too ({@code
+ *     metrics-need-token}, default false: Prometheus scrapes it without one)
  */
 public record ServerConfig(int httpPort, String bindAddress, int maxRequestSize,
         Path modelRepository, Duration requestTimeout, Duration idleTimeout, int ioThreads,
         int codecThreads, int queueCapacity, int adminPort, String adminToken,
         List<ServiceSpec> services, int shadowInFlight, int grpcPort, int grpcMaxMessageSize,
-        AccessLog accessLog, Duration drainTimeout, RolloutsConfig rollouts) {
+        AccessLog accessLog, Duration drainTimeout, RolloutsConfig rollouts,
+        ConnectionLimits connections, boolean metricsNeedToken) {
 
     /** How each answered request is logged: one JSON object, one key=value line, or not at all. */
     public enum AccessLog { JSON, TEXT, OFF }
@@ -55,11 +59,17 @@ public record ServerConfig(int httpPort, String bindAddress, int maxRequestSize,
 
     private static final ObjectMapper YAML_TREE = new ObjectMapper();
 
-    static final Set<String> KEYS = Set.of("http-port", "bind-address", "max-request-size",
+    static final Set<String> KEYS = keys("http-port", "bind-address", "max-request-size",
             "model-repository", "request-timeout", "idle-timeout", "io-threads", "codec-threads",
             "queue-capacity", "admin-port", "admin-token-file", "services", "shadow-in-flight",
             "grpc-port", "grpc-max-message-size", "access-log", "drain-timeout", "rollout-state-dir",
-            "prometheus-url", "rollout-tick");
+            "prometheus-url", "rollout-tick", "metrics-need-token");
+
+    private static Set<String> keys(String... own) {
+        Set<String> keys = new java.util.HashSet<>(Set.of(own));
+        keys.addAll(ConnectionLimits.KEYS);
+        return Set.copyOf(keys);
+    }
 
     public ServerConfig {
         Objects.requireNonNull(bindAddress, "bindAddress");
@@ -70,6 +80,7 @@ public record ServerConfig(int httpPort, String bindAddress, int maxRequestSize,
         Objects.requireNonNull(accessLog, "accessLog");
         Objects.requireNonNull(drainTimeout, "drainTimeout");
         Objects.requireNonNull(rollouts, "rollouts");
+        Objects.requireNonNull(connections, "connections");
     }
 
     /**
@@ -102,6 +113,11 @@ public record ServerConfig(int httpPort, String bindAddress, int maxRequestSize,
         String token = token(in, baseDir, problems);
         AccessLog accessLog = accessLog(in.string("access-log", "text"), problems);
         Duration drain = in.duration("drain-timeout", Duration.ofSeconds(30));
+        ConnectionLimits connections = ConnectionLimits.read(in);
+        boolean metricsNeedToken = in.bool("metrics-need-token", false);
+        if (metricsNeedToken && token == null) {
+            problems.add("metrics-need-token", true, "an admin-token-file to check against");
+        }
         List<String> serviceProblems = new ArrayList<>();
         List<ServiceSpec> services = ServiceConfig.read(
                 YAML_TREE.valueToTree(values.get("services")), serviceProblems);
@@ -115,7 +131,7 @@ public record ServerConfig(int httpPort, String bindAddress, int maxRequestSize,
         problems.throwIfAny(source);
         return new ServerConfig(port, bind, (int) maxSize, repository, timeout, idle, io, codec,
                 queue, adminPort, token, services, shadowInFlight, grpcPort, (int) grpcMax,
-                accessLog, drain, rollouts);
+                accessLog, drain, rollouts, connections, metricsNeedToken);
     }
 
     private static AccessLog accessLog(String value, ConfigProblems problems) {
@@ -169,6 +185,15 @@ public record ServerConfig(int httpPort, String bindAddress, int maxRequestSize,
     public ServerConfig withHttpPort(int port) {
         return new ServerConfig(port, bindAddress, maxRequestSize, modelRepository, requestTimeout,
                 idleTimeout, ioThreads, codecThreads, queueCapacity, adminPort, adminToken, services,
-                shadowInFlight, grpcPort, grpcMaxMessageSize, accessLog, drainTimeout, rollouts);
+                shadowInFlight, grpcPort, grpcMaxMessageSize, accessLog, drainTimeout, rollouts,
+                connections, metricsNeedToken);
+    }
+
+    /** This config with other connection limits (tests, and the gateway's own replicas). */
+    public ServerConfig withConnections(ConnectionLimits limits) {
+        return new ServerConfig(httpPort, bindAddress, maxRequestSize, modelRepository,
+                requestTimeout, idleTimeout, ioThreads, codecThreads, queueCapacity, adminPort,
+                adminToken, services, shadowInFlight, grpcPort, grpcMaxMessageSize, accessLog,
+                drainTimeout, rollouts, limits, metricsNeedToken);
     }
 }

@@ -124,7 +124,10 @@ class SigtermDrainIT {
                     services:
                       - name: svc
                         revisions:
-                          - {name: v1, model: toy, version: "1", endpoints: ["%s"], health-interval: 100ms}
+                          # Slow health checks and no passive ejection: on a loaded CI machine a
+                          # late probe must not turn the replica away (503s unrelated to the drain).
+                          - {name: v1, model: toy, version: "1", endpoints: ["%s"], health-interval: 2s,
+                             eject-after: 1000}
                         traffic: {weights: {v1: 100}}
                     """.formatted(replica.url()));
             Process server = launch("serve", "--config", "gateway.yaml", "--drain-timeout", "10",

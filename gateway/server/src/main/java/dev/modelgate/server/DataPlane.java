@@ -15,6 +15,7 @@ import dev.modelgate.server.service.ServerExtensions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -34,9 +35,14 @@ public final class DataPlane implements AutoCloseable {
     private final HttpServer http;
     private final GrpcServer grpc;
     private final DrainFilter drain;
+    private final Duration drainDelay;
     private final AtomicBoolean closed = new AtomicBoolean();
+    /** Ends the drain delay early when the data plane is closed meanwhile. */
+    private final CountDownLatch closing = new CountDownLatch(1);
 
-    private DataPlane(ExecutorService codec, HttpServer http, GrpcServer grpc, DrainFilter drain) {
+    private DataPlane(ExecutorService codec, HttpServer http, GrpcServer grpc, DrainFilter drain,
+            Duration drainDelay) {
+        this.drainDelay = drainDelay;
         this.codec = codec;
         this.http = http;
         this.grpc = grpc;
@@ -74,7 +80,7 @@ public final class DataPlane implements AutoCloseable {
         try {
             http = HttpServer.start(config, decorated, control, extensions, codec, nanoClock, observers);
             GrpcServer grpc = GrpcServer.start(config, decorated, control, extensions, nanoClock, observers);
-            return new DataPlane(codec, http, grpc, drain);
+            return new DataPlane(codec, http, grpc, drain, config.connections().drainDelay());
         } catch (RuntimeException e) {
             if (http != null) {
                 http.close();
@@ -118,16 +124,23 @@ public final class DataPlane implements AutoCloseable {
     }
 
     /**
-     * Graceful drain: readiness 503 at once, no new connections or gRPC calls, every admitted
-     * request answered until {@code timeout}. Does not close; the caller does, after its own work.
+     * Graceful drain, in the order Envoy and Knative's queue-proxy use: readiness 503 at once; for
+     * the drain delay ({@code drain-delay}) every request that still arrives is served, each REST
+     * answer with {@code Connection: close} and gRPC connections told GOAWAY, so clients move away
+     * without a request failing; then the listener and idle connections close and every admitted
+     * request is answered until {@code timeout}. Does not close; the caller does, after its own
+     * work.
      *
      * @return the requests cut off by the timeout (0 when all finished)
      */
     public int drain(Duration timeout) {
-        long end = System.nanoTime() + timeout.toNanos();
         drain.startDraining();
         grpc.stopAccepting();
+        http.closeAfterAnswers();
         try {
+            // Not synchronisation: the delay is the point (load balancers see readiness 503).
+            closing.await(drainDelay.toNanos(), TimeUnit.NANOSECONDS);
+            long end = System.nanoTime() + timeout.toNanos();
             int left = http.drain(timeout);
             return left + drain.awaitIdle(Duration.ofNanos(Math.max(0, end - System.nanoTime())));
         } catch (InterruptedException e) {
@@ -146,6 +159,7 @@ public final class DataPlane implements AutoCloseable {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
+        closing.countDown();
         grpc.close();
         http.close();
         NamedExecutors.shutdown(codec, 5, TimeUnit.SECONDS);

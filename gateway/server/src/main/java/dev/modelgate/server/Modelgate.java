@@ -159,7 +159,7 @@ public final class Modelgate implements AutoCloseable {
                     new DashboardRoutes(services, metrics, Clock.systemUTC())::mount)
                     .andThen(new RolloutRoutes(rollouts)::mount).andThen(followers::mount);
             AdminServer admin = AdminServer.start(config.bindAddress(), config.adminPort(),
-                    config.adminToken(), services, InstanceRoutes.of(host).andThen(observability));
+                    config.adminToken(), config.metricsNeedToken(), services, InstanceRoutes.of(host).andThen(observability));
             host.onReadinessChange(services::readinessChanged);
             CompletableFuture<Void> loaded = host.loadAll();
             rollouts.resume(config.rollouts().configured());

@@ -35,8 +35,9 @@ import org.slf4j.LoggerFactory;
  * rollback, shadow disagreements; other admin-port pages ({@code /metrics}, the dashboard) are
  * mounted through {@code extraRoutes}. The data plane never exposes any of it.
  *
- * <p>When a token is configured every {@code /admin} call needs {@code Authorization: Bearer
- * <token>}; {@code /metrics} stays open for Prometheus.
+ * <p>When a token is configured every {@code /admin} call and the dashboard need it
+ * ({@link AdminAuth}: a bearer header, or a cookie for the browser); {@code /metrics} stays open
+ * for Prometheus unless {@code metrics-need-token} is set.
  */
 public final class AdminServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(AdminServer.class);
@@ -58,11 +59,26 @@ public final class AdminServer implements AutoCloseable {
      */
     public static AdminServer start(String host, int port, String token, ServiceControl control,
             Consumer<Router> extraRoutes) {
+        return start(host, port, token, false, control, extraRoutes);
+    }
+
+    /**
+     * As {@link #start(String, int, String, ServiceControl, Consumer)}.
+     *
+     * @param metricsNeedToken whether {@code /metrics} needs the token too (with a token only)
+     */
+    public static AdminServer start(String host, int port, String token, boolean metricsNeedToken,
+            ServiceControl control, Consumer<Router> extraRoutes) {
         Vertx vertx = Vertx.vertx();
         Router router = Router.router(vertx);
         router.route("/admin/*").handler(BodyHandler.create().setBodyLimit(MAX_BODY));
         if (token != null) {
-            router.route("/admin/*").handler(bearer(token));
+            AdminAuth auth = new AdminAuth(token);
+            router.route("/admin/*").handler(auth);
+            router.route("/dashboard*").handler(auth);
+            if (metricsNeedToken) {
+                router.route("/metrics*").handler(auth);
+            }
         }
         new AdminRoutes(control).mount(router);
         extraRoutes.accept(router);

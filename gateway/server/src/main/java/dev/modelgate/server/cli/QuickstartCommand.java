@@ -42,11 +42,13 @@ final class QuickstartCommand implements Callable<Integer> {
         }
         ServerConfig config;
         try {
-            // Rollout state goes to the temp dir, not into the shipped examples.
+            // Rollout state goes to the temp dir, not into the shipped examples. No drain delay:
+            // no load balancer sits in front of a demo, and Ctrl-C should stop it at once.
             Map<String, Object> values = new LinkedHashMap<>(Map.of("model-repository",
                     repository.toString(), "http-port", httpPort, "admin-port", adminPort,
                     "rollout-state-dir",
-                    Path.of(System.getProperty("java.io.tmpdir"), "modelgate-quickstart").toString()));
+                    Path.of(System.getProperty("java.io.tmpdir"), "modelgate-quickstart").toString(),
+                    "drain-delay", "0s"));
             values.put("services", List.of(followedIris(repository)));
             config = ServerConfig.from(values, repository, "quickstart");
         } catch (RuntimeException e) {

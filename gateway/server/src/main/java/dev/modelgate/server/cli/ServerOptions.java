@@ -36,6 +36,27 @@ final class ServerOptions {
             description = "On SIGTERM, how long admitted requests may take to finish (default 30).")
     Integer drainSeconds;
 
+    @Option(names = "--drain-delay", paramLabel = "SECONDS",
+            description = "On SIGTERM, how long open connections keep being served (answers with"
+                    + " Connection: close, gRPC GOAWAY) before idle ones close (default 5; 0 for none).")
+    Integer drainDelaySeconds;
+
+    @Option(names = "--header-timeout", paramLabel = "SECONDS",
+            description = "How long a client may take to send a request's headers (default 60).")
+    Integer headerTimeoutSeconds;
+
+    @Option(names = "--max-pipelined-requests", paramLabel = "N",
+            description = "Requests one connection may have unanswered before it stops reading (default 64).")
+    Integer maxPipelined;
+
+    @Option(names = "--max-connections-per-client", paramLabel = "N",
+            description = "Open data-plane connections per client address (default 1024; 0 for no cap).")
+    Integer maxConnectionsPerClient;
+
+    @Option(names = "--metrics-need-token",
+            description = "/metrics needs the admin token too (default: open for Prometheus).")
+    Boolean metricsNeedToken;
+
     /**
      * The config file overlaid with these flags and {@code more} (keys of the calling command),
      * validated once; flag paths resolve against {@code cwd}, the file's against its folder.
@@ -61,6 +82,12 @@ final class ServerOptions {
         putIfGiven(values, "http-port", httpPort);
         putIfGiven(values, "grpc-port", grpcPort);
         putIfGiven(values, "drain-timeout", drainSeconds == null ? null : drainSeconds + "s");
+        putIfGiven(values, "drain-delay", drainDelaySeconds == null ? null : drainDelaySeconds + "s");
+        putIfGiven(values, "header-timeout",
+                headerTimeoutSeconds == null ? null : headerTimeoutSeconds + "s");
+        putIfGiven(values, "max-pipelined-requests", maxPipelined);
+        putIfGiven(values, "max-connections-per-client", maxConnectionsPerClient);
+        putIfGiven(values, "metrics-need-token", metricsNeedToken);
         values.putAll(more);
         return ServerConfig.from(values, base, source);
     }

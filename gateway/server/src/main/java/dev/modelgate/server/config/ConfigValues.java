@@ -115,6 +115,21 @@ final class ConfigValues {
         return parsed;
     }
 
+    /** As {@link #duration}, but {@code 0s} is allowed (a delay that can be turned off). */
+    Duration durationOrZero(String key, Duration otherwise) {
+        Object value = values.get(key);
+        if (value == null) {
+            return otherwise;
+        }
+        Duration parsed = value instanceof String s ? parseDuration(s.trim())
+                : value instanceof Integer zero && zero == 0 ? Duration.ZERO : null;
+        if (parsed == null || parsed.isNegative()) {
+            problems.add(key, value, "a duration such as 5s or 500ms, or 0s for none");
+            return otherwise;
+        }
+        return parsed;
+    }
+
     /** A nested map (a YAML section), or {@code null} after recording a problem when it is not one. */
     Map<String, ?> section(String key) {
         Object value = values.get(key);

@@ -41,13 +41,16 @@ import java.util.Set;
  * @param modelControl whether {@code serve} lets clients load and unload models through the
  *     repository extension ({@code model-control}: none, the default, or explicit, as Triton's
  *     {@code --model-control-mode}); {@code runtime} always does
+ * @param connections per-connection limits, timeouts and the drain delay ({@link ConnectionLimits})
+ * @param metricsNeedToken whether {@code /metrics} needs the admin token too ({@code
+ *     metrics-need-token}, default false: Prometheus scrapes it without one)
  */
 public record ServerConfig(int httpPort, String bindAddress, int maxRequestSize,
         Path modelRepository, Duration requestTimeout, Duration idleTimeout, int ioThreads,
         int codecThreads, int queueCapacity, int adminPort, String adminToken,
         List<ServiceSpec> services, int shadowInFlight, int grpcPort, int grpcMaxMessageSize,
         AccessLog accessLog, Duration drainTimeout, RolloutsConfig rollouts,
-        ModelControl modelControl) {
+        ModelControl modelControl, ConnectionLimits connections, boolean metricsNeedToken) {
 
     /** How each answered request is logged: one JSON object, one key=value line, or not at all. */
     public enum AccessLog { JSON, TEXT, OFF }
@@ -63,11 +66,17 @@ public record ServerConfig(int httpPort, String bindAddress, int maxRequestSize,
 
     private static final ObjectMapper YAML_TREE = JsonLimits.jsonMapper();
 
-    static final Set<String> KEYS = Set.of("http-port", "bind-address", "max-request-size",
+    static final Set<String> KEYS = keys("http-port", "bind-address", "max-request-size",
             "model-repository", "request-timeout", "idle-timeout", "io-threads", "codec-threads",
             "queue-capacity", "admin-port", "admin-token-file", "services", "shadow-in-flight",
             "grpc-port", "grpc-max-message-size", "access-log", "drain-timeout", "rollout-state-dir",
-            "prometheus-url", "rollout-tick", "model-control");
+            "prometheus-url", "rollout-tick", "model-control", "metrics-need-token");
+
+    private static Set<String> keys(String... own) {
+        Set<String> keys = new java.util.HashSet<>(Set.of(own));
+        keys.addAll(ConnectionLimits.KEYS);
+        return Set.copyOf(keys);
+    }
 
     public ServerConfig {
         Objects.requireNonNull(bindAddress, "bindAddress");
@@ -79,6 +88,7 @@ public record ServerConfig(int httpPort, String bindAddress, int maxRequestSize,
         Objects.requireNonNull(drainTimeout, "drainTimeout");
         Objects.requireNonNull(rollouts, "rollouts");
         Objects.requireNonNull(modelControl, "modelControl");
+        Objects.requireNonNull(connections, "connections");
     }
 
     /**
@@ -116,6 +126,11 @@ public record ServerConfig(int httpPort, String bindAddress, int maxRequestSize,
         AccessLog accessLog = accessLog(in.string("access-log", "text"), problems);
         Duration drain = in.duration("drain-timeout", Duration.ofSeconds(30));
         ModelControl control = modelControl(in.string("model-control", "none"), problems);
+        ConnectionLimits connections = ConnectionLimits.read(in);
+        boolean metricsNeedToken = in.bool("metrics-need-token", false);
+        if (metricsNeedToken && token == null) {
+            problems.add("metrics-need-token", true, "an admin-token-file to check against");
+        }
         List<String> serviceProblems = new ArrayList<>();
         List<ServiceSpec> services = ServiceConfig.read(
                 YAML_TREE.valueToTree(values.get("services")), serviceProblems);
@@ -129,7 +144,7 @@ public record ServerConfig(int httpPort, String bindAddress, int maxRequestSize,
         problems.throwIfAny(source);
         return new ServerConfig(port, bind, (int) maxSize, repository, timeout, idle, io, codec,
                 queue, adminPort, token, services, shadowInFlight, grpcPort, (int) grpcMax,
-                accessLog, drain, rollouts, control);
+                accessLog, drain, rollouts, control, connections, metricsNeedToken);
     }
 
     private static ModelControl modelControl(String value, ConfigProblems problems) {
@@ -194,6 +209,14 @@ public record ServerConfig(int httpPort, String bindAddress, int maxRequestSize,
         return new ServerConfig(port, bindAddress, maxRequestSize, modelRepository, requestTimeout,
                 idleTimeout, ioThreads, codecThreads, queueCapacity, adminPort, adminToken, services,
                 shadowInFlight, grpcPort, grpcMaxMessageSize, accessLog, drainTimeout, rollouts,
-                modelControl);
+                modelControl, connections, metricsNeedToken);
+    }
+
+    /** This config with other connection limits (tests, and the gateway's own replicas). */
+    public ServerConfig withConnections(ConnectionLimits limits) {
+        return new ServerConfig(httpPort, bindAddress, maxRequestSize, modelRepository,
+                requestTimeout, idleTimeout, ioThreads, codecThreads, queueCapacity, adminPort,
+                adminToken, services, shadowInFlight, grpcPort, grpcMaxMessageSize, accessLog,
+                drainTimeout, rollouts, modelControl, limits, metricsNeedToken);
     }
 }

@@ -21,8 +21,11 @@ import java.util.concurrent.locks.ReentrantLock;
 /**
  * Graceful drain at the connection level: counts requests read and final responses written on every
  * connection, so the server knows when everything it admitted has been answered (not merely
- * computed). Once draining, each response carries {@code Connection: close} and a connection closes
- * as soon as it has nothing outstanding; idle ones close at once. The listener itself is closed by
+ * computed). The drain has two steps, as Envoy's and Knative's queue-proxy's do: first
+ * ({@link #closeAfterAnswers}) each response carries {@code Connection: close} and its connection
+ * closes once it has nothing outstanding, while idle connections stay open (closing one races a
+ * client that is writing a request on it, and that request would fail); then, after the drain
+ * delay, ({@link #start}) idle connections close too. The listener itself is closed by
  * {@link HttpServer#drain}.
  */
 final class ConnectionDrain {
@@ -42,7 +45,12 @@ final class ConnectionDrain {
         return outstanding.get();
     }
 
-    /** Starts the drain: idle connections close now, busy ones after their last answer. */
+    /** The first step: answers say {@code Connection: close}; idle connections stay open. */
+    void closeAfterAnswers() {
+        draining = true;
+    }
+
+    /** The second step: idle connections close now, busy ones after their last answer. */
     void start() {
         draining = true;
         for (Channel channel : channels) {

@@ -39,7 +39,10 @@ import org.slf4j.LoggerFactory;
  * The last handler of the pipeline: binds each Netty request to a {@link RestRequest} and its
  * {@link RequestContext} (the only place that reads inbound Netty types), routes it, and writes the
  * answer. Answers complete on other threads and out of order, so they are queued per connection
- * and written in request order (HTTP/1.1 pipelining); each one carries its request id. A request
+ * and written in request order (HTTP/1.1 pipelining); each one carries its request id. With
+ * {@code maxPipelined} requests unanswered the connection stops reading (auto-read off) until an
+ * answer is written: a client that pipelines hundreds of requests is slowed to the server's pace,
+ * never cut off, and its unread requests wait in its own socket buffers, not in our memory. A request
  * that outlives the request timeout is answered 504 from a timer on the event loop. One instance
  * per connection; every field is touched only on its event loop.
  */
@@ -54,9 +57,11 @@ final class DispatchHandler extends SimpleChannelInboundHandler<FullHttpRequest>
     private final LongSupplier nanoClock;
     private final RequestObserver observer;
     private final ArrayDeque<Pending> pending = new ArrayDeque<>();
+    private final int maxPipelined;
 
     DispatchHandler(RouteTable<RestEndpoint> routes, ErrorMapper errors, long timeoutNanos,
-            LongSupplier nanoClock, RequestObserver observer) {
+            LongSupplier nanoClock, RequestObserver observer, int maxPipelined) {
+        this.maxPipelined = maxPipelined;
         this.observer = observer;
         this.routes = routes;
         this.errors = errors;
@@ -85,6 +90,9 @@ final class DispatchHandler extends SimpleChannelInboundHandler<FullHttpRequest>
         RequestContext context = bind(request);
         Pending slot = new Pending(context, request.content().readableBytes());
         pending.add(slot);
+        if (pending.size() >= maxPipelined) {
+            ctx.channel().config().setAutoRead(false);
+        }
         if (request.decoderResult().isFailure()) {
             slot.close = true;
             deliver(ctx, slot, errors.map(new HttpStatusException(400, "request: malformed HTTP ("
@@ -196,6 +204,25 @@ final class DispatchHandler extends SimpleChannelInboundHandler<FullHttpRequest>
                 ctx.writeAndFlush(out);
             }
         }
+        resumeIfRoom(ctx);
+    }
+
+    /**
+     * Reading resumes when fewer than {@code maxPipelined} requests are unanswered and the answers
+     * written so far have left (a client that pipelines without reading its answers would
+     * otherwise pile them up in our outbound buffer).
+     */
+    private void resumeIfRoom(ChannelHandlerContext ctx) {
+        boolean room = pending.size() < maxPipelined && ctx.channel().isWritable();
+        if (room != ctx.channel().config().isAutoRead()) {
+            ctx.channel().config().setAutoRead(room); // true also asks for the next read
+        }
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) throws Exception {
+        resumeIfRoom(ctx);
+        super.channelWritabilityChanged(ctx);
     }
 
     static FullHttpResponse toNetty(RestResponse response, String requestId) {

@@ -58,10 +58,11 @@ public final class HttpServer implements AutoCloseable {
             LongSupplier nanoClock, RequestObserver observer) {
         ErrorMapper errors = new ErrorMapper();
         ConnectionDrain drain = new ConnectionDrain();
+        int perClient = config.connections().maxConnectionsPerClient();
         HttpServerInitializer initializer = new HttpServerInitializer(
                 new OipRestService(service, codec, repository, extensions).routes(), errors, config.maxRequestSize(),
                 config.idleTimeout().toNanos(), config.requestTimeout().toNanos(), nanoClock, drain,
-                observer);
+                observer, config.connections(), perClient == 0 ? null : new ClientConnectionCap(perClient));
         NettyTransport transport = NettyTransport.get();
         EventLoopGroup acceptor = transport.group(1, new DefaultThreadFactory("modelgate-http-accept"));
         EventLoopGroup workers = transport.group(config.ioThreads(),
@@ -91,6 +92,15 @@ public final class HttpServer implements AutoCloseable {
 
     public int port() {
         return address().getPort();
+    }
+
+    /**
+     * The drain delay's step: new connections are still accepted and every request is served, but
+     * each answer says {@code Connection: close} and closes its connection; idle connections stay
+     * open until {@link #drain}.
+     */
+    public void closeAfterAnswers() {
+        drain.closeAfterAnswers();
     }
 
     /**

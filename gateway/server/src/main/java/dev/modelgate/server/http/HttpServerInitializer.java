@@ -1,10 +1,12 @@
 package dev.modelgate.server.http;
 
+import dev.modelgate.server.config.ConnectionLimits;
 import dev.modelgate.server.service.RequestObserver;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.handler.codec.compression.StandardCompressionOptions;
 import io.netty.handler.codec.http.HttpContentCompressor;
+import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
 import io.netty.handler.timeout.IdleStateHandler;
@@ -15,9 +17,12 @@ import java.util.function.LongSupplier;
  * The transport path of one connection, in order; read this to know what a request goes through:
  *
  * <ol>
+ *   <li>{@code cap}: closes a connection at accept when its client address already holds
+ *       max-connections-per-client (only when the server has a {@link ClientConnectionCap});
  *   <li>{@code idle}: closes a keep-alive connection idle for idle-timeout (the dispatcher acts on
  *       the event, only when nothing is in flight);
- *   <li>{@code http}: HTTP/1.1 bytes to messages and back;
+ *   <li>{@code header-clock}, {@code http}, {@code header-read}: HTTP/1.1 bytes to messages and
+ *       back, with the header-read timeout around the codec ({@link HeaderTimeout});
  *   <li>{@code compress}: answers gzip- or deflate-compressed when the request's
  *       {@code Accept-Encoding} asks (answers under 1 KiB go as they are);
  *   <li>{@code drain}: counts requests and answers, closes the connection when a drain started and
@@ -28,7 +33,8 @@ import java.util.function.LongSupplier;
  *   <li>{@code aggregate}: one full request, at most max-request-size bytes after
  *       decompression, else 413;
  *   <li>{@code dispatch}: bind (request id, trace parent, protocol), route, run off the event
- *       loop, map errors, write in order, tell the observer (access log, metrics).
+ *       loop, map errors, write in order (at most max-pipelined-requests unanswered, then it
+ *       stops reading), tell the observer (access log, metrics).
  * </ol>
  */
 final class HttpServerInitializer extends ChannelInitializer<Channel> {
@@ -43,6 +49,8 @@ final class HttpServerInitializer extends ChannelInitializer<Channel> {
     private final LongSupplier nanoClock;
     private final ConnectionDrain drain;
     private final RequestObserver observer;
+    private final ConnectionLimits limits;
+    private final ClientConnectionCap cap;
 
     HttpServerInitializer(RouteTable<RestEndpoint> routes, ErrorMapper errors, int maxRequestSize,
             long idleNanos, long timeoutNanos, LongSupplier nanoClock) {
@@ -54,6 +62,19 @@ final class HttpServerInitializer extends ChannelInitializer<Channel> {
     HttpServerInitializer(RouteTable<RestEndpoint> routes, ErrorMapper errors, int maxRequestSize,
             long idleNanos, long timeoutNanos, LongSupplier nanoClock, ConnectionDrain drain,
             RequestObserver observer) {
+        this(routes, errors, maxRequestSize, idleNanos, timeoutNanos, nanoClock, drain, observer,
+                ConnectionLimits.defaults(), null);
+    }
+
+    /**
+     * @param limits pipelined requests and the header-read timeout of each connection
+     * @param cap the per-client-address connection cap shared by every connection, or {@code null}
+     */
+    HttpServerInitializer(RouteTable<RestEndpoint> routes, ErrorMapper errors, int maxRequestSize,
+            long idleNanos, long timeoutNanos, LongSupplier nanoClock, ConnectionDrain drain,
+            RequestObserver observer, ConnectionLimits limits, ClientConnectionCap cap) {
+        this.limits = limits;
+        this.cap = cap;
         this.drain = drain;
         this.observer = observer;
         this.routes = routes;
@@ -66,9 +87,18 @@ final class HttpServerInitializer extends ChannelInitializer<Channel> {
 
     @Override
     protected void initChannel(Channel channel) {
+        if (cap != null) {
+            channel.pipeline().addLast("cap", cap.handler());
+        }
+        HeaderTimeout headers = new HeaderTimeout(limits.headerTimeout().toNanos());
         channel.pipeline()
                 .addLast("idle", new IdleStateHandler(0, 0, idleNanos, TimeUnit.NANOSECONDS))
-                .addLast("http", new HttpServerCodec())
+                .addLast("header-clock", headers.bytes())
+                // The codec's own pipelining bound closes the connection when it is passed; ours
+                // (the dispatcher stops reading) keeps the client, so the codec's is out of reach.
+                // What the codec decodes past ours is bounded by the bytes of one socket read.
+                .addLast("http", new HttpServerCodec(new HttpDecoderConfig(), Integer.MAX_VALUE))
+                .addLast("header-read", headers.messages())
                 .addLast("compress", new HttpContentCompressor(COMPRESS_THRESHOLD,
                         StandardCompressionOptions.gzip(), StandardCompressionOptions.deflate()));
         if (drain != null) {
@@ -80,6 +110,6 @@ final class HttpServerInitializer extends ChannelInitializer<Channel> {
                 .addLast("aggregate", new LimitedAggregator(maxRequestSize, errors, observer,
                         nanoClock))
                 .addLast("dispatch", new DispatchHandler(routes, errors, timeoutNanos, nanoClock,
-                        observer));
+                        observer, limits.maxPipelinedRequests()));
     }
 }

@@ -40,7 +40,10 @@ final class ReplicaLauncher implements AutoCloseable {
         this.logs = logs;
         this.config = logs.resolve("replica.yaml");
         try {
-            Files.writeString(config, "bind-address: 127.0.0.1\naccess-log: off\ndrain-timeout: 5s\n");
+            // A short drain delay: the gateway stops routing to a replica as it stops it, so only
+            // its own pooled connections can still be racing a request (default 5s is for pods).
+            Files.writeString(config, "bind-address: 127.0.0.1\naccess-log: off\ndrain-timeout: 5s\n"
+                    + "drain-delay: 1s\n");
         } catch (IOException e) {
             throw new UncheckedIOException("replica config " + config + ": cannot write", e);
         }

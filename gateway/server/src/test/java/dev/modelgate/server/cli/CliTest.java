@@ -79,6 +79,28 @@ class CliTest {
     }
 
     @Test
+    void theConnectionFlagsOverrideTheConfigFile() throws Exception {
+        Files.createDirectories(dir.resolve("models"));
+        Path file = Files.writeString(dir.resolve("server.yaml"), "model-repository: models\n"
+                + "drain-delay: 30s\nheader-timeout: 2m\nadmin-token-file: token\n");
+        Files.writeString(dir.resolve("token"), "t0ken\n");
+        ServeCommand serve = new ServeCommand();
+        serve.options.configFile = file;
+        serve.options.drainDelaySeconds = 0;
+        serve.options.headerTimeoutSeconds = 7;
+        serve.options.maxPipelined = 9;
+        serve.options.maxConnectionsPerClient = 11;
+        serve.options.metricsNeedToken = true;
+        var config = serve.config(dir);
+        assertThat(config.connections()).isEqualTo(new dev.modelgate.server.config.ConnectionLimits(
+                9, java.time.Duration.ofSeconds(7), 11, java.time.Duration.ZERO));
+        assertThat(config.metricsNeedToken()).isTrue();
+        assertThat(run("serve", "--help")).isZero();
+        assertThat(out.toString()).contains("--drain-delay=SECONDS", "--header-timeout=SECONDS",
+                "--max-pipelined-requests=N", "--max-connections-per-client=N", "--metrics-need-token");
+    }
+
+    @Test
     void aBadModelRepositoryIsExitTwo() throws Exception {
         Files.createDirectories(dir.resolve("iris/1"));
         assertThat(run("serve", "--model-repository", dir.toString(), "--http-port", "0")).isEqualTo(2);

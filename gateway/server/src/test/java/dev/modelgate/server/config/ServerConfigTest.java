@@ -51,7 +51,43 @@ class ServerConfigTest {
                 dir.resolve("models"), Duration.ofMillis(500), Duration.ofMinutes(2), 2, 3, 16,
                 9092, null, java.util.List.of(), 8, 0, 32 << 20, ServerConfig.AccessLog.JSON,
                 Duration.ofSeconds(5), RolloutsConfig.defaults(dir),
-                ServerConfig.ModelControl.EXPLICIT));
+                ServerConfig.ModelControl.EXPLICIT, ConnectionLimits.defaults(), false));
+    }
+
+    @Test
+    void readsTheConnectionLimitsAndTheMetricsFlag() throws Exception {
+        Files.writeString(dir.resolve("token"), "secret\n");
+        Map<String, Object> values = new LinkedHashMap<>(Map.of("model-repository", dir.toString()));
+        values.put("max-pipelined-requests", 8);
+        values.put("header-timeout", "5s");
+        values.put("max-connections-per-client", 0);
+        values.put("drain-delay", "0s");
+        values.put("admin-token-file", "token");
+        values.put("metrics-need-token", true);
+        ServerConfig config = ServerConfig.from(values, dir, "test");
+        assertThat(config.connections()).isEqualTo(
+                new ConnectionLimits(8, Duration.ofSeconds(5), 0, Duration.ZERO));
+        assertThat(config.metricsNeedToken()).isTrue();
+        assertThat(ServerConfig.from(Map.of("model-repository", dir.toString()), dir, "test")
+                .connections()).isEqualTo(new ConnectionLimits(64, Duration.ofSeconds(60), 1024,
+                        Duration.ofSeconds(5)));
+    }
+
+    @Test
+    void reportsEveryConnectionLimitProblemWithItsKeyAndValue() {
+        Map<String, Object> values = new LinkedHashMap<>(Map.of("model-repository", dir.toString()));
+        values.put("max-pipelined-requests", 0);
+        values.put("header-timeout", "0s");
+        values.put("max-connections-per-client", -1);
+        values.put("drain-delay", "-5s");
+        values.put("metrics-need-token", true);
+        assertThatThrownBy(() -> ServerConfig.from(values, dir, "test"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("max-pipelined-requests: 0 (expected:")
+                .hasMessageContaining("header-timeout: 0s (expected: a positive duration")
+                .hasMessageContaining("max-connections-per-client: -1 (expected:")
+                .hasMessageContaining("drain-delay: -5s (expected: a duration such as 5s")
+                .hasMessageContaining("metrics-need-token: true (expected: an admin-token-file");
     }
 
     @Test

@@ -62,6 +62,36 @@ class ConnectionDrainTest {
     }
 
     @Test
+    void duringTheDrainDelayAnswersCloseTheirConnectionsButIdleOnesStayOpenUntilTheEnd() {
+        ConnectionDrain drain = new ConnectionDrain();
+        EmbeddedChannel busy = new EmbeddedChannel(drain.handler());
+        EmbeddedChannel idle = new EmbeddedChannel(drain.handler());
+        busy.writeInbound(request());
+
+        drain.closeAfterAnswers();
+        busy.runPendingTasks();
+        idle.runPendingTasks();
+        assertThat(idle.isOpen()).isTrue(); // a client may be writing on it right now
+        busy.writeOutbound(answer());
+        FullHttpResponse last = busy.readOutbound();
+        assertThat(last.headers().get(HttpHeaderNames.CONNECTION)).isEqualTo("close");
+        assertThat(busy.isOpen()).isFalse();
+
+        idle.writeInbound(request()); // still served during the delay, and told to go
+        idle.writeOutbound(answer());
+        FullHttpResponse served = idle.readOutbound();
+        assertThat(served.headers().get(HttpHeaderNames.CONNECTION)).isEqualTo("close");
+        assertThat(idle.isOpen()).isFalse();
+
+        EmbeddedChannel quiet = new EmbeddedChannel(drain.handler());
+        quiet.runPendingTasks();
+        assertThat(quiet.isOpen()).isTrue();
+        drain.start(); // the delay is over: idle connections close now
+        quiet.runPendingTasks();
+        assertThat(quiet.isOpen()).isFalse();
+    }
+
+    @Test
     void aConnectionThatDiesWithRequestsOpenCountsThemOff() throws Exception {
         ConnectionDrain drain = new ConnectionDrain();
         EmbeddedChannel channel = new EmbeddedChannel(drain.handler());

@@ -104,7 +104,7 @@ class SigtermDrainIT {
         }
     }
 
-    private static void copy(Path from, Path to) throws IOException {
+    static void copy(Path from, Path to) throws IOException {
         try (Stream<Path> files = Files.walk(from)) {
             for (Path file : (Iterable<Path>) files::iterator) {
                 Path target = to.resolve(from.relativize(file).toString());
@@ -118,7 +118,7 @@ class SigtermDrainIT {
     }
 
     /** Reads {@code count} HTTP answers with Content-Length bodies; returns their heads and bodies. */
-    private static String readAnswers(InputStream in, int count) throws IOException {
+    static String readAnswers(InputStream in, int count) throws IOException {
         StringBuilder all = new StringBuilder();
         for (int i = 0; i < count; i++) {
             StringBuilder head = new StringBuilder();
@@ -136,14 +136,14 @@ class SigtermDrainIT {
         return all.toString();
     }
 
-    private static void awaitReady(int port) {
+    static void awaitReady(int port) {
         Awaitility.await("service svc ready").atMost(Duration.ofSeconds(10))
                 .pollInterval(Duration.ofMillis(50))
                 .until(() -> readinessOnANewConnection(port) == 200);
     }
 
     /** The service's readiness status asked on a fresh connection; -1 when none is accepted. */
-    private static int readinessOnANewConnection(int port) {
+    static int readinessOnANewConnection(int port) {
         try (Socket socket = new Socket("127.0.0.1", port)) {
             socket.setSoTimeout(2000);
             OutputStream out = socket.getOutputStream();
@@ -158,6 +158,11 @@ class SigtermDrainIT {
     }
 
     private Process launch(String... args) throws IOException {
+        return launch(dir, args);
+    }
+
+    /** Runs the packaged gateway ({@code java -jar target/modelgate-server-*.jar}) in {@code dir}. */
+    static Process launch(Path dir, String... args) throws IOException {
         Path jar;
         try (Stream<Path> files = Files.list(Path.of("target"))) {
             jar = files.filter(p -> p.getFileName().toString().matches("modelgate-server-.*\\.jar"))
@@ -169,7 +174,7 @@ class SigtermDrainIT {
         return new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
     }
 
-    private static int port(Process server) throws Exception {
+    static int port(Process server) throws Exception {
         BufferedReader log = new BufferedReader(new InputStreamReader(server.getInputStream(),
                 StandardCharsets.UTF_8));
         CompletableFuture<Integer> port = new CompletableFuture<>();

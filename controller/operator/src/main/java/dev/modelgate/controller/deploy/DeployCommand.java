@@ -99,8 +99,21 @@ public final class DeployCommand implements Callable<Integer> {
     private DeployRequest request(KubernetesClient client) {
         String ns = namespace.isBlank() ? java.util.Objects.requireNonNullElse(client.getNamespace(), "default")
                 : namespace.trim();
-        return new DeployRequest(name, ns, modelUri, blankToNull(format), blankToNull(formatVersion),
+        return new DeployRequest(name, ns, s3(modelUri), blankToNull(format), blankToNull(formatVersion),
                 percent(canaryPercent), rollout(client, rollout), bool(wait), duration(timeout));
+    }
+
+    /**
+     * Kubeflow Pipelines' default artifact store names its objects {@code minio://bucket/key}, a scheme no model
+     * fetcher knows; it is the same object over the S3 API (the endpoint comes from the storage secret).
+     */
+    static String s3(String uri) {
+        return uri != null && uri.startsWith("minio://") ? "s3://" + uri.substring("minio://".length()) : uri;
+    }
+
+    /** The command's options, for checks of what calls it (the pipeline component). */
+    static CommandLine.Model.CommandSpec spec() {
+        return new CommandLine(new DeployCommand(null, null)).getCommandSpec();
     }
 
     private static Integer percent(String text) {

@@ -85,7 +85,7 @@ class DeployCommandIT {
 
     @Test
     void createsAModelDeploymentWithCanaryAndRolloutAndWritesTheOutputFiles() throws Exception {
-        int code = deploy("--name", "iris", "--namespace", "ml", "--model-uri", "s3://models/iris/2",
+        int code = deploy("--name", "iris", "--namespace", "ml", "--model-uri", "minio://models/iris/2",
                 "--format", "onnx", "--format-version", "1", "--canary-percent", "10",
                 "--rollout", "{\"step-weight\": 10, \"max-weight\": 50, \"interval\": \"1m\"}", "--wait", "False",
                 "--outcome-file", dir.resolve("out/outcome").toString(),

@@ -75,8 +75,10 @@ public final class PromotionReconciler {
                     + " (" + SourceKind.of(spec.source().kind()).map(SourceKind::crdName).orElse("?")
                     + "); watching for it", false);
         }
+        String forgottenBefore = forgottenBefore(old);
         List<GenericKubernetesResource> sources = observed.sources().stream()
                 .filter(s -> selects(spec.source(), s))
+                .filter(s -> completionTime(s).compareTo(forgottenBefore) >= 0)
                 .sorted(Comparator.comparing(PromotionReconciler::completionTime)
                         .thenComparing(s -> s.getMetadata().getName()))
                 .toList();
@@ -270,6 +272,19 @@ public final class PromotionReconciler {
     private static String completionTime(GenericKubernetesResource source) {
         String time = Fields.string(Fields.map(source.getAdditionalProperties().get("status")).get("completionTime"));
         return time != null ? time : Objects.requireNonNullElse(source.getMetadata().getCreationTimestamp(), "");
+    }
+
+    /**
+     * Once {@code handled} is full its oldest records are dropped; a source that completed before the oldest one
+     * kept may be one of them, so it is not looked at (timestamps are RFC 3339 in UTC and compare as text).
+     */
+    static String forgottenBefore(ModelPromotionStatus old) {
+        List<SourceRecord> handled = handled(old);
+        if (handled.size() < HANDLED_KEPT) {
+            return "";
+        }
+        return handled.stream().map(r -> Objects.requireNonNullElse(r.completionTime(), ""))
+                .min(Comparator.naturalOrder()).orElse("");
     }
 
     private static List<SourceRecord> handled(ModelPromotionStatus old) {

@@ -192,6 +192,33 @@ class PromotionReconcilerTest {
     }
 
     @Test
+    @SuppressWarnings("unchecked")
+    void onceTheHandledListIsFullASourceOlderThanItsOldestRecordIsNotLookedAtAgain() {
+        ModelPromotion promotion = Sources.promotion(new ModelPromotionSpec(new ModelPromotionSpec.TargetRef("iris"),
+                new ModelPromotionSpec.Source("PyTorchJob", null, Map.of("team", "iris")),
+                new dev.modelgate.controller.crd.ModelPromotionSpec.ModelUri(null, "s3://m/{name}"), null, null,
+                null));
+        List<ModelPromotionStatus.SourceRecord> handled = new java.util.ArrayList<>();
+        for (int i = 0; i < PromotionReconciler.HANDLED_KEPT; i++) {
+            handled.add(new ModelPromotionStatus.SourceRecord("PyTorchJob", "job-" + i, "uid-" + i, "1",
+                    String.format("2026-11-30T01:%02d:00Z", 10 + i % 50), "s3://m/job-" + i, "Promoted", null, 1L));
+        }
+        promotion.setStatus(new ModelPromotionStatus(1L, null, null, null, null, null, handled));
+        var forgotten = Sources.object(SourceKind.PYTORCH_JOB, "dropped", "uid-dropped",
+                Sources.conditions("Succeeded"));
+        ((Map<String, Object>) forgotten.getAdditionalProperties().get("status")).put("completionTime",
+                "2026-11-30T01:05:00Z");
+        assertThat(reconciler.reconcile(new ObservedPromotion(promotion, List.of(forgotten), Optional.of(target()),
+                true)).status().map(ModelPromotionStatus::pending)).as("completed before every kept record").isEmpty();
+
+        var fresh = Sources.object(SourceKind.PYTORCH_JOB, "fresh", "uid-fresh", Sources.conditions("Succeeded"));
+        ((Map<String, Object>) fresh.getAdditionalProperties().get("status")).put("completionTime",
+                "2026-11-30T02:30:00Z");
+        assertThat(reconciler.reconcile(new ObservedPromotion(promotion, List.of(forgotten, fresh),
+                Optional.of(target()), true)).status().orElseThrow().pending().name()).isEqualTo("fresh");
+    }
+
+    @Test
     void problemsTargetsAndMissingKindsMakeItNotReadyWithoutActing() {
         ModelPromotion invalid = Sources.promotion(new ModelPromotionSpec(new ModelPromotionSpec.TargetRef(""),
                 new ModelPromotionSpec.Source("SparkJob", "a", Map.of("x", "y")), null,

@@ -44,6 +44,7 @@ public final class PromotionController implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(PromotionController.class);
     private static final Duration SYNC_TIMEOUT = Duration.ofSeconds(60);
+    private static final Duration LEADERSHIP_CHECK = Duration.ofSeconds(1);
 
     private final KubernetesClient client;
     private final BooleanSupplier leading;
@@ -93,7 +94,8 @@ public final class PromotionController implements AutoCloseable {
                         && p.getSpec().targetRef() != null
                         && md.getMetadata().getName().equals(p.getSpec().targetRef().name())));
         worker.execute(this::work);
-        ticker.scheduleWithFixedDelay(this::tick, 0, probeInterval.toMillis(), TimeUnit.MILLISECONDS);
+        ticker.scheduleWithFixedDelay(this::probe, 0, probeInterval.toMillis(), TimeUnit.MILLISECONDS);
+        ticker.scheduleWithFixedDelay(this::checkLeadership, 0, LEADERSHIP_CHECK.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** Whether nothing is queued or being reconciled now. */
@@ -119,20 +121,24 @@ public final class PromotionController implements AutoCloseable {
         }
     }
 
-    private void tick() {
+    private void probe() {
         try {
             for (SourceKind kind : sources.probe()) {
                 enqueueWhere(null, p -> p.getSpec() != null && p.getSpec().source() != null
                         && kind.kind().equals(p.getSpec().source().kind()));
             }
-            boolean now = leading.getAsBoolean();
-            if (now && !wasLeading.getAndSet(true)) {
-                enqueueWhere(null, p -> true);
-            } else if (!now) {
-                wasLeading.set(false);
-            }
         } catch (RuntimeException e) {
             LOG.warn("probing for Kubeflow kinds failed; again in {}", probeInterval, e);
+        }
+    }
+
+    /** Keys seen while another replica led were dropped: a new leader looks at every promotion once. */
+    private void checkLeadership() {
+        boolean now = leading.getAsBoolean();
+        if (now && !wasLeading.getAndSet(true)) {
+            enqueueWhere(null, p -> true);
+        } else if (!now) {
+            wasLeading.set(false);
         }
     }
 

@@ -24,14 +24,14 @@ import java.util.Map;
  * (preserve-unknown schema, status subresource), as the reference describes; the tests play the training operators
  * by writing the jobs' status themselves.
  */
-final class KubeflowStubs {
+public final class KubeflowStubs {
 
     private static final Path CRDS = Path.of("../../deploy/kubernetes/base/crds");
 
     private KubeflowStubs() {
     }
 
-    static void installModelgate(KubernetesClient client) throws IOException {
+    public static void installModelgate(KubernetesClient client) throws IOException {
         for (String file : List.of("modeldeployments.serving.modelgate.dev-v1.yml",
                 "modelpromotions.serving.modelgate.dev-v1.yml")) {
             try (InputStream in = Files.newInputStream(CRDS.resolve(file))) {
@@ -40,7 +40,7 @@ final class KubeflowStubs {
         }
     }
 
-    static void installKind(KubernetesClient client, SourceKind kind) {
+    public static void installKind(KubernetesClient client, SourceKind kind) {
         CustomResourceDefinition crd = new CustomResourceDefinitionBuilder()
                 .withNewMetadata().withName(kind.crdName()).endMetadata()
                 .withNewSpec().withGroup(kind.group()).withScope("Namespaced")
@@ -55,13 +55,13 @@ final class KubeflowStubs {
         client.apiextensions().v1().customResourceDefinitions().resource(crd).createOr(c -> c.update());
     }
 
-    static ResourceDefinitionContext context(SourceKind kind) {
+    public static ResourceDefinitionContext context(SourceKind kind) {
         return new ResourceDefinitionContext.Builder().withGroup(kind.group()).withVersion(kind.version())
                 .withKind(kind.kind()).withPlural(kind.plural()).withNamespaced(true).build();
     }
 
     /** Creates a running job (no status yet) annotated with its model URI. */
-    static GenericKubernetesResource createJob(KubernetesClient client, SourceKind kind, String name,
+    public static GenericKubernetesResource createJob(KubernetesClient client, SourceKind kind, String name,
             Map<String, String> annotations) {
         GenericKubernetesResource job = new GenericKubernetesResource();
         job.setApiVersion(kind.apiVersion());
@@ -73,14 +73,14 @@ final class KubeflowStubs {
     }
 
     /** Plays the training operator: sets the job's status through the status subresource. */
-    static void setStatus(KubernetesClient client, SourceKind kind, String name, Map<String, Object> status) {
+    public static void setStatus(KubernetesClient client, SourceKind kind, String name, Map<String, Object> status) {
         GenericKubernetesResource job = client.genericKubernetesResources(context(kind)).inNamespace("ml")
                 .withName(name).get();
         job.setAdditionalProperty("status", status);
         client.genericKubernetesResources(context(kind)).inNamespace("ml").resource(job).updateStatus();
     }
 
-    static ModelDeployment target(String name) {
+    public static ModelDeployment target(String name) {
         ModelDeployment md = new ModelDeployment();
         md.setMetadata(new ObjectMetaBuilder().withNamespace("ml").withName(name).build());
         md.setSpec(new ModelDeploymentSpec(new ModelSpec(new ModelFormat("onnx", "1"), "s3://models/" + name + "/1",

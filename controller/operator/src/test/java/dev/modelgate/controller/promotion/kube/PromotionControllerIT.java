@@ -146,7 +146,7 @@ class PromotionControllerIT {
                 assertThat(md.getSpec().model().uri()).isEqualTo(expected);
                 assertThat(md.getSpec().canaryTrafficPercent()).isEqualTo(10);
                 assertThat(md.getSpec().rollout()).isEqualTo(rollout);
-                assertThat(condition("from-" + name(kind), "Promoted").orElseThrow().getStatus()).isEqualTo("True");
+                assertThat(condition("from-" + name(kind), "Promoted").map(Condition::getStatus)).contains("True");
             });
             ModelPromotionStatus status = status("from-" + name(kind));
             assertThat(status.lastPromotedUri()).isEqualTo(expected);
@@ -184,14 +184,14 @@ class PromotionControllerIT {
                 Sources.trainJobComplete(Map.of("accuracy", "0.80")));
 
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
-            assertThat(condition("from-tf", "SourceFailed").orElseThrow().getStatus()).isEqualTo("True");
-            assertThat(condition("from-tj", "GateFailed").orElseThrow().getStatus()).isEqualTo("True");
+            assertThat(condition("from-tf", "SourceFailed").map(Condition::getStatus)).contains("True");
+            assertThat(condition("from-tj", "GateFailed").map(Condition::getStatus)).contains("True");
             assertThat(events("from-tf")).contains("SourceFailed");
             assertThat(events("from-tj")).contains("MetricBelowThreshold");
         });
         assertThat(condition("from-tj", "GateFailed").orElseThrow().getMessage())
                 .contains("accuracy 0.80 (expected: >= 0.95)", "s3://models/tj/1");
-        assertThat(condition("from-tf", "Promoted").orElseThrow().getStatus()).isEqualTo("False");
+        assertThat(condition("from-tf", "Promoted").map(Condition::getStatus)).contains("False");
         assertThat(status("from-tj").handled()).extracting(SourceRecord::modelUri).containsExactly("s3://models/tj/1");
         await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(5)).until(() ->
                 target("iris").getSpec().model().uri().equals("s3://models/iris/1")

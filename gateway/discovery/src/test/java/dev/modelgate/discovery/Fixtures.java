@@ -18,13 +18,21 @@ final class Fixtures {
 
     /** A table with one service whose revisions are {@code name -> weight}, each from its own Service. */
     static ConfigMap table(String namespace, String service, Map<String, Integer> weights, int port) {
-        Map<String, Integer> ordered = new LinkedHashMap<>(weights);
+        Map<String, Integer> ports = new LinkedHashMap<>();
+        weights.keySet().forEach(r -> ports.put(r, port));
+        return table(namespace, service, weights, ports);
+    }
+
+    /** The same, each revision's pods on their own port. */
+    static ConfigMap table(String namespace, String service, Map<String, Integer> weights,
+            Map<String, Integer> ports) {
+        Map<String, Integer> ordered = new java.util.TreeMap<>(weights);
         String revisions = ordered.keySet().stream().map(r -> """
                       - name: %s
                         model: %s
                         version: "1"
                         endpoints-from: {namespace: %s, service: %s, port: %d}
-                """.formatted(r, service, namespace, r, port)).collect(Collectors.joining());
+                """.formatted(r, service, namespace, r, ports.get(r))).collect(Collectors.joining());
         String split = ordered.entrySet().stream().map(e -> e.getKey() + ": " + e.getValue())
                 .collect(Collectors.joining(", "));
         return table(namespace, service + "-routes", """

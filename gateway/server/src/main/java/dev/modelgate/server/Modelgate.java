@@ -91,8 +91,20 @@ public final class Modelgate implements AutoCloseable {
      *     unusable port
      */
     public static Modelgate start(ServerConfig config, RuntimeRegistry runtimes) {
+        return start(config, runtimes, false);
+    }
+
+    /**
+     * A gateway whose services come from a routing source ({@link #apply}): like {@link #start},
+     * except that the model repository may be empty (the pods serve the models).
+     */
+    public static Modelgate startRouted(ServerConfig config, RuntimeRegistry runtimes) {
+        return start(config, runtimes, true);
+    }
+
+    private static Modelgate start(ServerConfig config, RuntimeRegistry runtimes, boolean routed) {
         LongSupplier nanoClock = System::nanoTime;
-        List<ModelEntry> models = ModelRepository.scan(config.modelRepository(), runtimes.names());
+        List<ModelEntry> models = ModelRepository.scan(config.modelRepository(), runtimes.names(), routed);
         ModelHost host = ModelHost.create(serverMetadata(), models, runtimes,
                 config.queueCapacity(), nanoClock);
         RemoteBackends remote = new RemoteBackends(Math.max(1, config.ioThreads() / 2),

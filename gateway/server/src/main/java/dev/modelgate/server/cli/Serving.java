@@ -48,7 +48,8 @@ final class Serving {
         long start = System.nanoTime();
         Modelgate server;
         try {
-            server = Modelgate.start(config, RuntimeRegistry.fromClassPath());
+            server = routing == null ? Modelgate.start(config, RuntimeRegistry.fromClassPath())
+                    : Modelgate.startRouted(config, RuntimeRegistry.fromClassPath());
         } catch (ConfigException e) {
             err.println("modelgate: " + e.getMessage());
             err.flush();

@@ -44,6 +44,14 @@ public final class ModelRepository {
      * @throws ConfigException listing every problem found
      */
     public static List<ModelEntry> scan(Path root, Set<String> runtimes) {
+        return scan(root, runtimes, false);
+    }
+
+    /**
+     * @param allowEmpty whether a repository with no model is fine: a gateway whose services all
+     *     come from a routing source hosts nothing itself
+     */
+    public static List<ModelEntry> scan(Path root, Set<String> runtimes, boolean allowEmpty) {
         ConfigProblems problems = new ConfigProblems();
         List<ModelEntry> entries = new ArrayList<>();
         for (Path dir : children(root, problems)) {
@@ -60,7 +68,7 @@ public final class ModelRepository {
                 entries.add(entry);
             }
         }
-        if (entries.isEmpty() && problems.isEmpty()) {
+        if (entries.isEmpty() && problems.isEmpty() && !allowEmpty) {
             problems.add("models", "none", "at least one <model>/<version>/ directory");
         }
         problems.throwIfAny("model repository " + root);

@@ -115,7 +115,12 @@ class ModelDeploymentEndToEndIT {
                 """.formatted(NAMESPACE, IRIS.resolve("1").toUri()), ModelDeployment.class);
         client.resource(v1).create();
         await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500)).ignoreExceptions()
-                .untilAsserted(() -> assertThat(infer().statusCode()).as("logs in %s", dir).isEqualTo(200));
+                .untilAsserted(() -> {
+                    HttpResponse<String> answer = infer();
+                    assertThat(answer.statusCode()).as("%s; routes %s; logs in %s", answer.body(),
+                            client.configMaps().inNamespace(NAMESPACE).withName("iris-routes").get(), dir)
+                            .isEqualTo(200);
+                });
 
         try (Load load = new Load(this::infer, 4)) {
             await().atMost(Duration.ofSeconds(120)).untilAsserted(() -> assertThat(kubelet.running("iris-00001"))

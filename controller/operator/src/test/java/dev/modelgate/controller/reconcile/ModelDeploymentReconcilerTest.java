@@ -80,7 +80,7 @@ class ModelDeploymentReconcilerTest {
         assertThat(routing(r, "iris")).isEqualTo(Map.of("services", List.of(Map.of(
                 "name", "iris",
                 "revisions", List.of(Map.of("name", "iris-00001", "model", "iris", "version", "1",
-                        "endpoints-from", Map.of("namespace", "ml", "service", "iris-00001", "port", 8080))),
+                        "endpoints-from", Map.of("namespace", "ml", "service", "iris-00001", "port", "http"))),
                 "traffic", Map.of("weights", Map.of("iris-00001", 100))))));
         assertThat(named(r.desired(), ConfigMap.class, "iris-routes").getData().get("services.yaml"))
                 .startsWith("# Routing table of ModelDeployment ml/iris").contains("endpoints-from:");

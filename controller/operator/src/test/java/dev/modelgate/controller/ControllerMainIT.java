@@ -86,5 +86,9 @@ class ControllerMainIT {
                 Clock.systemUTC())).hasMessageStartingWith("MODELGATE_DRAIN_PERIOD: soon (expected:");
         assertThatThrownBy(() -> ControllerMain.compose(Map.of("MODELGATE_GATEWAY_URL", "gateway"), client,
                 Clock.systemUTC())).hasMessage("gateway-url: gateway (expected: an http or https URL)");
+        assertThatThrownBy(() -> ControllerMain.compose(Map.of("MODELGATE_GATEWAY_SERVICE", "Gateway_1",
+                "MODELGATE_GATEWAY_ADMIN_URL", "gateway:8082"), client, Clock.systemUTC()))
+                .hasMessage("MODELGATE_GATEWAY_SERVICE: Gateway_1 (expected: a Service name); "
+                        + "MODELGATE_GATEWAY_ADMIN_URL: gateway:8082 (expected: http(s)://host:port)");
     }
 }

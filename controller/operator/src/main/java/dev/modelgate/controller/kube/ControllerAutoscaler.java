@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -40,7 +41,7 @@ public final class ControllerAutoscaler implements LeaderTask {
     };
 
     private final KubernetesClient client;
-    private final Supplier<List<java.util.Optional<List<GatewayLoad.Row>>>> scrape;
+    private final Supplier<List<Optional<List<GatewayLoad.Row>>>> scrape;
     private final Clock clock;
     private final LongSupplier nanos;
     private final Map<String, Running> loops = new HashMap<>();
@@ -51,7 +52,7 @@ public final class ControllerAutoscaler implements LeaderTask {
     private record Running(ScaledRevision revision, ScaleLoop loop, long[] lastTick) {
     }
 
-    ControllerAutoscaler(KubernetesClient client, Supplier<List<java.util.Optional<List<GatewayLoad.Row>>>> scrape,
+    ControllerAutoscaler(KubernetesClient client, Supplier<List<Optional<List<GatewayLoad.Row>>>> scrape,
             Clock clock, LongSupplier nanos) {
         this.client = client;
         this.scrape = scrape;
@@ -92,6 +93,20 @@ public final class ControllerAutoscaler implements LeaderTask {
     /** The revisions that have a loop now, by {@code namespace/deployment} (tests). */
     synchronized List<String> scaled() {
         return List.copyOf(loops.keySet());
+    }
+
+    /** The decisions of a revision's loop ({@code namespace/deployment}), oldest first (tests). */
+    synchronized List<ScaleDecision> decisions(String key) {
+        Running running = loops.get(key);
+        return running == null ? List.of() : running.loop().recentDecisions();
+    }
+
+    /** One second on the caller's thread, over {@code clusterView} (tests drive it without the scheduler). */
+    void runOnce(ClusterView clusterView) {
+        synchronized (this) {
+            view = clusterView;
+        }
+        second();
     }
 
     private void second() {

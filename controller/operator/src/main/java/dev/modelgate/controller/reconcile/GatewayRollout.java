@@ -4,6 +4,7 @@ import dev.modelgate.controller.crd.ModelDeploymentStatus.RolloutDecision;
 import dev.modelgate.rollout.Decision;
 import dev.modelgate.rollout.Phase;
 import dev.modelgate.rollout.RolloutState;
+import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -81,7 +82,7 @@ public record GatewayRollout(String baseline, String candidate, Phase phase, int
         return decisions.stream()
                 .filter(d -> !recorded.contains(d))
                 .filter(d -> d.time() == null || oldest == null
-                        || java.time.Instant.parse(d.time()).compareTo(java.time.Instant.parse(oldest)) >= 0)
+                        || Instant.parse(d.time()).compareTo(Instant.parse(oldest)) >= 0)
                 .toList();
     }
 }

@@ -3,11 +3,13 @@ package dev.modelgate.controller.reconcile;
 import dev.modelgate.controller.crd.ModelDeploymentStatus;
 import dev.modelgate.controller.crd.ModelDeploymentStatus.RevisionStatus;
 import dev.modelgate.controller.crd.ModelDeploymentStatus.RolloutDecision;
+import dev.modelgate.rollout.Phase;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * Builds the status from a revision plan. Conditions keep their {@code lastTransitionTime} while their status does
@@ -54,8 +56,8 @@ final class StatusFactory {
                     : canaryReady ? "CanaryServing" : "WaitingForCanaryPods";
             String message = "canary " + plan.canary();
             if (running != null) {
-                reason = running.phase() == dev.modelgate.rollout.Phase.PAUSED ? "GatewayRolloutPaused" : reason;
-                message += ": " + running.phase().name().toLowerCase(java.util.Locale.ROOT)
+                reason = running.phase() == Phase.PAUSED ? "GatewayRolloutPaused" : reason;
+                message += ": " + running.phase().name().toLowerCase(Locale.ROOT)
                         + (running.step() >= 0 ? " step " + (running.step() + 1) : "") + ", "
                         + running.candidateWeight() + "% of traffic"
                         + (running.reason().isEmpty() ? "" : " (" + running.reason() + ")");

@@ -9,8 +9,12 @@ import java.util.Optional;
 /**
  * The autoscaler's configuration of one revision, from its ModelDeployment's KServe-style fields. The bounds are the
  * reconcile's own ({@code minReplicas}, default 1; {@code maxReplicas}, default {@code max(minReplicas, 1)}) so the
- * loop never asks for a count the next reconcile would move back; a canary keeps at least one pod, as the reconcile
- * does, so it can become ready and be judged.
+ * loop never asks for a count the next reconcile would move back.
+ *
+ * <p>Not to zero: {@code minReplicas: 0} scales down to one pod, not none. Waking a revision from zero needs the
+ * gateway to hold and count requests for a remote revision with no ready pod, and today it answers them 503 before
+ * any revision is chosen (only its local replicas have an activator), so the demand would never reach the stats
+ * and the model would stay unreachable. The day the gateway counts them, drop the floor here.
  *
  * <p>The metric defaults to {@code concurrency} (KServe's default {@code scaleMetric}); {@code scaleTarget} is the
  * per-pod target with Knative's 70% utilization on top. Without a {@code scaleTarget}, a batching revision measured
@@ -23,15 +27,13 @@ public final class ScaleSettings {
     }
 
     /** The loop's configuration, or empty when the revision may not run at all ({@code maxReplicas: 0}). */
-    public static Optional<AutoscalerConfig> forRevision(ModelDeploymentSpec spec, boolean canary) {
+    public static Optional<AutoscalerConfig> forRevision(ModelDeploymentSpec spec) {
         int min = spec.minReplicas() == null ? 1 : spec.minReplicas();
         int max = spec.maxReplicas() == null ? Math.max(min, 1) : spec.maxReplicas();
         if (max < 1) {
             return Optional.empty();
         }
-        if (canary) {
-            min = Math.max(min, 1);
-        }
+        min = Math.max(min, 1);
         Map<String, Object> keys = new LinkedHashMap<>();
         String metric = spec.scaleMetric() == null ? "concurrency" : spec.scaleMetric().name();
         keys.put("metric", metric);

@@ -33,7 +33,7 @@ class ScaleSettingsTest {
 
     @Test
     void theLoopsBoundsAreTheReconcilesSoNeitherUndoesTheOther() {
-        AutoscalerConfig config = ScaleSettings.forRevision(spec(2, 6, ScaleMetric.rps, 30, null), false)
+        AutoscalerConfig config = ScaleSettings.forRevision(spec(2, 6, ScaleMetric.rps, 30, null))
                 .orElseThrow();
 
         assertThat(config.minScale()).isEqualTo(2);
@@ -45,7 +45,7 @@ class ScaleSettingsTest {
 
     @Test
     void defaultsFollowTheReconcileAndKServe() {
-        AutoscalerConfig config = ScaleSettings.forRevision(spec(null, null, null, null, null), false).orElseThrow();
+        AutoscalerConfig config = ScaleSettings.forRevision(spec(null, null, null, null, null)).orElseThrow();
 
         assertThat(config.minScale()).isEqualTo(1);
         assertThat(config.maxScale()).as("maxReplicas defaults to minReplicas").isEqualTo(1);
@@ -53,25 +53,24 @@ class ScaleSettingsTest {
     }
 
     @Test
-    void scaleToZeroWhenMinReplicasIsZeroButACanaryKeepsOnePod() {
+    void minReplicasZeroKeepsOnePodBecauseNothingWouldWakeTheRevision() {
         ModelDeploymentSpec spec = spec(0, 4, null, 5, null);
 
-        assertThat(ScaleSettings.forRevision(spec, false).orElseThrow().minScale()).isZero();
-        assertThat(ScaleSettings.forRevision(spec, false).orElseThrow().enableScaleToZero()).isTrue();
-        assertThat(ScaleSettings.forRevision(spec, true).orElseThrow().minScale()).isEqualTo(1);
-        assertThat(ScaleSettings.forRevision(spec(0, 0, null, null, null), false)).as("maxReplicas 0").isEmpty();
+        assertThat(ScaleSettings.forRevision(spec).orElseThrow().minScale()).isEqualTo(1);
+        assertThat(ScaleSettings.forRevision(spec).orElseThrow().maxScale()).isEqualTo(4);
+        assertThat(ScaleSettings.forRevision(spec(0, 0, null, null, null))).as("maxReplicas 0").isEmpty();
     }
 
     @Test
     void batchingWithoutATargetTakesItsCapacityFromTheBatchSize() {
         BatchingSpec batching = new BatchingSpec(16, null, 2000L, 256);
 
-        AutoscalerConfig byConcurrency = ScaleSettings.forRevision(spec(1, 8, null, null, batching), false)
+        AutoscalerConfig byConcurrency = ScaleSettings.forRevision(spec(1, 8, null, null, batching))
                 .orElseThrow();
         assertThat(byConcurrency.capacitySource()).isEqualTo(CapacitySource.BATCHING);
         assertThat(byConcurrency.configuredCapacity()).isEqualTo(16);
 
-        AutoscalerConfig withTarget = ScaleSettings.forRevision(spec(1, 8, null, 4, batching), false).orElseThrow();
+        AutoscalerConfig withTarget = ScaleSettings.forRevision(spec(1, 8, null, 4, batching)).orElseThrow();
         assertThat(withTarget.capacitySource()).isEqualTo(CapacitySource.FIXED);
         assertThat(withTarget.configuredCapacity()).isEqualTo(4);
         assertThat(withTarget.maxBatchSize()).isEqualTo(16);
@@ -79,7 +78,7 @@ class ScaleSettingsTest {
 
     @Test
     void boundsTheAutoscalerRefusesAreReportedWithKeyAndValue() {
-        assertThatThrownBy(() -> ScaleSettings.forRevision(spec(5, 2, null, null, null), false))
+        assertThatThrownBy(() -> ScaleSettings.forRevision(spec(5, 2, null, null, null)))
                 .hasMessageContaining("min-scale: 5");
     }
 

@@ -55,6 +55,8 @@ public final class Autoscaling implements AutoCloseable {
     private RemoteBackends remote;
     private final Map<String, ScaledRevision> revisions = new LinkedHashMap<>();
     private final Map<String, ScalingMeters> meters = new LinkedHashMap<>();
+    private final Map<String, RevisionStats> measured = new LinkedHashMap<>();
+    private java.util.concurrent.ScheduledFuture<?> measuring;
     private volatile Runnable readinessListener = () -> { };
     private MeterRegistry registry;
 
@@ -107,12 +109,39 @@ public final class Autoscaling implements AutoCloseable {
     public RevisionBackends wrap(RevisionBackends base) {
         return (service, revision) -> {
             if (!revision.isScaled()) {
-                return base.backend(service, revision);
+                RevisionBackend backend = base.backend(service, revision);
+                return revision.isRemote() ? new MeasuredBackend(backend, measured(service, revision.name()))
+                        : backend;
             }
             RevisionBackend hosted = base.backend(service,
                     new RevisionSpec(revision.name(), revision.model(), revision.version()));
             return scaled(service, revision, hosted).backend(hosted);
         };
+    }
+
+    /**
+     * The stats of a remote revision this gateway does not scale (an external autoscaler does: the Kubernetes
+     * controller scrapes {@code /admin/autoscaler/stats} from every gateway pod and sums). Kept by name across
+     * recompiles, since endpoint changes recompile often; sampled every second with the others.
+     */
+    private synchronized RevisionStats measured(String service, String revision) {
+        if (measuring == null) {
+            measuring = scheduler.scheduleAtFixedRate(this::sampleMeasured, 1, 1, TimeUnit.SECONDS);
+        }
+        return measured.computeIfAbsent(key(service, revision), k -> new RevisionStats(nanos));
+    }
+
+    private void sampleMeasured() {
+        List<RevisionStats> all;
+        synchronized (this) {
+            all = List.copyOf(measured.values());
+        }
+        all.forEach(RevisionStats::sample);
+    }
+
+    /** Remote revisions measured for an external autoscaler, by {@code service/revision}. */
+    synchronized Map<String, RevisionStats> measured() {
+        return new LinkedHashMap<>(measured);
     }
 
     private synchronized ScaledRevision scaled(String service, RevisionSpec spec, RevisionBackend hosted) {
@@ -206,12 +235,18 @@ public final class Autoscaling implements AutoCloseable {
      */
     public void retain(List<ServiceStatus> services) {
         Map<String, RevisionSpec> live = new LinkedHashMap<>();
+        Set<String> remote = new HashSet<>();
         for (ServiceStatus service : services) {
             service.revisions().forEach(r -> {
                 if (r.spec().isScaled()) {
                     live.put(key(service.name(), r.spec().name()), r.spec());
+                } else if (r.spec().isRemote()) {
+                    remote.add(key(service.name(), r.spec().name()));
                 }
             });
+        }
+        synchronized (this) {
+            measured.keySet().retainAll(remote);
         }
         List<ScaledRevision> closing = new ArrayList<>();
         List<ScaledRevision> starting = new ArrayList<>();

@@ -18,7 +18,9 @@ import java.time.Clock;
  *
  * The stats answer is compact on purpose (one array per revision: service, revision, mean
  * concurrency, rps, requests in flight now): an external autoscaler scrapes it from every gateway
- * replica each second and sums, as Knative's autoscaler scrapes queue-proxies.
+ * replica each second and sums, as Knative's autoscaler scrapes queue-proxies. Its rows are the
+ * revisions this gateway scales and every remote revision it does not (measured at the router, so
+ * the Kubernetes controller can scale the Deployments behind them).
  */
 final class ScalingRoutes {
     private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
@@ -44,6 +46,12 @@ final class ScalingRoutes {
             rows.addArray().add(revision.service).add(revision.spec.name()).add(round(last.concurrency()))
                     .add(round(last.rps())).add(revision.stats.inFlight());
         }
+        scaling.measured().forEach((key, stats) -> {
+            RevisionStats.Sample last = stats.last();
+            int slash = key.indexOf('/');
+            rows.addArray().add(key.substring(0, slash)).add(key.substring(slash + 1))
+                    .add(round(last.concurrency())).add(round(last.rps())).add(stats.inFlight());
+        });
         write(ctx, 200, body);
     }
 

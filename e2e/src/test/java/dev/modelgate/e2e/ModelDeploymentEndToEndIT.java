@@ -140,7 +140,7 @@ class ModelDeploymentEndToEndIT {
                           scaleMetric: concurrency
                           scaleTarget: 1
                           rollout:
-                            steps: [{weight: 50, hold: 4s}]
+                            steps: [{weight: 50, hold: 5s}]
                             judge: {min-samples: 20, latency-tolerance: 5.0}
                         """.formatted(NAMESPACE, IRIS.resolve("2").toUri()), ModelDeployment.class);
                 md.setSpec(v2.getSpec());

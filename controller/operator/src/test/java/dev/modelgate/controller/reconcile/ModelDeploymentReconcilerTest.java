@@ -238,6 +238,27 @@ class ModelDeploymentReconcilerTest {
     }
 
     @Test
+    void theGatewayGetsTheRolloutOnlyOnceACanaryPodIsReady() {
+        ModelDeployment md = md("iris", spec(onnx("s3://models/iris/1")));
+        Reconcile first = reconcile(md, List.of());
+        List<HasMetadata> cluster = ready(applied(List.of(), first), "iris-00001", 1);
+        md = withStatus(md, reconcile(withStatus(md, first), cluster));
+        ModelDeploymentSpec spec = new ModelDeploymentSpec(onnx("s3://models/iris/2"), null, null, null, null, null,
+                null, null, null, null, null,
+                new dev.modelgate.controller.crd.RolloutSpec(null, 10, 50, "1m", Map.of("min-samples", 100)), null);
+        List<HasMetadata> loading = applied(cluster, reconcile(withSpec(md, spec), cluster));
+
+        Reconcile r = reconcile(withSpec(md, spec), loading);
+
+        @SuppressWarnings("unchecked")
+        Map<String, Object> service = ((List<Map<String, Object>>) routing(r, "iris").get("services")).get(0);
+        assertThat(service).doesNotContainKey("rollout");
+        assertThat(weights(r)).isEqualTo(Map.of("iris-00001", 100, "iris-00002", 0));
+        assertThat(condition(r.status().orElseThrow(), "RolloutProgressing").getReason())
+                .isEqualTo("WaitingForCanaryPods");
+    }
+
+    @Test
     void explicitRevisionsSplitTrafficAndANotReadyRevisionGetsNothing() {
         ModelDeploymentSpec spec = new ModelDeploymentSpec(onnx("s3://models/iris/1"), null, null, null, null, null,
                 null, null, null, List.of(new dev.modelgate.controller.crd.RevisionSpec("a", null, 75),

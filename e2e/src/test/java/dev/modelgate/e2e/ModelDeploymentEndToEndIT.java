@@ -6,8 +6,8 @@ import static org.awaitility.Awaitility.await;
 import dev.modelgate.controller.crd.ModelDeployment;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
@@ -25,12 +25,12 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The controller as a real process ({@code ControllerMain}, configured by the environment as in deploy/kubernetes),
  * fabric8's mock API server as the cluster, and {@link FakeKubelet} running each revision pod as a real
- * {@code modelgate runtime} process whose init container really ran {@code modelgate fetch-model}.
+ * {@code modelgate runtime} process whose init container really ran {@code modelgate fetch-model}; the gateway is a
+ * real {@code modelgate serve --routing-source kubernetes} that learns routes and pods from the API server.
  */
 @EnableKubernetesMockClient(crud = true, https = false)
 class ModelDeploymentEndToEndIT {
@@ -42,24 +42,39 @@ class ModelDeploymentEndToEndIT {
     static KubernetesClient client;
     static KubernetesMockServer server;
 
-    @TempDir
-    Path dir;
+    /** Under target/, not a temporary directory, so the processes' logs outlive a failed run. */
+    private Path dir;
 
     private final HttpClient http = HttpClient.newHttpClient();
     private Process controller;
+    private Process gateway;
     private FakeKubelet kubelet;
+    private int gatewayHttp;
 
     @BeforeEach
     void start() throws Exception {
+        dir = Files.createDirectories(Path.of("target/e2e", String.valueOf(System.currentTimeMillis())))
+                .toAbsolutePath();
         for (String file : List.of("crds/modeldeployments.serving.modelgate.dev-v1.yml",
                 "crds/clustermodelruntimes.serving.modelgate.dev-v1.yml", "cluster-model-runtimes.yaml")) {
             try (InputStream in = Files.newInputStream(DEPLOY.resolve(file))) {
                 for (HasMetadata object : client.load(in).items()) {
-                    client.resource(object).create();
+                    client.resource(object).createOr(existing -> existing.update());
                 }
             }
         }
+        gatewayHttp = freePort();
+        int gatewayAdmin = freePort();
+        Map<String, String> gatewayEnv = new HashMap<>(Processes.kubernetes(server.url("/")));
+        gatewayEnv.put("MODELGATE_DISCOVERY_NAMESPACES", NAMESPACE);
+        gateway = Processes.java("dev.modelgate.server.cli.Main", List.of("serve", "--routing-source", "kubernetes",
+                "--model-repository", Files.createDirectories(dir.resolve("empty")).toString(),
+                "--http-port", String.valueOf(gatewayHttp), "--grpc-port", String.valueOf(freePort()),
+                "--admin-port", String.valueOf(gatewayAdmin)), gatewayEnv, dir.resolve("gateway.log"));
+        // The gateway's own pod, as the EndpointSlice controller would publish it: the controller scrapes it.
+        client.resource(gatewaySlice(gatewayAdmin)).createOr(existing -> existing.update());
         Map<String, String> env = new HashMap<>(Processes.kubernetes(server.url("/")));
+        env.put("MODELGATE_GATEWAY_ADMIN_URL", "http://127.0.0.1:" + gatewayAdmin);
         env.put("POD_NAME", "controller-0");
         env.put("POD_NAMESPACE", "modelgate-system");
         env.put("MODELGATE_DRAIN_PERIOD", "PT2S");
@@ -74,42 +89,97 @@ class ModelDeploymentEndToEndIT {
             kubelet.close();
         }
         Processes.stop(controller);
+        Processes.stop(gateway);
     }
 
+    /**
+     * The issue's whole story through real processes: iris v1 answered through the gateway, scaled up under load by
+     * the autoscaler, then v2 rolled out by the gateway's judge and promoted, with the controller mirroring it into
+     * the status, and no request failing on the way.
+     */
     @Test
-    void aModelDeploymentBecomesARuntimePodThatAnswersAndItsStatusSaysReady() throws Exception {
-        client.resource(modelDeployment("iris", IRIS.resolve("1").toUri().toString())).create();
-
-        await().atMost(Duration.ofSeconds(90)).untilAsserted(() -> {
-            ModelDeployment md = client.resources(ModelDeployment.class).inNamespace(NAMESPACE).withName("iris").get();
-            assertThat(md.getStatus()).as("status of iris; controller log in %s", dir).isNotNull();
-            assertThat(condition(md, "Ready")).isEqualTo("True");
-        });
-        Deployment revision = client.apps().deployments().inNamespace(NAMESPACE).withName("iris-00001").get();
-        assertThat(revision.getStatus().getReadyReplicas()).isEqualTo(1);
-        EndpointSlice slice = client.discovery().v1().endpointSlices().inNamespace(NAMESPACE)
-                .withLabel("kubernetes.io/service-name", "iris-00001").list().getItems().get(0);
-        int port = slice.getPorts().stream().filter(p -> "http".equals(p.getName())).findFirst().orElseThrow()
-                .getPort();
-        HttpResponse<String> answer = http.send(HttpRequest.newBuilder(
-                URI.create("http://127.0.0.1:" + port + "/v2/models/iris/infer"))
-                .POST(HttpRequest.BodyPublishers.ofString("{\"inputs\":[{\"name\":\"input\",\"shape\":[1,4],"
-                        + "\"datatype\":\"FP32\",\"data\":[5.1,3.5,1.4,0.2]}]}")).build(),
-                HttpResponse.BodyHandlers.ofString());
-        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
-        assertThat(answer.body()).contains("\"outputs\"");
-    }
-
-    static ModelDeployment modelDeployment(String name, String uri) {
-        return client.getKubernetesSerialization().unmarshal("""
+    void throughTheGatewayAModelScalesUnderLoadAndItsNewVersionIsJudgedAndPromotedWithNoFailedRequest()
+            throws Exception {
+        ModelDeployment v1 = client.getKubernetesSerialization().unmarshal("""
                 apiVersion: serving.modelgate.dev/v1alpha1
                 kind: ModelDeployment
-                metadata: {name: %s, namespace: %s}
+                metadata: {name: iris, namespace: %s}
                 spec:
                   model:
                     format: {name: onnx, version: "1"}
                     uri: %s
-                """.formatted(name, NAMESPACE, uri), ModelDeployment.class);
+                  minReplicas: 1
+                  maxReplicas: 3
+                  scaleMetric: concurrency
+                  scaleTarget: 1
+                """.formatted(NAMESPACE, IRIS.resolve("1").toUri()), ModelDeployment.class);
+        client.resource(v1).create();
+        await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500)).ignoreExceptions()
+                .untilAsserted(() -> {
+                    HttpResponse<String> answer = infer();
+                    assertThat(answer.statusCode()).as("%s; routes %s; logs in %s", answer.body(),
+                            client.configMaps().inNamespace(NAMESPACE).withName("iris-routes").get(), dir)
+                            .isEqualTo(200);
+                });
+
+        try (Load load = new Load(this::infer, 4)) {
+            await().atMost(Duration.ofSeconds(120)).untilAsserted(() -> assertThat(kubelet.running("iris-00001"))
+                    .as("pods of iris-00001 under load; logs in %s", dir).isGreaterThanOrEqualTo(2));
+
+            client.resources(ModelDeployment.class).inNamespace(NAMESPACE).withName("iris").edit(md -> {
+                ModelDeployment v2 = client.getKubernetesSerialization().unmarshal("""
+                        apiVersion: serving.modelgate.dev/v1alpha1
+                        kind: ModelDeployment
+                        metadata: {name: iris, namespace: %s}
+                        spec:
+                          model:
+                            format: {name: onnx, version: "1"}
+                            uri: %s
+                          minReplicas: 1
+                          maxReplicas: 3
+                          scaleMetric: concurrency
+                          scaleTarget: 1
+                          rollout:
+                            steps: [{weight: 50, hold: 5s}]
+                            judge: {min-samples: 20, latency-tolerance: 5.0}
+                        """.formatted(NAMESPACE, IRIS.resolve("2").toUri()), ModelDeployment.class);
+                md.setSpec(v2.getSpec());
+                return md;
+            });
+            await().atMost(Duration.ofSeconds(180)).untilAsserted(() -> {
+                ModelDeployment md = client.resources(ModelDeployment.class).inNamespace(NAMESPACE).withName("iris")
+                        .get();
+                assertThat(condition(md, "RolloutSucceeded")).as("status %s; logs in %s", md.getStatus(), dir)
+                        .isEqualTo("True");
+                assertThat(md.getStatus().stableRevision()).isEqualTo("iris-00002");
+            });
+            load.assertServedWithoutFailure(200);
+        }
+    }
+
+    private HttpResponse<String> infer() throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gatewayHttp
+                        + "/v2/models/iris/infer")).timeout(Duration.ofSeconds(10))
+                .POST(HttpRequest.BodyPublishers.ofString("{\"inputs\":[{\"name\":\"input\",\"shape\":[1,4],"
+                        + "\"datatype\":\"FP32\",\"data\":[5.1,3.5,1.4,0.2]}]}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static EndpointSlice gatewaySlice(int adminPort) {
+        return new EndpointSliceBuilder().withNewMetadata().withNamespace("modelgate-system")
+                .withName("modelgate-gateway-pod-0").addToLabels("kubernetes.io/service-name", "modelgate-gateway")
+                .endMetadata().withAddressType("IPv4")
+                .addNewEndpoint().withAddresses("127.0.0.1").withNewConditions().withReady(true).endConditions()
+                .endEndpoint()
+                .addNewPort().withName("admin").withProtocol("TCP").withPort(adminPort).endPort()
+                .build();
+    }
+
+    private static int freePort() throws java.io.IOException {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1,
+                java.net.InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
     }
 
     static String condition(ModelDeployment md, String type) {

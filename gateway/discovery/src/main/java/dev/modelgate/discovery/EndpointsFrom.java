@@ -3,6 +3,7 @@ package dev.modelgate.discovery;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.discovery.v1.Endpoint;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointConditions;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointPort;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -22,12 +23,20 @@ import java.util.regex.Pattern;
  *
  * @param namespace the Service's namespace (default: the routing table's)
  * @param service the Service's name (its slices carry it in {@code kubernetes.io/service-name})
- * @param port the pods' port
+ * <p>The port is a number (every pod listens on it) or, as the controller writes it, the name of
+ * the Service's port. A name is looked up in each EndpointSlice, which carries the Service port's
+ * name with the number the pods behind that slice really use: a named target port may resolve to
+ * different container ports in different pods, and kube-proxy resolves it the same way.
+ *
+ * @param port the pods' port when given as a number, else 0
+ * @param portName the Service port's name when given as a name, else null
  */
-record EndpointsFrom(String namespace, String service, int port) {
+record EndpointsFrom(String namespace, String service, int port, String portName) {
     static final String KEY = "endpoints-from";
     private static final Set<String> KEYS = Set.of("namespace", "service", "port");
     private static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
+    /** An IANA service name, as Kubernetes port names are. */
+    private static final Pattern PORT_NAME = Pattern.compile("[a-z0-9]([-a-z0-9]{0,13}[a-z0-9])?");
 
     static String namespaceOf(ConfigMap table) {
         return table.getMetadata().getNamespace();
@@ -55,11 +64,14 @@ record EndpointsFrom(String namespace, String service, int port) {
             problems.add(at + ".service: " + service + " (expected: a Service name)");
         }
         Object port = map.get("port");
-        if (!(port instanceof Integer p) || p < 1 || p > 65_535) {
-            problems.add(at + ".port: " + port + " (expected: a port number from 1 to 65535)");
+        boolean named = port instanceof String name && PORT_NAME.matcher(name).matches();
+        if (!named && (!(port instanceof Integer p) || p < 1 || p > 65_535)) {
+            problems.add(at + ".port: " + port + " (expected: a port number from 1 to 65535 or a Service port"
+                    + " name)");
         }
         return problems.size() > before ? Optional.empty()
-                : Optional.of(new EndpointsFrom(namespace, String.valueOf(service), (Integer) port));
+                : Optional.of(named ? new EndpointsFrom(namespace, String.valueOf(service), 0, (String) port)
+                        : new EndpointsFrom(namespace, String.valueOf(service), (Integer) port, null));
     }
 
     /**
@@ -77,9 +89,14 @@ record EndpointsFrom(String namespace, String service, int port) {
                     || slice.getEndpoints() == null) {
                 continue;
             }
+            Optional<Integer> slicePort = portIn(slice);
+            if (slicePort.isEmpty()) {
+                continue;
+            }
             for (Endpoint endpoint : slice.getEndpoints()) {
                 if (serving(endpoint.getConditions()) && endpoint.getAddresses() != null) {
-                    endpoint.getAddresses().forEach(address -> uri(scheme, address).ifPresent(found::add));
+                    endpoint.getAddresses().forEach(address -> uri(scheme, address, slicePort.get())
+                            .ifPresent(found::add));
                 }
             }
         }
@@ -91,7 +108,17 @@ record EndpointsFrom(String namespace, String service, int port) {
                 || (!Boolean.FALSE.equals(conditions.getReady()) && !Boolean.TRUE.equals(conditions.getTerminating()));
     }
 
-    private Optional<URI> uri(String scheme, String address) {
+    /** The number, or the slice's port of that name (a slice without it lists other ports' pods). */
+    private Optional<Integer> portIn(EndpointSlice slice) {
+        if (portName == null) {
+            return Optional.of(port);
+        }
+        return slice.getPorts() == null ? Optional.empty() : slice.getPorts().stream()
+                .filter(p -> portName.equals(p.getName()) && p.getPort() != null)
+                .map(EndpointPort::getPort).findFirst();
+    }
+
+    private static Optional<URI> uri(String scheme, String address, int port) {
         String host = address.contains(":") ? "[" + address + "]" : address;
         try {
             URI uri = new URI(scheme + "://" + host + ":" + port);

@@ -10,6 +10,7 @@ import dev.modelgate.server.traffic.ServiceSpec;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointBuilder;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceBuilder;
 import java.net.URI;
 import java.util.List;
 import java.util.Map;
@@ -32,6 +33,47 @@ class RoutingTablesTest {
         assertThat(iris.traffic().weights()).containsEntry("iris-00001", 90).containsEntry("iris-00002", 10);
         assertThat(iris.stable()).isEqualTo("iris-00001");
         assertThat(iris.revision("iris-00001").remote().balancer()).isEqualTo("p2c");
+    }
+
+    @Test
+    void aNamedPortIsResolvedInEachSliceAsKubeProxyResolvesANamedTargetPort() {
+        ConfigMap named = table("ml", "iris-routes", """
+                services:
+                  - name: iris
+                    revisions:
+                      - {name: iris-00001, model: iris, endpoints-from: {service: iris-00001, port: http}}
+                    traffic: {weights: {iris-00001: 100}}
+                """);
+        EndpointSlice first = new EndpointSliceBuilder(slice("ml", "iris-00001", ready("10.0.0.1")))
+                .editMetadata().withName("iris-00001-a").endMetadata()
+                .addNewPort().withName("grpc").withPort(9001).endPort()
+                .addNewPort().withName("http").withPort(8001).endPort().build();
+        EndpointSlice second = new EndpointSliceBuilder(slice("ml", "iris-00001", ready("10.0.0.1")))
+                .editMetadata().withName("iris-00001-b").endMetadata()
+                .addNewPort().withName("http").withPort(8002).endPort().build();
+        EndpointSlice withoutIt = new EndpointSliceBuilder(slice("ml", "iris-00001", ready("10.0.0.9")))
+                .editMetadata().withName("iris-00001-c").endMetadata()
+                .addNewPort().withName("metrics").withPort(9090).endPort().build();
+
+        RoutingTables.Resolution resolution = resolve(List.of(named), first, second, withoutIt);
+
+        assertThat(resolution.problems()).isEmpty();
+        assertThat(endpoints(only(resolution), "iris-00001"))
+                .containsExactly("http://10.0.0.1:8001", "http://10.0.0.1:8002");
+    }
+
+    @Test
+    void aPortThatIsNeitherANumberNorAPortNameIsAProblem() {
+        ConfigMap bad = table("ml", "iris-routes", """
+                services:
+                  - name: iris
+                    revisions:
+                      - {name: iris-00001, model: iris, endpoints-from: {service: iris-00001, port: "Not A Name"}}
+                    traffic: {weights: {iris-00001: 100}}
+                """);
+
+        assertThat(resolve(List.of(bad)).problems().get("ml/iris-routes")).singleElement().asString()
+                .contains("port: Not A Name (expected: a port number from 1 to 65535 or a Service port name)");
     }
 
     @Test
@@ -93,7 +135,8 @@ class RoutingTablesTest {
         assertThat(resolution.problems().get("ml/bad-routes")).containsExactlyInAnyOrder(
                 "services[0].revisions[0].endpoints-from.zone: x (expected: one of [namespace, port, service])",
                 "services[0].revisions[0].endpoints-from.service: Bad_Name (expected: a Service name)",
-                "services[0].revisions[0].endpoints-from.port: 0 (expected: a port number from 1 to 65535)",
+                "services[0].revisions[0].endpoints-from.port: 0 (expected: a port number from 1 to 65535 or a"
+                        + " Service port name)",
                 "services[0].traffic.weights: sum 90 (expected: 100)");
         assertThat(resolution.problems().get("ml/worse-routes")).singleElement().asString()
                 .startsWith("data.services.yaml: ").endsWith("(expected: valid YAML)");

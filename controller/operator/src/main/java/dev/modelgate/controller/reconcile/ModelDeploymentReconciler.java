@@ -82,7 +82,7 @@ public final class ModelDeploymentReconciler {
                 requeue = Optional.of(requeue.map(d -> d.compareTo(left) < 0 ? d : left).orElse(left));
             }
         }
-        desired.add(RoutingTable.render(md, plan, protocols, settings.httpPort(), settings.grpcPort()));
+        desired.add(RoutingTable.render(md, plan, protocols));
         String url = settings.gatewayUrl() + "/v2/models/" + md.getMetadata().getName();
         List<RolloutDecision> recorded = md.getStatus() == null || md.getStatus().rolloutDecisions() == null
                 ? List.of() : md.getStatus().rolloutDecisions();

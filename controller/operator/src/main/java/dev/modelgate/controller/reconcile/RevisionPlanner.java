@@ -106,6 +106,10 @@ final class RevisionPlanner {
             delegated = spec.rollout() != null && !rolledBack;
             boolean gatewayPromoted = delegated && rollout != null && rollout.phase() == Phase.PROMOTED;
             PlannedRevision candidate = revision(current, spec.model(), 0, spec, existing, !rolledBack);
+            // The gateway's rollout starts only once a canary pod is ready: its first step would
+            // otherwise send the canary's share to the stable revision and judge a canary that has
+            // answered nothing. Once running it stays delegated, whatever a pod restart does.
+            delegated = delegated && (candidate.ready() || rollout != null);
             int share = !candidate.ready() || rolledBack ? 0 : gatewayPromoted ? 100 : delegated ? 0
                     : percent == null ? 100 : percent;
             ModelSpec stableModel = modelOf(stable, existing, status, spec.model());

@@ -37,8 +37,7 @@ final class RoutingTable {
     private RoutingTable() {
     }
 
-    static ConfigMap render(ModelDeployment md, RevisionPlan plan, Map<String, String> protocols, int httpPort,
-            int grpcPort) {
+    static ConfigMap render(ModelDeployment md, RevisionPlan plan, Map<String, String> protocols) {
         String name = md.getMetadata().getName();
         String namespace = md.getMetadata().getNamespace();
         List<Map<String, Object>> revisions = new ArrayList<>();
@@ -55,7 +54,9 @@ final class RoutingTable {
             Map<String, Object> from = new LinkedHashMap<>();
             from.put("namespace", namespace);
             from.put("service", r.name());
-            from.put("port", grpc ? grpcPort : httpPort);
+            // The Service port's name, not its number: the gateway takes each slice's number for it, as
+            // kube-proxy resolves a named target port (pods may listen on different numbers).
+            from.put("port", grpc ? "grpc" : "http");
             revision.put("endpoints-from", from);
             revisions.add(revision);
             weights.put(r.name(), r.weight());

@@ -80,7 +80,7 @@ class ModelDeploymentReconcilerTest {
         assertThat(routing(r, "iris")).isEqualTo(Map.of("services", List.of(Map.of(
                 "name", "iris",
                 "revisions", List.of(Map.of("name", "iris-00001", "model", "iris", "version", "1",
-                        "endpoints-from", Map.of("namespace", "ml", "service", "iris-00001", "port", 8080))),
+                        "endpoints-from", Map.of("namespace", "ml", "service", "iris-00001", "port", "http"))),
                 "traffic", Map.of("weights", Map.of("iris-00001", 100))))));
         assertThat(named(r.desired(), ConfigMap.class, "iris-routes").getData().get("services.yaml"))
                 .startsWith("# Routing table of ModelDeployment ml/iris").contains("endpoints-from:");
@@ -235,6 +235,27 @@ class ModelDeploymentReconcilerTest {
                 "step-weight", 10, "max-weight", 50, "interval", "1m", "judge", Map.of("min-samples", 100)));
         assertThat(weights(r)).isEqualTo(Map.of("iris-00001", 100, "iris-00002", 0));
         assertThat(condition(r.status().orElseThrow(), "RolloutProgressing").getReason()).isEqualTo("GatewayRollout");
+    }
+
+    @Test
+    void theGatewayGetsTheRolloutOnlyOnceACanaryPodIsReady() {
+        ModelDeployment md = md("iris", spec(onnx("s3://models/iris/1")));
+        Reconcile first = reconcile(md, List.of());
+        List<HasMetadata> cluster = ready(applied(List.of(), first), "iris-00001", 1);
+        md = withStatus(md, reconcile(withStatus(md, first), cluster));
+        ModelDeploymentSpec spec = new ModelDeploymentSpec(onnx("s3://models/iris/2"), null, null, null, null, null,
+                null, null, null, null, null,
+                new dev.modelgate.controller.crd.RolloutSpec(null, 10, 50, "1m", Map.of("min-samples", 100)), null);
+        List<HasMetadata> loading = applied(cluster, reconcile(withSpec(md, spec), cluster));
+
+        Reconcile r = reconcile(withSpec(md, spec), loading);
+
+        @SuppressWarnings("unchecked")
+        Map<String, Object> service = ((List<Map<String, Object>>) routing(r, "iris").get("services")).get(0);
+        assertThat(service).doesNotContainKey("rollout");
+        assertThat(weights(r)).isEqualTo(Map.of("iris-00001", 100, "iris-00002", 0));
+        assertThat(condition(r.status().orElseThrow(), "RolloutProgressing").getReason())
+                .isEqualTo("WaitingForCanaryPods");
     }
 
     @Test

@@ -4,11 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.modelgate.controller.crd.ModelDeployment;
+import dev.modelgate.controller.crd.ModelPromotion;
 import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import java.io.InputStream;
@@ -39,6 +42,10 @@ class ModelDeploymentEndToEndIT {
     static final Path IRIS = Path.of("../examples/model-repository/iris").toAbsolutePath().normalize();
     static final String NAMESPACE = "ml";
 
+    static final ResourceDefinitionContext TRAIN_JOBS = new ResourceDefinitionContext.Builder()
+            .withGroup("trainer.kubeflow.org").withVersion("v1alpha1").withKind("TrainJob").withPlural("trainjobs")
+            .withNamespaced(true).build();
+
     static KubernetesClient client;
     static KubernetesMockServer server;
 
@@ -56,13 +63,31 @@ class ModelDeploymentEndToEndIT {
         dir = Files.createDirectories(Path.of("target/e2e", String.valueOf(System.currentTimeMillis())))
                 .toAbsolutePath();
         for (String file : List.of("crds/modeldeployments.serving.modelgate.dev-v1.yml",
-                "crds/clustermodelruntimes.serving.modelgate.dev-v1.yml", "cluster-model-runtimes.yaml")) {
+                "crds/clustermodelruntimes.serving.modelgate.dev-v1.yml",
+                "crds/modelpromotions.serving.modelgate.dev-v1.yml", "cluster-model-runtimes.yaml")) {
             try (InputStream in = Files.newInputStream(DEPLOY.resolve(file))) {
                 for (HasMetadata object : client.load(in).items()) {
                     client.resource(object).createOr(existing -> existing.update());
                 }
             }
         }
+        // Kubeflow Trainer, as far as the API goes: its TrainJob CRD (a stub schema), present before the controller
+        // starts so its first look for the Kubeflow kinds finds it.
+        client.resource(client.getKubernetesSerialization().unmarshal("""
+                apiVersion: apiextensions.k8s.io/v1
+                kind: CustomResourceDefinition
+                metadata: {name: trainjobs.trainer.kubeflow.org}
+                spec:
+                  group: trainer.kubeflow.org
+                  scope: Namespaced
+                  names: {kind: TrainJob, plural: trainjobs, singular: trainjob}
+                  versions:
+                    - name: v1alpha1
+                      served: true
+                      storage: true
+                      subresources: {status: {}}
+                      schema: {openAPIV3Schema: {type: object, x-kubernetes-preserve-unknown-fields: true}}
+                """, HasMetadata.class)).createOr(existing -> existing.update());
         gatewayHttp = freePort();
         int gatewayAdmin = freePort();
         Map<String, String> gatewayEnv = new HashMap<>(Processes.kubernetes(server.url("/")));
@@ -93,12 +118,12 @@ class ModelDeploymentEndToEndIT {
     }
 
     /**
-     * The issue's whole story through real processes: iris v1 answered through the gateway, scaled up under load by
-     * the autoscaler, then v2 rolled out by the gateway's judge and promoted, with the controller mirroring it into
-     * the status, and no request failing on the way.
+     * The whole story through real processes: iris v1 answered through the gateway and scaled up under load by the
+     * autoscaler; a TrainJob completes, its ModelPromotion makes its model (v2) the canary, the gateway's judge steps
+     * and promotes it, the controller mirrors that into both statuses, and no request fails on the way.
      */
     @Test
-    void throughTheGatewayAModelScalesUnderLoadAndItsNewVersionIsJudgedAndPromotedWithNoFailedRequest()
+    void throughTheGatewayAModelScalesUnderLoadAndATrainedVersionIsJudgedAndPromotedWithNoFailedRequest()
             throws Exception {
         ModelDeployment v1 = client.getKubernetesSerialization().unmarshal("""
                 apiVersion: serving.modelgate.dev/v1alpha1
@@ -126,33 +151,43 @@ class ModelDeploymentEndToEndIT {
             await().atMost(Duration.ofSeconds(120)).untilAsserted(() -> assertThat(kubelet.running("iris-00001"))
                     .as("pods of iris-00001 under load; logs in %s", dir).isGreaterThanOrEqualTo(2));
 
-            client.resources(ModelDeployment.class).inNamespace(NAMESPACE).withName("iris").edit(md -> {
-                ModelDeployment v2 = client.getKubernetesSerialization().unmarshal("""
-                        apiVersion: serving.modelgate.dev/v1alpha1
-                        kind: ModelDeployment
-                        metadata: {name: iris, namespace: %s}
-                        spec:
-                          model:
-                            format: {name: onnx, version: "1"}
-                            uri: %s
-                          minReplicas: 1
-                          maxReplicas: 3
-                          scaleMetric: concurrency
-                          scaleTarget: 1
-                          rollout:
-                            steps: [{weight: 50, hold: 5s}]
-                            judge: {min-samples: 20, latency-tolerance: 5.0}
-                        """.formatted(NAMESPACE, IRIS.resolve("2").toUri()), ModelDeployment.class);
-                md.setSpec(v2.getSpec());
-                return md;
-            });
+            // Training finishes: the TrainJob's model becomes the canary through the ModelPromotion.
+            client.resource(client.getKubernetesSerialization().unmarshal("""
+                    apiVersion: serving.modelgate.dev/v1alpha1
+                    kind: ModelPromotion
+                    metadata: {name: iris-from-training, namespace: %s}
+                    spec:
+                      targetRef: {name: iris}
+                      source: {kind: TrainJob, name: iris-retrain}
+                      rollout:
+                        steps: [{weight: 50, hold: 5s}]
+                        judge: {min-samples: 20, latency-tolerance: 5.0}
+                    """.formatted(NAMESPACE), HasMetadata.class)).create();
+            GenericKubernetesResource job = client.getKubernetesSerialization().unmarshal("""
+                    apiVersion: trainer.kubeflow.org/v1alpha1
+                    kind: TrainJob
+                    metadata:
+                      name: iris-retrain
+                      namespace: %s
+                      annotations: {serving.modelgate.dev/model-uri: "%s"}
+                    spec: {runtimeRef: {name: torch-distributed}}
+                    """.formatted(NAMESPACE, IRIS.resolve("2").toUri()), GenericKubernetesResource.class);
+            job = client.genericKubernetesResources(TRAIN_JOBS).inNamespace(NAMESPACE).resource(job).create();
+            job.setAdditionalProperty("status", Map.of("conditions", List.of(Map.of("type", "Complete",
+                    "status", "True", "reason", "JobsCompleted", "lastTransitionTime", "2026-11-30T00:00:00Z"))));
+            client.genericKubernetesResources(TRAIN_JOBS).inNamespace(NAMESPACE).resource(job).updateStatus();
+
             await().atMost(Duration.ofSeconds(180)).untilAsserted(() -> {
                 ModelDeployment md = client.resources(ModelDeployment.class).inNamespace(NAMESPACE).withName("iris")
                         .get();
                 assertThat(condition(md, "RolloutSucceeded")).as("status %s; logs in %s", md.getStatus(), dir)
                         .isEqualTo("True");
                 assertThat(md.getStatus().stableRevision()).isEqualTo("iris-00002");
+                assertThat(md.getSpec().model().uri()).isEqualTo(IRIS.resolve("2").toUri().toString());
             });
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(client.resources(
+                    ModelPromotion.class).inNamespace(NAMESPACE).withName("iris-from-training").get().getStatus()
+                    .rolloutOutcome()).isEqualTo("Succeeded"));
             load.assertServedWithoutFailure(200);
         }
     }

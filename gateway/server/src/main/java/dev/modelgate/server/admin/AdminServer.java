@@ -19,8 +19,6 @@ import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
@@ -139,21 +137,6 @@ public final class AdminServer implements AutoCloseable {
             }
         }
         return String.join(", ", methods);
-    }
-
-    private static Handler<RoutingContext> bearer(String token) {
-        byte[] expected = ("Bearer " + token).getBytes(StandardCharsets.UTF_8);
-        return ctx -> {
-            String header = ctx.request().getHeader("Authorization");
-            byte[] actual = header == null ? new byte[0] : header.getBytes(StandardCharsets.UTF_8);
-            if (MessageDigest.isEqual(expected, actual)) {
-                ctx.next();
-            } else {
-                ctx.response().putHeader("WWW-Authenticate", "Bearer");
-                error(ctx, 401, "authorization: " + (header == null ? "missing" : "wrong token")
-                        + " (expected: Bearer token)");
-            }
-        };
     }
 
     static void error(RoutingContext ctx, int status, String message) {

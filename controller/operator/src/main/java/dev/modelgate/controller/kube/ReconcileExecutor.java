@@ -1,19 +1,13 @@
 package dev.modelgate.controller.kube;
 
 import dev.modelgate.controller.crd.ModelDeployment;
-import dev.modelgate.controller.reconcile.Names;
 import dev.modelgate.controller.reconcile.Reconcile;
-import dev.modelgate.controller.reconcile.Reconcile.ControllerEvent;
 import dev.modelgate.controller.reconcile.Reconcile.ObjectKey;
-import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.time.Clock;
 import java.util.Objects;
-import java.util.concurrent.atomic.AtomicLong;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The act step: applies a {@link Reconcile} to the cluster and nothing else. Objects go through the
@@ -22,18 +16,15 @@ import org.slf4j.LoggerFactory;
  */
 public final class ReconcileExecutor {
 
-    private static final Logger LOG = LoggerFactory.getLogger(ReconcileExecutor.class);
-
     private final KubernetesClient client;
     private final ObjectWriter writer;
-    private final Clock clock;
-    private final AtomicLong eventSequence = new AtomicLong();
+    private final EventRecorder events;
 
     /** An executor writing through the given writer. */
     public ReconcileExecutor(KubernetesClient client, ObjectWriter writer, Clock clock) {
         this.client = Objects.requireNonNull(client, "client");
         this.writer = Objects.requireNonNull(writer, "writer");
-        this.clock = Objects.requireNonNull(clock, "clock");
+        this.events = new EventRecorder(client, Objects.requireNonNull(clock, "clock"));
     }
 
     /**
@@ -68,35 +59,7 @@ public final class ReconcileExecutor {
                 throw UpdateWriter.conflictOr(e, ObjectKey.of(observed));
             }
         }
-        reconcile.events().forEach(e -> record(observed, e));
+        reconcile.events().forEach(e -> events.record(observed, e));
         return new Applied(written, reconcile.deletions().size(), statusWritten);
-    }
-
-    private void record(ModelDeployment md, ControllerEvent event) {
-        Access.EVENTS.require("create");
-        String now = clock.instant().toString();
-        try {
-            client.v1().events().inNamespace(md.getMetadata().getNamespace()).resource(new EventBuilder()
-                    .withNewMetadata()
-                    .withName(md.getMetadata().getName() + "." + Long.toHexString(clock.millis())
-                            + Long.toHexString(eventSequence.incrementAndGet()))
-                    .withNamespace(md.getMetadata().getNamespace())
-                    .endMetadata()
-                    .withNewInvolvedObject()
-                    .withApiVersion(md.getApiVersion()).withKind(md.getKind())
-                    .withName(md.getMetadata().getName()).withNamespace(md.getMetadata().getNamespace())
-                    .withUid(md.getMetadata().getUid())
-                    .endInvolvedObject()
-                    .withType(event.warning() ? "Warning" : "Normal")
-                    .withReason(event.reason())
-                    .withMessage(event.message())
-                    .withFirstTimestamp(now).withLastTimestamp(now).withCount(1)
-                    .withNewSource().withComponent(Names.MANAGER).endSource()
-                    .withReportingComponent(Names.MANAGER)
-                    .build()).create();
-        } catch (KubernetesClientException e) {
-            LOG.warn("event {} on {}/{} not recorded: {}", event.reason(), md.getMetadata().getNamespace(),
-                    md.getMetadata().getName(), e.getMessage());
-        }
     }
 }

@@ -3,16 +3,13 @@ package dev.modelgate.controller.promotion.kube;
 import dev.modelgate.controller.crd.ModelDeployment;
 import dev.modelgate.controller.crd.ModelPromotion;
 import dev.modelgate.controller.kube.Access;
+import dev.modelgate.controller.kube.EventRecorder;
 import dev.modelgate.controller.promotion.PromotionStep;
-import dev.modelgate.controller.reconcile.Names;
-import dev.modelgate.controller.reconcile.Reconcile.ControllerEvent;
-import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.net.HttpURLConnection;
 import java.time.Clock;
 import java.util.Objects;
-import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,12 +32,11 @@ final class PromotionExecutor {
     }
 
     private final KubernetesClient client;
-    private final Clock clock;
-    private final AtomicLong eventSequence = new AtomicLong();
+    private final EventRecorder events;
 
     PromotionExecutor(KubernetesClient client, Clock clock) {
         this.client = Objects.requireNonNull(client, "client");
-        this.clock = Objects.requireNonNull(clock, "clock");
+        this.events = new EventRecorder(client, Objects.requireNonNull(clock, "clock"));
     }
 
     void apply(ModelPromotion observed, PromotionStep step) {
@@ -67,35 +63,6 @@ final class PromotionExecutor {
             }
             throw e;
         }
-        step.events().forEach(e -> record(observed, e));
-    }
-
-    private void record(ModelPromotion promotion, ControllerEvent event) {
-        Access.EVENTS.require("create");
-        String namespace = promotion.getMetadata().getNamespace();
-        String now = clock.instant().toString();
-        try {
-            client.v1().events().inNamespace(namespace).resource(new EventBuilder()
-                    .withNewMetadata()
-                    .withName(promotion.getMetadata().getName() + "." + Long.toHexString(clock.millis())
-                            + Long.toHexString(eventSequence.incrementAndGet()))
-                    .withNamespace(namespace)
-                    .endMetadata()
-                    .withNewInvolvedObject()
-                    .withApiVersion(promotion.getApiVersion()).withKind(promotion.getKind())
-                    .withName(promotion.getMetadata().getName()).withNamespace(namespace)
-                    .withUid(promotion.getMetadata().getUid())
-                    .endInvolvedObject()
-                    .withType(event.warning() ? "Warning" : "Normal")
-                    .withReason(event.reason())
-                    .withMessage(event.message())
-                    .withFirstTimestamp(now).withLastTimestamp(now).withCount(1)
-                    .withNewSource().withComponent(Names.MANAGER).endSource()
-                    .withReportingComponent(Names.MANAGER)
-                    .build()).create();
-        } catch (KubernetesClientException e) {
-            LOG.warn("event {} on promotion {}/{} not recorded: {}", event.reason(), namespace,
-                    promotion.getMetadata().getName(), e.getMessage());
-        }
+        step.events().forEach(e -> events.record(observed, e));
     }
 }

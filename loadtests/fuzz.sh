@@ -3,8 +3,9 @@
 # @FuzzTest generate inputs instead of replaying the committed seeds, for SECONDS per target.
 # Jazzer fuzzes one target per JVM, so each target is one Maven run; -am makes the reactor use
 # this checkout's modules, never the SNAPSHOT jars in ~/.m2.
-# A finding is saved by Jazzer as crash-<sha1> beside the seeds (src/test/resources/.../Inputs/)
-# and fails the run; the new corpus goes to .cifuzz-corpus/ (not committed).
+# A finding is saved by Jazzer as crash-<sha1> beside the seeds and fails that target's run; this
+# script then moves it to gateway/server/src/test/fuzz-findings/<Class>.<method>/. The corpus
+# Jazzer grows goes to gateway/server/.cifuzz-corpus/ (not committed).
 # Usage: loadtests/fuzz.sh [SECONDS] [Class#method ...]   (default 60 s, every target)
 # Env: MVN_OPTS (extra Maven flags, e.g. -o), FUZZ_HEAP (-Xmx of the fuzzing JVM, default 1g),
 #      KEEP_GOING (distinct findings before a target stops, default 1),
@@ -35,13 +36,23 @@ for target in "${targets[@]}"; do
     -Dmaven.main.skip=true -Dtest="$target" -Dsurefire.failIfNoSpecifiedTests=false \
     -Djazzer.max_duration="${seconds}s" -Djazzer.keep_going="${KEEP_GOING:-1}" -DargLine="-Xmx${FUZZ_HEAP:-1g}" > "$log" 2>&1
   rc=$?
-  runs="$(grep -oE 'Done [0-9]+ runs in [0-9]+ second' "$log" | tail -n 1)"
-  cov="$(grep -oE '#[0-9]+[[:space:]]+(DONE|pulse|REDUCE|NEW)[[:space:]]+cov: [0-9]+ ft: [0-9]+ corp: [0-9]+' "$log" | tail -n 1)"
-  finding="$(grep -m 1 -E '== Java Exception|FuzzTestFindingException|Caused by' "$log" || true)"
+  runs="$(grep -aoE 'Done [0-9]+ runs in [0-9]+ second' "$log" | tail -n 1)"
+  cov="$(grep -aoE '#[0-9]+[[:space:]]+(DONE|pulse|REDUCE|NEW)[[:space:]]+cov: [0-9]+ ft: [0-9]+ corp: [0-9]+' "$log" | tail -n 1)"
+  finding="$(grep -a -m 1 -E '== Java Exception|FuzzTestFindingException|Caused by' "$log" || true)"
   line="$target rc=$rc ${runs:-no libFuzzer summary} | ${cov:-} | ${finding:-no finding}"
   echo "$line" | tee -a "$summary"
   [[ $rc -eq 0 ]] || status=1
 done
-echo "crash files:" | tee -a "$summary"
-find "$root/gateway/server/src/test/resources" -name 'crash-*' | tee -a "$summary"
+# Findings leave the seed directories (and their copies in target/test-classes), so the regression
+# run in mvn verify stays green until each is fixed; the fix moves the file back beside the seeds.
+server="$root/gateway/server"
+found=0
+while IFS= read -r crash; do
+  rel="${crash#"$server/src/test/resources/"}"
+  dest="$server/src/test/fuzz-findings/$(basename "$(dirname "$(dirname "$rel")")" | sed 's/Inputs$//').$(basename "$(dirname "$rel")")"
+  mkdir -p "$dest" && mv "$crash" "$dest/" && rm -f "$server/target/test-classes/$rel"
+  echo "finding: $dest/$(basename "$crash")" | tee -a "$summary"
+  found=$((found + 1))
+done < <(find "$server/src/test/resources" -name 'crash-*')
+echo "findings: $found" | tee -a "$summary"
 exit $status

@@ -85,9 +85,12 @@ public final class ModelRepository {
      */
     public static ModelEntry scanModel(Path root, String name, Set<String> runtimes) {
         ConfigProblems problems = new ConfigProblems();
-        Path dir = root.resolve(name).normalize();
+        // The name is checked before it becomes a path: a NUL byte would make resolve throw
+        // (found by fuzzing, RepositoryPathFuzzTest).
+        boolean named = MODEL_NAME.matcher(name).matches();
+        Path dir = named ? root.resolve(name).normalize() : null;
         ModelEntry entry = null;
-        if (!MODEL_NAME.matcher(name).matches() || !dir.getParent().equals(root.normalize())) {
+        if (!named || !dir.getParent().equals(root.normalize())) {
             problems.add("model", name, "a name of letters, digits, '_', '.' and '-'");
         } else if (!Files.isDirectory(dir)) {
             problems.add("model " + name, name + "/", "a model directory in the repository");

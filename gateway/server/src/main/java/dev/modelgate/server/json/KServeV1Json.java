@@ -80,6 +80,10 @@ public final class KServeV1Json {
             InferenceException refused = JsonLimits.refusal(e, "body");
             throw refused != null ? refused
                     : InferenceException.invalid("body: malformed JSON (expected: valid JSON)");
+        } catch (NumberFormatException e) {
+            // An exponent past BigDecimal's range (found by fuzzing, KServeV1FuzzTest).
+            throw InferenceException.invalid("body: a number out of range (expected: numbers a tensor"
+                    + " can hold)");
         }
     }
 

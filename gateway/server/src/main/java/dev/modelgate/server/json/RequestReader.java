@@ -72,6 +72,10 @@ final class RequestReader {
             throw InferenceException.invalid("body: malformed JSON" + where + ", "
                     + truncate(e.getOriginalMessage().lines().findFirst().orElse(""))
                     + " (expected: valid JSON)");
+        } catch (java.io.CharConversionException e) {
+            // Jackson guesses UTF-16/32 from the first bytes and then fails on what follows; found by
+            // fuzzing (RestRequestFuzzTest): a client's bytes, so a 400, not a 500.
+            throw InferenceException.invalid("body: not a readable JSON text (expected: JSON in UTF-8)");
         } catch (IOException e) {
             InferenceException refused = JsonLimits.refusal(e, "body");
             if (refused != null) {

@@ -99,7 +99,9 @@ final class HttpServerInitializer extends ChannelInitializer<Channel> {
                 // What the codec decodes past ours is bounded by the bytes of one socket read.
                 .addLast("http", new HttpServerCodec(new HttpDecoderConfig(), Integer.MAX_VALUE))
                 .addLast("header-read", headers.messages())
-                .addLast("compress", new HttpContentCompressor(COMPRESS_THRESHOLD,
+                // The compressor keeps one Accept-Encoding per unanswered request and has the codec's
+                // pipelining bound too (128, then it fails the connection): lifted for the same reason.
+                .addLast("compress", new HttpContentCompressor(COMPRESS_THRESHOLD, Integer.MAX_VALUE,
                         StandardCompressionOptions.gzip(), StandardCompressionOptions.deflate()));
         if (drain != null) {
             channel.pipeline().addLast("drain", drain.handler());

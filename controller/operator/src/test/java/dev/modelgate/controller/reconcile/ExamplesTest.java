@@ -75,7 +75,7 @@ class ExamplesTest {
         assertThat(modelYaml).contains("runtime: onnx\n", "device: gpu\n", "batching:\n",
                 "  max-batch-size: 32\n", "  preferred-batch-sizes: [16, 32]\n", "  max-queue-delay: 2000\n");
         assertThat(Fixtures.named(r.desired(), ConfigMap.class, "resnet-routes").getData().get("services.yaml"))
-                .contains("protocol: \"grpc\"", "port: 8081");
+                .contains("protocol: \"grpc\"", "port: \"grpc\"");
         Deployment d = Fixtures.named(r.desired(), Deployment.class, "resnet-00001");
         assertThat(d.getSpec().getTemplate().getSpec().getContainers().get(0).getResources().getRequests())
                 .as("the deployment's requests overlay the runtime's").containsKeys("cpu", "memory");

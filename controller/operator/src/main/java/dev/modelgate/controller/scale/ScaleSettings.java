@@ -51,7 +51,9 @@ public final class ScaleSettings {
         keys.put("metric", metric);
         keys.put("min-scale", min);
         keys.put("max-scale", max);
-        keys.put("initial-scale", Math.min(Math.max(min, 1), max));
+        // At min 0 the reconcile creates a revision's Deployment with no pod, and a loop made afresh (a new leader,
+        // a changed spec) must not wake every revision sitting at zero: its first request does.
+        keys.put("initial-scale", min == 0 ? 0 : Math.min(min, max));
         if (spec.scaleTarget() != null) {
             keys.put("target-per-replica", spec.scaleTarget());
         } else if (spec.batching() != null && spec.batching().maxBatchSize() != null && "concurrency".equals(metric)) {

@@ -60,7 +60,7 @@ class ScaleSettingsTest {
         assertThat(config.minScale()).as("the gateway activates it from zero").isZero();
         assertThat(config.maxScale()).isEqualTo(4);
         assertThat(config.enableScaleToZero()).isTrue();
-        assertThat(config.initialScale()).as("a new revision still starts with a pod").isEqualTo(1);
+        assertThat(config.initialScale()).as("a fresh loop does not wake it").isZero();
         assertThat(ScaleSettings.forRevision(spec, true).orElseThrow().minScale())
                 .as("the canary keeps the reconcile's floor of one").isEqualTo(1);
         assertThat(ScaleSettings.forRevision(spec(1, 4, null, 5, null), false).orElseThrow().minScale()).isEqualTo(1);

@@ -63,6 +63,23 @@ class RoutingTablesTest {
     }
 
     @Test
+    void aRevisionMarkedScaleToZeroWithNoReadyPodKeepsItsMarkAndHasNoEndpoint() {
+        ConfigMap marked = table("ml", "iris-routes", """
+                services:
+                  - name: iris
+                    revisions:
+                      - {name: iris-00001, model: iris, scale-to-zero: true, endpoints-from: {service: iris-00001, port: 8080}}
+                    traffic: {weights: {iris-00001: 100}}
+                """);
+
+        RoutingTables.Resolution resolution = resolve(List.of(marked));
+
+        assertThat(resolution.problems()).isEmpty();
+        assertThat(only(resolution).revision("iris-00001").remote().scaleToZero()).isTrue();
+        assertThat(endpoints(only(resolution), "iris-00001")).isEmpty();
+    }
+
+    @Test
     void aPortThatIsNeitherANumberNorAPortNameIsAProblem() {
         ConfigMap bad = table("ml", "iris-routes", """
                 services:

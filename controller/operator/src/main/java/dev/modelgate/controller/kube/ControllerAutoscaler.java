@@ -125,7 +125,12 @@ public final class ControllerAutoscaler implements LeaderTask {
             for (Running running : runningLoops()) {
                 GatewayLoad.Load l = load.of(running.revision().key());
                 running.loop().record(l.concurrency(), l.rps(), 0);
-                if (now - running.lastTick()[0] >= running.revision().config().tick().toNanos()) {
+                boolean atZero = running.loop().lastDecision().map(d -> d.desired() == 0).orElse(false);
+                if (atZero && l.inFlight() > 0) {
+                    // Requests held by the gateway's activator: decide now, as its poke does locally (§1.9).
+                    running.lastTick()[0] = now;
+                    activate(running, (int) Math.min(Integer.MAX_VALUE, l.inFlight()));
+                } else if (now - running.lastTick()[0] >= running.revision().config().tick().toNanos()) {
                     running.lastTick()[0] = now;
                     tick(running);
                 }
@@ -145,6 +150,16 @@ public final class ControllerAutoscaler implements LeaderTask {
             }
         } catch (RuntimeException e) {
             LOG.warn("{}: scale tick failed: {}", running.revision().deployment(), e.getMessage());
+        }
+    }
+
+    private void activate(Running running, int held) {
+        try {
+            ScaleDecision decision = running.loop().activate(held);
+            LOG.info("{}: activated from zero to {} replicas ({} held: {})", running.revision().deployment(),
+                    decision.desired(), held, decision.detail());
+        } catch (RuntimeException e) {
+            LOG.warn("{}: activation failed: {}", running.revision().deployment(), e.getMessage());
         }
     }
 

@@ -13,12 +13,24 @@ import java.time.Instant;
  * @param replicas the Deployment's desired replicas
  * @param readyReplicas ready pods now
  * @param retiredAt when it left the routing table, or null while it is active
+ * @param scaleToZero whether the autoscaler may take it to zero pods ({@code minReplicas: 0}, not a canary): the
+ *     routing table marks it so the gateway holds its requests while it has no pod, and it keeps its share
  */
 record PlannedRevision(String name, ModelSpec model, int weight, int replicas, int readyReplicas,
-        Instant retiredAt) {
+        Instant retiredAt, boolean scaleToZero) {
+
+    /** A revision that never sits at zero. */
+    PlannedRevision(String name, ModelSpec model, int weight, int replicas, int readyReplicas, Instant retiredAt) {
+        this(name, model, weight, replicas, readyReplicas, retiredAt, false);
+    }
 
     boolean ready() {
         return readyReplicas > 0;
+    }
+
+    /** Whether it may take traffic now: a pod is ready, or the gateway activates it from zero. */
+    boolean serving() {
+        return ready() || scaleToZero;
     }
 
     boolean retired() {

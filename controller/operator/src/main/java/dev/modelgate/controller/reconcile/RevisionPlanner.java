@@ -201,13 +201,17 @@ final class RevisionPlanner {
         if (candidate) {
             replicas = Math.max(replicas, 1);
         }
-        return new PlannedRevision(name, model, weight, replicas, d == null ? 0 : readyOf(d), null);
+        // A canary keeps a pod (it starts dark and is judged on answers), so only others may sit at zero.
+        return new PlannedRevision(name, model, weight, replicas, d == null ? 0 : readyOf(d), null,
+                min == 0 && !candidate);
     }
 
     private static PlannedRevision withWeight(PlannedRevision r, int weight) {
-        return new PlannedRevision(r.name(), r.model(), weight, r.replicas(), r.readyReplicas(), r.retiredAt());
+        return new PlannedRevision(r.name(), r.model(), weight, r.replicas(), r.readyReplicas(), r.retiredAt(),
+                r.scaleToZero());
     }
 
+    /** Held at {@code replicas} by the reconcile (a rolled-back canary): never woken from zero by demand. */
     private static PlannedRevision withReplicas(PlannedRevision r, int replicas) {
         return new PlannedRevision(r.name(), r.model(), r.weight(), replicas, r.readyReplicas(), r.retiredAt());
     }

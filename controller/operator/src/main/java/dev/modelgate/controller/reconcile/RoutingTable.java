@@ -31,7 +31,10 @@ final class RoutingTable {
             #     discovery watches its EndpointSlices and serves one endpoint per ready pod (so P2C
             #     balancing, ejection and retries work per pod) instead of a literal `endpoints:` list.
             #   rollout: the progressive rollout the gateway runs for the canary (its own keys).
-            # A revision that has no ready pod has weight 0; retired revisions are absent.
+            #   scale-to-zero: true  the autoscaler may take the revision to zero pods (minReplicas: 0); the
+            #     gateway keeps routing to it and holds its requests until a pod is ready (the activator).
+            # A revision that has no ready pod has weight 0 unless it is marked scale-to-zero; retired
+            # revisions are absent.
             """;
 
     private RoutingTable() {
@@ -58,6 +61,9 @@ final class RoutingTable {
             // kube-proxy resolves a named target port (pods may listen on different numbers).
             from.put("port", grpc ? "grpc" : "http");
             revision.put("endpoints-from", from);
+            if (r.scaleToZero()) {
+                revision.put("scale-to-zero", true);
+            }
             revisions.add(revision);
             weights.put(r.name(), r.weight());
         }

@@ -7,6 +7,8 @@ import java.util.List;
  * Traffic shares of explicit revisions: a revision with no ready pod gets nothing (no request may reach a loading
  * model) and the ready ones share its part in proportion to their own, rounded by largest remainder so the shares
  * still add up to 100. With no ready revision at all the spec's shares stand: there is nothing better to route to.
+ * A revision that may sit at zero counts as ready: the gateway holds its requests while it activates, and those held
+ * requests are the only demand that can wake it (with weight 0 it would never be woken).
  */
 final class Weights {
 
@@ -14,7 +16,7 @@ final class Weights {
     }
 
     static List<PlannedRevision> onlyReady(List<PlannedRevision> planned) {
-        int readyTotal = planned.stream().filter(PlannedRevision::ready).mapToInt(PlannedRevision::weight).sum();
+        int readyTotal = planned.stream().filter(PlannedRevision::serving).mapToInt(PlannedRevision::weight).sum();
         if (readyTotal == 0) {
             return planned;
         }
@@ -23,7 +25,7 @@ final class Weights {
         int given = 0;
         for (int i = 0; i < planned.size(); i++) {
             PlannedRevision r = planned.get(i);
-            if (r.ready()) {
+            if (r.serving()) {
                 double exact = r.weight() * 100.0 / readyTotal;
                 shares[i] = (int) Math.floor(exact);
                 remainders[i] = exact - shares[i];
@@ -33,7 +35,7 @@ final class Weights {
         for (int left = 100 - given; left > 0; left--) {
             int best = -1;
             for (int i = 0; i < planned.size(); i++) {
-                if (planned.get(i).ready() && (best < 0 || remainders[i] > remainders[best])) {
+                if (planned.get(i).serving() && (best < 0 || remainders[i] > remainders[best])) {
                     best = i;
                 }
             }
@@ -44,7 +46,7 @@ final class Weights {
         for (int i = 0; i < planned.size(); i++) {
             PlannedRevision r = planned.get(i);
             out.add(new PlannedRevision(r.name(), r.model(), shares[i], r.replicas(), r.readyReplicas(),
-                    r.retiredAt()));
+                    r.retiredAt(), r.scaleToZero()));
         }
         return out;
     }

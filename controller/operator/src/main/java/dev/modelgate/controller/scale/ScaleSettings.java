@@ -11,10 +11,11 @@ import java.util.Optional;
  * reconcile's own ({@code minReplicas}, default 1; {@code maxReplicas}, default {@code max(minReplicas, 1)}) so the
  * loop never asks for a count the next reconcile would move back.
  *
- * <p>Not to zero: {@code minReplicas: 0} scales down to one pod, not none. Waking a revision from zero needs the
- * gateway to hold and count requests for a remote revision with no ready pod, and today it answers them 503 before
- * any revision is chosen (only its local replicas have an activator), so the demand would never reach the stats
- * and the model would stay unreachable. The day the gateway counts them, drop the floor here.
+ * <p>To zero: with {@code minReplicas: 0} the loop may take a revision to no pod (the module's scale-to-zero rules
+ * and grace period). The routing table marks such a revision {@code scale-to-zero}, so the gateway keeps routing to
+ * it with no pod, holds its requests and counts them in flight in the stats this loop scrapes: that demand at zero
+ * is what scales it back to one (activation). A canary keeps its floor of one: the reconcile never lets it go
+ * below (it starts dark and is judged on its answers), and a loop that went lower would fight the reconcile.
  *
  * <p>The metric defaults to {@code concurrency} (KServe's default {@code scaleMetric}); {@code scaleTarget} is the
  * per-pod target with Knative's 70% utilization on top. Without a {@code scaleTarget}, a batching revision measured
@@ -26,20 +27,33 @@ public final class ScaleSettings {
     private ScaleSettings() {
     }
 
-    /** The loop's configuration, or empty when the revision may not run at all ({@code maxReplicas: 0}). */
+    /** The loop's configuration of a revision that is not a canary ({@link #forRevision(ModelDeploymentSpec, boolean)}). */
     public static Optional<AutoscalerConfig> forRevision(ModelDeploymentSpec spec) {
+        return forRevision(spec, false);
+    }
+
+    /**
+     * The loop's configuration, or empty when the revision may not run at all ({@code maxReplicas: 0}).
+     *
+     * @param canary whether it is the canary, which never goes below one pod
+     */
+    public static Optional<AutoscalerConfig> forRevision(ModelDeploymentSpec spec, boolean canary) {
         int min = spec.minReplicas() == null ? 1 : spec.minReplicas();
         int max = spec.maxReplicas() == null ? Math.max(min, 1) : spec.maxReplicas();
         if (max < 1) {
             return Optional.empty();
         }
-        min = Math.max(min, 1);
+        if (canary) {
+            min = Math.max(min, 1);
+        }
         Map<String, Object> keys = new LinkedHashMap<>();
         String metric = spec.scaleMetric() == null ? "concurrency" : spec.scaleMetric().name();
         keys.put("metric", metric);
         keys.put("min-scale", min);
         keys.put("max-scale", max);
-        keys.put("initial-scale", Math.min(Math.max(min, 1), max));
+        // At min 0 the reconcile creates a revision's Deployment with no pod, and a loop made afresh (a new leader,
+        // a changed spec) must not wake every revision sitting at zero: its first request does.
+        keys.put("initial-scale", min == 0 ? 0 : Math.min(min, max));
         if (spec.scaleTarget() != null) {
             keys.put("target-per-replica", spec.scaleTarget());
         } else if (spec.batching() != null && spec.batching().maxBatchSize() != null && "concurrency".equals(metric)) {

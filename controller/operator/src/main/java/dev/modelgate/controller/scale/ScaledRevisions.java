@@ -52,7 +52,7 @@ public final class ScaledRevisions {
                 continue;
             }
             try {
-                Optional<AutoscalerConfig> config = ScaleSettings.forRevision(md.getSpec());
+                Optional<AutoscalerConfig> config = ScaleSettings.forRevision(md.getSpec(), canary);
                 config.ifPresent(c -> out.add(new ScaledRevision(new RevisionKey(name, revision), namespace,
                         revision, c)));
             } catch (RuntimeException e) {

@@ -89,4 +89,54 @@ class ControllerAutoscalerIT {
         autoscaler.stepDown();
         assertThat(autoscaler.scaled()).isEmpty();
     }
+
+    @Test
+    void requestsHeldByTheGatewayAtZeroActivateTheRevisionAtOnce() {
+        Deployment revision = client.apps().deployments().inNamespace("ml").resource(new DeploymentBuilder()
+                .withNewMetadata().withName("wine-00001").withNamespace("ml").endMetadata()
+                .withNewSpec().withReplicas(0).endSpec().build()).create();
+        ModelDeployment md = new ModelDeployment();
+        md.setMetadata(new ObjectMetaBuilder().withName("wine").withNamespace("ml").withUid("w").build());
+        md.setSpec(new ModelDeploymentSpec(new ModelSpec(new ModelFormat("onnx", "1"), "s3://m/1", null, null), null,
+                null, null, 0, 5, ModelDeploymentSpec.ScaleMetric.concurrency, 1, null, null, null, null, null));
+        md.setStatus(new ModelDeploymentStatus(1L, null, List.of(), "wine-00001", null, null, null, null));
+        ClusterView view = new ClusterView() {
+            @Override
+            public List<ModelDeployment> modelDeployments() {
+                return List.of(md);
+            }
+
+            @Override
+            public List<Deployment> deploymentsOf(ModelDeployment owner) {
+                return List.of(revision);
+            }
+
+            @Override
+            public void requeue(ModelDeployment owner) {
+            }
+        };
+        RevisionKey key = new RevisionKey("wine", "wine-00001");
+        AtomicReference<List<Optional<List<Row>>>> answers = new AtomicReference<>(
+                List.of(Optional.of(List.of(new Row(key, new Load(0, 0, 0))))));
+        AtomicLong nanos = new AtomicLong();
+        ControllerAutoscaler autoscaler = new ControllerAutoscaler(client, answers::get, Clock.systemUTC(),
+                nanos::get);
+
+        autoscaler.runOnce(view);
+        assertThat(autoscaler.decisions("ml/wine-00001")).singleElement().as("no demand: it stays at zero")
+                .satisfies(d -> assertThat(d.desired()).isZero());
+
+        answers.set(List.of(Optional.of(List.of(new Row(key, new Load(0.5, 1, 1))))));
+        nanos.addAndGet(Duration.ofMillis(1000).toNanos());
+        autoscaler.runOnce(view);
+
+        assertThat(autoscaler.decisions("ml/wine-00001")).as("decided before the next tick was due").hasSize(2)
+                .last().satisfies(d -> {
+                    assertThat(d.desired()).isEqualTo(1);
+                    assertThat(d.activation()).isTrue();
+                });
+        assertThat(client.apps().deployments().inNamespace("ml").withName("wine-00001").get().getSpec()
+                .getReplicas()).isEqualTo(1);
+        autoscaler.stepDown();
+    }
 }

@@ -298,6 +298,43 @@ class ModelDeploymentReconcilerTest {
         assertThat(traffic.get("shadow")).isEqualTo(Map.of("revision", "iris-a", "percent", 50));
     }
 
+    @Test
+    void minReplicasZeroMarksRevisionsForTheGatewaysActivatorAndTheyKeepTheirShareAtZero() {
+        ModelDeploymentSpec spec = new ModelDeploymentSpec(onnx("s3://models/iris/1"), null, null, null, 0, 3,
+                null, null, null, List.of(new dev.modelgate.controller.crd.RevisionSpec("a", null, 75),
+                        new dev.modelgate.controller.crd.RevisionSpec("b", onnx("s3://models/iris/2"), 25)),
+                null, null, null);
+        ModelDeployment md = md("iris", spec);
+        List<HasMetadata> cluster = applied(List.of(), reconcile(md, List.of()));
+        setReplicas(cluster, 0);
+
+        Reconcile onlyA = reconcile(md, ready(cluster, "iris-a", 1));
+
+        assertThat(weights(onlyA)).as("b has no pod but the gateway wakes it").isEqualTo(Map.of("iris-a", 75, "iris-b", 25));
+        assertThat(zeroMarks(onlyA)).containsExactly(true, true);
+        assertThat(named(onlyA.desired(), Deployment.class, "iris-b").getSpec().getReplicas())
+                .as("the autoscaler's zero stands inside [0, 3]").isZero();
+
+        ModelDeployment single = md("iris", bounds(0, 3));
+        List<HasMetadata> one = applied(List.of(), reconcile(single, List.of()));
+        setReplicas(one, 0);
+        Reconcile atZero = reconcile(single, one);
+        assertThat(named(atZero.desired(), Deployment.class, "iris-00001").getSpec().getReplicas()).isZero();
+        assertThat(weights(atZero)).isEqualTo(Map.of("iris-00001", 100));
+        assertThat(zeroMarks(atZero)).containsExactly(true);
+        assertThat(zeroMarks(reconcile(withSpec(single, bounds(1, 3)), one))).as("minReplicas 1: never at zero")
+                .containsOnlyNulls();
+        assertThat(replicas(withSpec(single, bounds(1, 3)), one)).as("and the reconcile's clamp brings a pod back")
+                .isEqualTo(1);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<Object> zeroMarks(Reconcile r) {
+        List<Map<String, Object>> revisions = (List<Map<String, Object>>) ((List<Map<String, Object>>) routing(r,
+                "iris").get("services")).get(0).get("revisions");
+        return revisions.stream().map(m -> m.get("scale-to-zero")).toList();
+    }
+
     private static ModelDeploymentSpec explicit(int a, int b, dev.modelgate.controller.crd.ShadowSpec shadow) {
         return new ModelDeploymentSpec(onnx("s3://models/iris/1"), null, null, null, null, null, null, null, null,
                 List.of(new dev.modelgate.controller.crd.RevisionSpec("a", null, a),

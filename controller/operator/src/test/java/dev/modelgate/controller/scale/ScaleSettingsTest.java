@@ -53,11 +53,17 @@ class ScaleSettingsTest {
     }
 
     @Test
-    void minReplicasZeroKeepsOnePodBecauseNothingWouldWakeTheRevision() {
+    void minReplicasZeroLetsTheLoopScaleToZeroExceptACanary() {
         ModelDeploymentSpec spec = spec(0, 4, null, 5, null);
 
-        assertThat(ScaleSettings.forRevision(spec).orElseThrow().minScale()).isEqualTo(1);
-        assertThat(ScaleSettings.forRevision(spec).orElseThrow().maxScale()).isEqualTo(4);
+        AutoscalerConfig config = ScaleSettings.forRevision(spec).orElseThrow();
+        assertThat(config.minScale()).as("the gateway activates it from zero").isZero();
+        assertThat(config.maxScale()).isEqualTo(4);
+        assertThat(config.enableScaleToZero()).isTrue();
+        assertThat(config.initialScale()).as("a fresh loop does not wake it").isZero();
+        assertThat(ScaleSettings.forRevision(spec, true).orElseThrow().minScale())
+                .as("the canary keeps the reconcile's floor of one").isEqualTo(1);
+        assertThat(ScaleSettings.forRevision(spec(1, 4, null, 5, null), false).orElseThrow().minScale()).isEqualTo(1);
         assertThat(ScaleSettings.forRevision(spec(0, 0, null, null, null))).as("maxReplicas 0").isEmpty();
     }
 
@@ -101,6 +107,11 @@ class ScaleSettingsTest {
         md.setStatus(new ModelDeploymentStatus(1L, null, List.of(), "iris-00001", "iris-00003", null, null, null));
         assertThat(ScaledRevisions.of(md, owned, refused)).extracting(r -> r.deployment() + ">=" + r.config()
                 .minScale()).containsExactly("iris-00001>=1", "iris-00003>=1");
+
+        md.setSpec(spec(0, 3, null, 2, null));
+        assertThat(ScaledRevisions.of(md, owned, refused)).extracting(r -> r.deployment() + ">=" + r.config()
+                .minScale()).as("minReplicas 0: the stable may go to zero, the canary keeps a pod")
+                .containsExactly("iris-00001>=0", "iris-00003>=1");
     }
 
     private static Deployment deployment(String name, Map<String, String> annotations) {

@@ -42,6 +42,12 @@ public final class Autoscaling implements AutoCloseable {
     private static final Duration RETIRE_AFTER = Duration.ofSeconds(10);
     /** The key suffix of a changed spec made for a recompile the registry has not confirmed yet. */
     private static final String NEXT = "\u0000next";
+    /**
+     * A remote revision at zero holds as many requests, as long, as a local one does by default (ScaleSpec); its
+     * own {@code timeout} shortens the wait, since a request held past its deadline could only fail afterwards.
+     */
+    private static final int ZERO_BUFFER = 100;
+    private static final Duration ZERO_BUFFER_TIMEOUT = Duration.ofSeconds(30);
 
     private final ModelHost host;
     private final Path repository;
@@ -56,6 +62,7 @@ public final class Autoscaling implements AutoCloseable {
     private final Map<String, ScaledRevision> revisions = new LinkedHashMap<>();
     private final Map<String, ScalingMeters> meters = new LinkedHashMap<>();
     private final Map<String, RevisionStats> measured = new LinkedHashMap<>();
+    private final Map<String, RemoteActivation> activations = new LinkedHashMap<>();
     private java.util.concurrent.ScheduledFuture<?> measuring;
     private volatile Runnable readinessListener = () -> { };
     private MeterRegistry registry;
@@ -110,6 +117,9 @@ public final class Autoscaling implements AutoCloseable {
         return (service, revision) -> {
             if (!revision.isScaled()) {
                 RevisionBackend backend = base.backend(service, revision);
+                if (revision.isRemote() && revision.remote().scaleToZero()) {
+                    backend = activation(service, revision).update(backend);
+                }
                 return revision.isRemote() ? new MeasuredBackend(backend, measured(service, revision.name()))
                         : backend;
             }
@@ -129,6 +139,20 @@ public final class Autoscaling implements AutoCloseable {
             measuring = scheduler.scheduleAtFixedRate(this::sampleMeasured, 1, 1, TimeUnit.SECONDS);
         }
         return measured.computeIfAbsent(key(service, revision), k -> new RevisionStats(nanos));
+    }
+
+    /** The activator of a remote revision that may sit at zero, kept by name across recompiles. */
+    private synchronized RemoteActivation activation(String service, RevisionSpec revision) {
+        Duration timeout = revision.remote().timeout();
+        Duration wait = timeout != null && timeout.compareTo(ZERO_BUFFER_TIMEOUT) < 0 ? timeout : ZERO_BUFFER_TIMEOUT;
+        return activations.computeIfAbsent(key(service, revision.name()), k -> new RemoteActivation(
+                new ActivationBuffer(revision.name(), ZERO_BUFFER, wait, scheduler)));
+    }
+
+    /** Requests held for a remote revision at zero (0 when it has no activator). */
+    synchronized int held(String service, String revision) {
+        RemoteActivation activation = activations.get(key(service, revision));
+        return activation == null ? 0 : activation.held();
     }
 
     private void sampleMeasured() {
@@ -236,18 +260,30 @@ public final class Autoscaling implements AutoCloseable {
     public void retain(List<ServiceStatus> services) {
         Map<String, RevisionSpec> live = new LinkedHashMap<>();
         Set<String> remote = new HashSet<>();
+        Set<String> zero = new HashSet<>();
         for (ServiceStatus service : services) {
             service.revisions().forEach(r -> {
                 if (r.spec().isScaled()) {
                     live.put(key(service.name(), r.spec().name()), r.spec());
                 } else if (r.spec().isRemote()) {
                     remote.add(key(service.name(), r.spec().name()));
+                    if (r.spec().remote().scaleToZero()) {
+                        zero.add(key(service.name(), r.spec().name()));
+                    }
                 }
             });
         }
+        Map<String, RemoteActivation> gone = new LinkedHashMap<>();
         synchronized (this) {
             measured.keySet().retainAll(remote);
+            activations.forEach((key, activation) -> {
+                if (!zero.contains(key)) {
+                    gone.put(key, activation);
+                }
+            });
+            activations.keySet().removeAll(gone.keySet());
         }
+        gone.forEach((key, activation) -> activation.close(key));
         List<ScaledRevision> closing = new ArrayList<>();
         List<ScaledRevision> starting = new ArrayList<>();
         synchronized (this) {
@@ -315,13 +351,17 @@ public final class Autoscaling implements AutoCloseable {
     @Override
     public void close() {
         List<ScaledRevision> all;
+        Map<String, RemoteActivation> activating;
         synchronized (this) {
+            activating = new LinkedHashMap<>(activations);
+            activations.clear();
             all = List.copyOf(revisions.values());
             revisions.clear();
             meters.values().forEach(ScalingMeters::close);
             meters.clear();
         }
         all.forEach(ScaledRevision::close);
+        activating.forEach((key, activation) -> activation.close(key));
         scheduler.shutdownNow();
         RemoteBackends backends;
         ReplicaLauncher children;

@@ -40,19 +40,30 @@ import java.util.regex.Pattern;
  * @param attemptTimeout how long one attempt may go unanswered before the request moves on to
  *     another replica (when one is left and retries and the budget allow; else it waits on until
  *     the deadline); {@code null}: an attempt may use all the time left
+ * @param scaleToZero {@code scale-to-zero: true}: an external autoscaler (the Kubernetes controller) may
+ *     take the revision to zero replicas, so with no endpoint it is activating, not down: the gateway still
+ *     routes its share to it and holds those requests until endpoints appear (the activator's buffer)
  */
 public record RemoteSpec(List<URI> endpoints, Duration timeout, int maxInFlight, int maxQueue,
         String balancer, int retries, double retryBudget, int rateLimit, Duration healthInterval,
-        int ejectAfter, Duration ejectFor, String protocol, Duration attemptTimeout) {
+        int ejectAfter, Duration ejectFor, String protocol, Duration attemptTimeout, boolean scaleToZero) {
     public static final String HTTP = "http";
     public static final String GRPC = "grpc";
     static final Set<String> KEYS = Set.of("endpoints", "timeout", "max-in-flight", "max-queue",
             "balancer", "retries", "retry-budget", "rate-limit", "health-interval", "eject-after",
-            "eject-for", "protocol", "attempt-timeout");
+            "eject-for", "protocol", "attempt-timeout", "scale-to-zero");
     private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m)");
 
     public RemoteSpec {
         endpoints = List.copyOf(endpoints);
+    }
+
+    /** A spec that never sits at zero. */
+    public RemoteSpec(List<URI> endpoints, Duration timeout, int maxInFlight, int maxQueue,
+            String balancer, int retries, double retryBudget, int rateLimit, Duration healthInterval,
+            int ejectAfter, Duration ejectFor, String protocol, Duration attemptTimeout) {
+        this(endpoints, timeout, maxInFlight, maxQueue, balancer, retries, retryBudget, rateLimit,
+                healthInterval, ejectAfter, ejectFor, protocol, attemptTimeout, false);
     }
 
     /** A spec without an attempt timeout. */
@@ -69,7 +80,7 @@ public record RemoteSpec(List<URI> endpoints, Duration timeout, int maxInFlight,
      */
     public RemoteSpec withEndpoints(List<URI> replicas) {
         return new RemoteSpec(replicas, timeout, maxInFlight, maxQueue, balancer, retries,
-                retryBudget, rateLimit, healthInterval, ejectAfter, ejectFor, protocol, attemptTimeout);
+                retryBudget, rateLimit, healthInterval, ejectAfter, ejectFor, protocol, attemptTimeout, scaleToZero);
     }
 
     /** Reads the remote keys of a revision; {@code null} when it names no endpoints. */
@@ -118,6 +129,10 @@ public record RemoteSpec(List<URI> endpoints, Duration timeout, int maxInFlight,
                     + " (expected: shorter than timeout " + node.get("timeout").asText() + ")");
             attemptTimeout = null;
         }
+        JsonNode zero = node.get("scale-to-zero");
+        if (zero != null && !zero.isNull() && !zero.isBoolean()) {
+            problems.add(at + ".scale-to-zero: " + zero + " (expected: true or false)");
+        }
         return new RemoteSpec(endpoints, timeout,
                 integer(node, "max-in-flight", 64, 1, at, problems),
                 integer(node, "max-queue", 256, 0, at, problems), balancer,
@@ -126,7 +141,7 @@ public record RemoteSpec(List<URI> endpoints, Duration timeout, int maxInFlight,
                 duration(node, "health-interval", Duration.ofSeconds(1), at, problems),
                 integer(node, "eject-after", 5, 1, at, problems),
                 duration(node, "eject-for", Duration.ofSeconds(1), at, problems), protocol,
-                attemptTimeout);
+                attemptTimeout, zero != null && zero.asBoolean(false));
     }
 
     private static URI endpoint(JsonNode item, String protocol) {

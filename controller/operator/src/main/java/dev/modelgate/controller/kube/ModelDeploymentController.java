@@ -126,7 +126,7 @@ public final class ModelDeploymentController implements AutoCloseable, ClusterVi
             }
         }
         for (int i = 0; i < options.workers(); i++) {
-            workers.execute(this::work);
+            workers.execute(() -> queue.serve(closed::get, loop::process));
         }
         campaign();
     }
@@ -193,17 +193,6 @@ public final class ModelDeploymentController implements AutoCloseable, ClusterVi
         leading.set(false);
         tasks.forEach(LeaderTask::stepDown);
         stopped.complete(null);
-    }
-
-    private void work() {
-        while (!closed.get()) {
-            try {
-                queue.take(Duration.ofSeconds(1)).ifPresent(loop::process);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-        }
     }
 
     private Observed observe(ModelDeployment md) {

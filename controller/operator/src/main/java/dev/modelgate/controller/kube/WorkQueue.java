@@ -12,6 +12,8 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
 /**
@@ -119,6 +121,21 @@ public final class WorkQueue<K> {
             return next();
         } finally {
             lock.unlock();
+        }
+    }
+
+    /**
+     * A worker's loop: hands each key that comes due to {@code worker} (which must pass it to {@link #done}) until
+     * {@code stopped} says so or the thread is interrupted. Waits a second at a time so a stop is noticed soon.
+     */
+    public void serve(BooleanSupplier stopped, Consumer<K> worker) {
+        while (!stopped.getAsBoolean()) {
+            try {
+                take(Duration.ofSeconds(1)).ifPresent(worker);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
         }
     }
 

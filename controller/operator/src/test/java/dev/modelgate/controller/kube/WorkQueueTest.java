@@ -23,6 +23,32 @@ class WorkQueueTest {
     }
 
     @Test
+    void serveHandsEachKeyToTheWorkerUntilItIsStopped() throws Exception {
+        // A real clock: serve waits a second at a time, which a frozen test clock would never end.
+        WorkQueue<String> queue = new WorkQueue<>(System::nanoTime,
+                new Backoff(Duration.ofMillis(100), Duration.ofSeconds(1)));
+        queue.add("a");
+        queue.add("b");
+        java.util.List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        CountDownLatch both = new CountDownLatch(2);
+        java.util.concurrent.atomic.AtomicBoolean stopped = new java.util.concurrent.atomic.AtomicBoolean();
+        var worker = Executors.newSingleThreadExecutor();
+        try {
+            Future<?> loop = worker.submit(() -> queue.serve(stopped::get, key -> {
+                seen.add(key);
+                queue.done(key);
+                both.countDown();
+            }));
+            assertThat(both.await(10, TimeUnit.SECONDS)).isTrue();
+            stopped.set(true);
+            loop.get(10, TimeUnit.SECONDS);
+            assertThat(seen).containsExactlyInAnyOrder("a", "b");
+        } finally {
+            worker.shutdownNow();
+        }
+    }
+
+    @Test
     void aKeyAddedTwiceIsQueuedOnceInOrder() {
         queue.add("a");
         queue.add("b");

@@ -93,7 +93,7 @@ public final class PromotionController implements AutoCloseable {
                 md -> enqueueWhere(md.getMetadata().getNamespace(), p -> p.getSpec() != null
                         && p.getSpec().targetRef() != null
                         && md.getMetadata().getName().equals(p.getSpec().targetRef().name())));
-        worker.execute(this::work);
+        worker.execute(() -> queue.serve(closed::get, this::process));
         ticker.scheduleWithFixedDelay(this::probe, 0, probeInterval.toMillis(), TimeUnit.MILLISECONDS);
         ticker.scheduleWithFixedDelay(this::checkLeadership, 0, LEADERSHIP_CHECK.toMillis(), TimeUnit.MILLISECONDS);
     }
@@ -139,17 +139,6 @@ public final class PromotionController implements AutoCloseable {
             enqueueWhere(null, p -> true);
         } else if (!now) {
             wasLeading.set(false);
-        }
-    }
-
-    private void work() {
-        while (!closed.get()) {
-            try {
-                queue.take(Duration.ofSeconds(1)).ifPresent(this::process);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
         }
     }
 

@@ -27,6 +27,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -143,8 +144,11 @@ class ObservabilityIT {
             }, 0, 10, TimeUnit.MILLISECONDS);
             Thread.sleep(8000);
             loader.shutdownNow();
-            Thread.sleep(1500);
-            Map<String, Double> rate = byRevision(prometheus, "sum by (revision) (rate(modelgate_requests_total{service=\"clf\"}[6s]))");
+            String ratePromql = "sum by (revision) (rate(modelgate_requests_total{service=\"clf\"}[6s]))";
+            // Prometheus scrapes every second: wait for a scrape that holds both revisions' counts.
+            Awaitility.await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200))
+                    .until(() -> byRevision(prometheus, ratePromql).keySet().containsAll(List.of("stable", "canary")));
+            Map<String, Double> rate = byRevision(prometheus, ratePromql);
             Map<String, Double> p99 = byRevision(prometheus, "histogram_quantile(0.99, sum by (revision, le) "
                     + "(rate(modelgate_request_duration_seconds_bucket{service=\"clf\"}[6s])))");
             assertThat(rate).as(prometheus.log()).containsOnlyKeys("stable", "canary");

@@ -21,6 +21,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -89,6 +90,11 @@ class RemoteBackendIT {
         gateway.loaded().join();
         Awaitility.await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(20))
                 .until(() -> call("ready").statusCode() == 200);
+    }
+
+    private String metrics() throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gateway.adminPort()
+                + "/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
     }
 
     private HttpResponse<String> call(String id) throws Exception {
@@ -268,8 +274,10 @@ class RemoteBackendIT {
             admitted.add(callAsync("q" + i));
         }
         Awaitility.await().atMost(Duration.ofSeconds(2)).until(() -> slow.inFlight.get() >= 2);
-        // The third waits in the gateway's queue, which the test cannot see: give it a moment.
-        Thread.sleep(50);
+        // The third waits in the gateway's queue: the gateway counts it in flight once admitted.
+        Awaitility.await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(10))
+                .until(() -> Pattern.compile("(?m)^modelgate_requests_in_flight\\{protocol=\"rest\"} 3\\.0$")
+                        .matcher(metrics()).find());
         long start = System.nanoTime();
         HttpResponse<String> refused = call("q-over");
         long millis = (System.nanoTime() - start) / 1_000_000;

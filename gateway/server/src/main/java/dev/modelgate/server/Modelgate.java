@@ -8,6 +8,8 @@ import dev.modelgate.server.logging.LogbackSettings;
 import dev.modelgate.server.service.ServerExtensions;
 import dev.modelgate.server.config.ConfigException;
 import dev.modelgate.server.config.ServerConfig;
+import dev.modelgate.server.config.SharedMemoryMode;
+import dev.modelgate.server.shm.SystemSharedMemory;
 import dev.modelgate.server.remote.RemoteBackends;
 import dev.modelgate.server.rollout.Followers;
 import dev.modelgate.server.rollout.RolloutRoutes;
@@ -112,9 +114,9 @@ public final class Modelgate implements AutoCloseable {
         boolean explicit = config.modelControl() == ServerConfig.ModelControl.EXPLICIT;
         // With model control, load rescans the repository for the model, as the runtime's does.
         ModelHost host = explicit
-                ? ModelHost.create(serverMetadata(), models, runtimes, config.queueCapacity(),
+                ? ModelHost.create(serverMetadata(config), models, runtimes, config.queueCapacity(),
                         nanoClock, config.modelRepository(), false)
-                : ModelHost.create(serverMetadata(), models, runtimes, config.queueCapacity(),
+                : ModelHost.create(serverMetadata(config), models, runtimes, config.queueCapacity(),
                         nanoClock);
         RemoteBackends remote = new RemoteBackends(Math.max(1, config.ioThreads() / 2),
                 Math.max(1, config.codecThreads() / 2), config.grpcMaxMessageSize(), nanoClock);
@@ -151,7 +153,7 @@ public final class Modelgate implements AutoCloseable {
                     meters, services::recordDisagreement, Clock.systemUTC(),
                     rollouts.shadowObserver(), nanoClock);
             plane = DataPlane.start(config, new ServiceRouter(services, host, mirror),
-                    explicit ? host : null, new ServerExtensions(host, LogbackSettings.ofProcess()),
+                    explicit ? host : null, extensions(config, host),
                     List.of(metrics.filter(), rollouts.filter()), metrics.unrouted(), nanoClock);
             Consumer<Router> observability = metrics::mount;
             observability = observability.andThen(scaling.routes());
@@ -260,6 +262,23 @@ public final class Modelgate implements AutoCloseable {
         return new ServerMetadata("modelgate", version == null ? "development" : version,
                 List.of("binary_tensor_data", "classification", "model_configuration", "statistics",
                         "logging"));
+    }
+
+    /** As {@link #serverMetadata()}, listing {@code system_shared_memory} when the config turns it on. */
+    public static ServerMetadata serverMetadata(ServerConfig config) {
+        ServerMetadata plain = serverMetadata();
+        if (config.sharedMemory() != SharedMemoryMode.SYSTEM) {
+            return plain;
+        }
+        List<String> extensions = new ArrayList<>(plain.extensions());
+        extensions.add("system_shared_memory");
+        return new ServerMetadata(plain.name(), plain.version(), extensions);
+    }
+
+    /** Triton's extensions the host answers, with a fresh shared memory table when enabled. */
+    public static ServerExtensions extensions(ServerConfig config, ModelHost host) {
+        return new ServerExtensions(host, LogbackSettings.ofProcess(),
+                config.sharedMemory() == SharedMemoryMode.SYSTEM ? SystemSharedMemory.create() : null);
     }
 
     /** Completes when every model is loaded; fails with the first load failure. */

@@ -57,6 +57,11 @@ final class ServerOptions {
             description = "/metrics needs the admin token too (default: open for Prometheus).")
     Boolean metricsNeedToken;
 
+    @Option(names = "--allow-shared-memory",
+            description = "Offer Triton's system shared memory extension: clients register"
+                    + " /dev/shm regions and pass tensors through them (default: off).")
+    Boolean allowSharedMemory;
+
     /**
      * The config file overlaid with these flags and {@code more} (keys of the calling command),
      * validated once; flag paths resolve against {@code cwd}, the file's against its folder.
@@ -88,6 +93,7 @@ final class ServerOptions {
         putIfGiven(values, "max-pipelined-requests", maxPipelined);
         putIfGiven(values, "max-connections-per-client", maxConnectionsPerClient);
         putIfGiven(values, "metrics-need-token", metricsNeedToken);
+        putIfGiven(values, "shared-memory", Boolean.TRUE.equals(allowSharedMemory) ? "system" : null);
         values.putAll(more);
         return ServerConfig.from(values, base, source);
     }

@@ -9,6 +9,7 @@ import dev.modelgate.api.ModelMetadata;
 import dev.modelgate.api.RequestedOutput;
 import dev.modelgate.api.Tensor;
 import dev.modelgate.api.TensorMetadata;
+import dev.modelgate.server.binary.ExternalTensors;
 import dev.modelgate.server.grpc.proto.InferParameter;
 import dev.modelgate.server.grpc.proto.ModelInferRequest;
 import dev.modelgate.server.grpc.proto.ModelInferResponse;
@@ -28,15 +29,36 @@ final class GrpcMessages {
     }
 
     static InferenceRequest request(ModelInferRequest in) {
+        return request(in, ExternalTensors.NONE);
+    }
+
+    /**
+     * As {@link #request(ModelInferRequest)}; an input whose parameters name a shared memory
+     * region comes from {@code external} and has no raw entry (tritonclient sends raw contents
+     * for the other inputs only, in order).
+     */
+    static InferenceRequest request(ModelInferRequest in, ExternalTensors external) {
         int raw = in.getRawInputContentsCount();
-        if (raw > 0 && raw != in.getInputsCount()) {
+        int inMessage = 0;
+        for (ModelInferRequest.InferInputTensor input : in.getInputsList()) {
+            if (!external(input)) {
+                inMessage++;
+            }
+        }
+        if (raw > 0 && raw != inMessage) {
             throw InferenceException.invalid("raw_input_contents: " + raw + " entries (expected: "
-                    + in.getInputsCount() + ", one per input)");
+                    + inMessage + ", one per input not in shared memory)");
         }
         List<Tensor> inputs = new ArrayList<>(in.getInputsCount());
+        int next = 0;
         for (int i = 0; i < in.getInputsCount(); i++) {
             ModelInferRequest.InferInputTensor input = in.getInputs(i);
-            inputs.add(raw > 0 ? rawInput(input, in.getRawInputContents(i)) : typedInput(input));
+            if (external(input)) {
+                inputs.add(externalInput(input, external));
+            } else {
+                inputs.add(raw > 0 ? rawInput(input, in.getRawInputContents(next++))
+                        : typedInput(input));
+            }
         }
         List<RequestedOutput> outputs = new ArrayList<>(in.getOutputsCount());
         for (ModelInferRequest.InferRequestedOutputTensor output : in.getOutputsList()) {
@@ -46,6 +68,20 @@ final class GrpcMessages {
         String id = in.getId().isEmpty() ? null : in.getId();
         return new InferenceRequest(id, parameters(in.getParametersMap(), "request"), inputs,
                 outputs);
+    }
+
+    private static boolean external(ModelInferRequest.InferInputTensor input) {
+        return input.containsParameters(ExternalTensors.REGION);
+    }
+
+    private static Tensor externalInput(ModelInferRequest.InferInputTensor input,
+            ExternalTensors external) {
+        if (input.hasContents()) {
+            throw InferenceException.invalid("input " + input.getName() + " contents: set"
+                    + " (expected: unset for an input in shared memory)");
+        }
+        return external.read(name(input), DataType.parse(input.getDatatype()), shape(input),
+                parameters(input.getParametersMap(), "inputs." + input.getName()));
     }
 
     private static Tensor rawInput(ModelInferRequest.InferInputTensor input, ByteString raw) {
@@ -102,7 +138,9 @@ final class GrpcMessages {
             for (int d = 0; d < tensor.rank(); d++) {
                 output.addShape(tensor.dim(d));
             }
-            out.addRawOutputContents(GrpcTensors.toRaw(tensor));
+            // An output in shared memory keeps an empty entry, so raw indices match outputs.
+            out.addRawOutputContents(ExternalTensors.names(tensor.parameters())
+                    ? ByteString.EMPTY : GrpcTensors.toRaw(tensor));
         }
         return out.build();
     }

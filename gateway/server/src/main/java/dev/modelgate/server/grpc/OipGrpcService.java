@@ -38,7 +38,14 @@ import dev.modelgate.server.service.ModelRepositoryControl;
 import dev.modelgate.server.service.ReadOnlyRepository;
 import dev.modelgate.server.service.RepositoryParameters;
 import dev.modelgate.server.service.RequestContext;
+import dev.modelgate.server.grpc.proto.SystemSharedMemoryRegisterRequest;
+import dev.modelgate.server.grpc.proto.SystemSharedMemoryRegisterResponse;
+import dev.modelgate.server.grpc.proto.SystemSharedMemoryStatusRequest;
+import dev.modelgate.server.grpc.proto.SystemSharedMemoryStatusResponse;
+import dev.modelgate.server.grpc.proto.SystemSharedMemoryUnregisterRequest;
+import dev.modelgate.server.grpc.proto.SystemSharedMemoryUnregisterResponse;
 import dev.modelgate.server.service.ServerExtensions;
+import dev.modelgate.server.service.SharedMemory;
 import io.grpc.Context;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
@@ -119,6 +126,63 @@ final class OipGrpcService extends GRPCInferenceServiceGrpc.GRPCInferenceService
                     ? extensions.logging().current()
                     : extensions.logging().update(ExtensionsMessages.changes(request)));
         });
+    }
+
+    // Triton's system shared memory extension: register maps a file, so all three run on the
+    // codec executor, off the transport thread.
+    @Override
+    public void systemSharedMemoryStatus(SystemSharedMemoryStatusRequest request,
+            StreamObserver<SystemSharedMemoryStatusResponse> out) {
+        sharedMemoryCall(out, shm -> SharedMemoryMessages.status(
+                shm.status(SharedMemoryMessages.name(request.getName()))));
+    }
+
+    @Override
+    public void systemSharedMemoryRegister(SystemSharedMemoryRegisterRequest request,
+            StreamObserver<SystemSharedMemoryRegisterResponse> out) {
+        sharedMemoryCall(out, shm -> {
+            shm.register(SharedMemoryMessages.region(request));
+            return SystemSharedMemoryRegisterResponse.getDefaultInstance();
+        });
+    }
+
+    @Override
+    public void systemSharedMemoryUnregister(SystemSharedMemoryUnregisterRequest request,
+            StreamObserver<SystemSharedMemoryUnregisterResponse> out) {
+        sharedMemoryCall(out, shm -> {
+            shm.unregister(SharedMemoryMessages.name(request.getName()));
+            return SystemSharedMemoryUnregisterResponse.getDefaultInstance();
+        });
+    }
+
+    private <T> void sharedMemoryCall(StreamObserver<T> out,
+            java.util.function.Function<SharedMemory, T> body) {
+        SharedMemory shm = extensions.sharedMemory();
+        if (shm == null) {
+            answer(out, () -> {
+                throw Status.UNIMPLEMENTED.withDescription("system shared memory: not enabled on"
+                        + " this server (expected: --allow-shared-memory or shared-memory: system)")
+                        .asRuntimeException();
+            });
+            return;
+        }
+        CallBinding.Call call = CallBinding.current();
+        try {
+            codec.execute(Context.current().wrap(() -> {
+                T response;
+                try {
+                    response = body.apply(shm);
+                } catch (RuntimeException e) {
+                    out.onError(GrpcErrors.map(e, call.context.requestId()));
+                    return;
+                }
+                out.onNext(response);
+                out.onCompleted();
+            }));
+        } catch (RejectedExecutionException e) {
+            out.onError(GrpcErrors.map(InferenceException.unavailable("server: shutting down"
+                    + " (expected: running)"), call.context.requestId()));
+        }
     }
 
     private ModelIntrospection models() {
@@ -203,11 +267,14 @@ final class OipGrpcService extends GRPCInferenceServiceGrpc.GRPCInferenceService
         CompletableFuture<ModelInferResponse> answer;
         try {
             ModelRef model = ref(request.getModelName(), request.getModelVersion());
-            InferenceRequest decoded = GrpcMessages.request(request);
+            SharedMemory shm = extensions.sharedMemory();
+            InferenceRequest decoded = shm == null ? GrpcMessages.request(request)
+                    : GrpcMessages.request(request, shm::readInput);
             long budget = context.remainingNanos(nanoClock.getAsLong());
-            answer = service.infer(model, decoded, context)
+            answer = service.infer(model, shm == null ? decoded : shm.forward(decoded), context)
                     .orTimeout(Math.max(1, budget), TimeUnit.NANOSECONDS)
-                    .thenApplyAsync(response -> encode(call, response), codec);
+                    .thenApplyAsync(response -> encode(call, shm == null ? response
+                            : shm.writeOutputs(decoded, response)), codec);
         } catch (RuntimeException e) {
             answer = CompletableFuture.failedFuture(e);
         }

@@ -3,6 +3,7 @@ package dev.modelgate.server.http;
 import dev.modelgate.api.InferenceException;
 import dev.modelgate.api.InferenceRequest;
 import dev.modelgate.api.InferenceResponse;
+import dev.modelgate.server.binary.ExternalTensors;
 import dev.modelgate.server.json.OipJson;
 import dev.modelgate.server.service.Headers;
 import dev.modelgate.server.service.InferenceService;
@@ -11,10 +12,12 @@ import dev.modelgate.server.service.ModelRepositoryControl;
 import dev.modelgate.server.service.RawBody;
 import dev.modelgate.server.service.RequestContext;
 import dev.modelgate.server.service.ServerExtensions;
+import dev.modelgate.server.service.SharedMemory;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The Open Inference Protocol's REST endpoints over an {@link InferenceService}. Health and metadata
@@ -67,6 +70,9 @@ final class OipRestService {
         if (repository != null) {
             new RepositoryRestService(repository).routes(routes);
         }
+        if (extensions.sharedMemory() != null) {
+            new SharedMemoryRestService(extensions.sharedMemory(), codec).routes(routes);
+        }
         return new KServeV1Service(service, codec).routes(routes).build();
     }
 
@@ -105,22 +111,40 @@ final class OipRestService {
         RawBody raw = new RawBody(request.content(), request.context().header(Headers.CONTENT_TYPE),
                 header == null ? -1 : jsonLength, request.eventLoop());
         RequestContext context = request.context().withRawBody(raw);
-        if (service.relaysUndecoded(model, context)) {
+        SharedMemory shm = extensions.sharedMemory();
+        // With shared memory on, the gateway resolves regions itself, so it never relays a body
+        // that may name one (a replica has no such region).
+        if (shm == null && service.relaysUndecoded(model, context)) {
             // The relay: no decode and no executor hop; the replica validates the body.
             return service.infer(model, null, context).thenApply(response -> raw.answer() != null
                     ? relayed(raw, response)
                     : RestResponse.json(200, OipJson.inferenceResponse(response)));
         }
         byte[] body = raw.body();
+        AtomicBoolean inputsInRegions = new AtomicBoolean();
+        ExternalTensors external = shm == null ? ExternalTensors.NONE
+                : (name, type, shape, parameters) -> {
+                    inputsInRegions.set(true);
+                    return shm.readInput(name, type, shape, parameters);
+                };
         return CompletableFuture
                 .supplyAsync(() -> header == null
-                        ? OipJson.readInferenceRequest(body)
-                        : OipJson.readInferenceRequest(body, jsonLength), codec)
-                .thenCompose((InferenceRequest decoded) ->
-                        service.infer(model, decoded, context)
+                        ? OipJson.readInferenceRequest(body, external)
+                        : OipJson.readInferenceRequest(body, jsonLength, external), codec)
+                .thenCompose((InferenceRequest decoded) -> shm == null
+                        || !inputsInRegions.get() && !outputsInRegions(decoded)
+                        ? service.infer(model, decoded, context)
                                 .thenApplyAsync(response -> raw.answer() != null
                                         ? relayed(raw, response)
-                                        : respond(decoded, response), codec));
+                                        : respond(decoded, response), codec)
+                        // Without the raw body: a replica gets the resolved tensors, not regions.
+                        : service.infer(model, shm.forward(decoded), request.context())
+                                .thenApplyAsync(response -> respond(decoded,
+                                        shm.writeOutputs(decoded, response)), codec));
+    }
+
+    private static boolean outputsInRegions(InferenceRequest request) {
+        return request.outputs().stream().anyMatch(o -> SharedMemory.names(o.parameters()));
     }
 
     /** A backend's answer bytes, already named after the service, as they came. */

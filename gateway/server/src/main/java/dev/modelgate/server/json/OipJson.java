@@ -10,6 +10,7 @@ import dev.modelgate.api.RequestedOutput;
 import dev.modelgate.api.ServerMetadata;
 import dev.modelgate.api.Tensor;
 import dev.modelgate.api.TensorMetadata;
+import dev.modelgate.server.binary.ExternalTensors;
 import dev.modelgate.server.binary.TensorBytes;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -34,6 +35,11 @@ public final class OipJson {
     /** Decodes an {@code $inference_request}. */
     public static InferenceRequest readInferenceRequest(byte[] body) {
         return RequestReader.read(body);
+    }
+
+    /** As {@link #readInferenceRequest(byte[])}; inputs in shared memory come from {@code external}. */
+    public static InferenceRequest readInferenceRequest(byte[] body, ExternalTensors external) {
+        return RequestReader.read(body, external);
     }
 
     public static byte[] inferenceResponse(InferenceResponse response) {
@@ -139,11 +145,17 @@ public final class OipJson {
      * {@code Inference-Header-Content-Length}) followed by the binary inputs.
      */
     public static InferenceRequest readInferenceRequest(byte[] body, int jsonLength) {
+        return readInferenceRequest(body, jsonLength, ExternalTensors.NONE);
+    }
+
+    /** As {@link #readInferenceRequest(byte[], int)}; inputs in shared memory from {@code external}. */
+    public static InferenceRequest readInferenceRequest(byte[] body, int jsonLength,
+            ExternalTensors external) {
         if (jsonLength < 0 || jsonLength > body.length) {
             throw InferenceException.invalid("Inference-Header-Content-Length: " + jsonLength
                     + " (expected: at most the body's " + body.length + " bytes)");
         }
-        return RequestReader.readWithBinary(body, jsonLength);
+        return RequestReader.readWithBinary(body, jsonLength, external);
     }
 
     /**
@@ -167,7 +179,8 @@ public final class OipJson {
         }
         Set<String> binary = new LinkedHashSet<>();
         for (Tensor output : response.outputs()) {
-            if (perOutput.getOrDefault(output.name(), all)) {
+            if (perOutput.getOrDefault(output.name(), all)
+                    && !ExternalTensors.names(output.parameters())) {
                 binary.add(output.name());
             }
         }

@@ -10,6 +10,7 @@ import dev.modelgate.api.InferenceRequest;
 import dev.modelgate.api.RequestedOutput;
 import dev.modelgate.api.Shapes;
 import dev.modelgate.api.Tensor;
+import dev.modelgate.server.binary.ExternalTensors;
 import dev.modelgate.server.binary.TensorBytes;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -33,16 +34,21 @@ final class RequestReader {
     }
 
     static InferenceRequest read(byte[] body) {
-        return read(body, body.length, null);
+        return read(body, ExternalTensors.NONE);
+    }
+
+    /** As {@link #read(byte[])}; inputs held outside the body come from {@code external}. */
+    static InferenceRequest read(byte[] body, ExternalTensors external) {
+        return read(body, body.length, null, external);
     }
 
     /**
      * Decodes a binary tensor data extension body: {@code jsonLength} bytes of JSON, then the
      * binary inputs back to back, in the order of the inputs that have {@code binary_data_size}.
      */
-    static InferenceRequest readWithBinary(byte[] body, int jsonLength) {
+    static InferenceRequest readWithBinary(byte[] body, int jsonLength, ExternalTensors external) {
         ByteBuffer binary = ByteBuffer.wrap(body, jsonLength, body.length - jsonLength).slice();
-        InferenceRequest request = read(body, jsonLength, binary);
+        InferenceRequest request = read(body, jsonLength, binary, external);
         if (binary.hasRemaining()) {
             throw InferenceException.invalid("binary data: " + binary.remaining()
                     + " bytes after the last binary input (expected: exactly the inputs'"
@@ -51,7 +57,8 @@ final class RequestReader {
         return request;
     }
 
-    private static InferenceRequest read(byte[] body, int jsonLength, ByteBuffer binary) {
+    private static InferenceRequest read(byte[] body, int jsonLength, ByteBuffer binary,
+            ExternalTensors external) {
         if (jsonLength == 0) {
             throw InferenceException.invalid("body: empty (expected: an $inference_request JSON object)");
         }
@@ -60,7 +67,7 @@ final class RequestReader {
                 throw InferenceException.invalid("body: " + text(parser)
                         + " (expected: an $inference_request JSON object)");
             }
-            InferenceRequest request = readRequest(parser, jsonLength, binary);
+            InferenceRequest request = readRequest(parser, jsonLength, binary, external);
             if (parser.nextToken() != null) {
                 throw InferenceException.invalid("body: " + text(parser)
                         + " after the request object (expected: nothing)");
@@ -86,7 +93,7 @@ final class RequestReader {
     }
 
     private static InferenceRequest readRequest(JsonParser parser, int maxElements,
-            ByteBuffer binary) throws IOException {
+            ByteBuffer binary, ExternalTensors external) throws IOException {
         String id = null;
         Map<String, Object> parameters = Map.of();
         List<Tensor> inputs = null;
@@ -97,7 +104,7 @@ final class RequestReader {
             switch (field) {
                 case "id" -> id = string(parser, "id");
                 case "parameters" -> parameters = parameters(parser, "parameters");
-                case "inputs" -> inputs = tensors(parser, "inputs", maxElements, binary);
+                case "inputs" -> inputs = tensors(parser, "inputs", maxElements, binary, external);
                 case "outputs" -> outputs = outputs(parser);
                 default -> parser.skipChildren();
             }
@@ -111,6 +118,11 @@ final class RequestReader {
     /** An array of tensors ({@code inputs}, or a response's {@code outputs}). */
     static List<Tensor> tensors(JsonParser parser, String field, int maxElements, ByteBuffer binary)
             throws IOException {
+        return tensors(parser, field, maxElements, binary, ExternalTensors.NONE);
+    }
+
+    private static List<Tensor> tensors(JsonParser parser, String field, int maxElements,
+            ByteBuffer binary, ExternalTensors external) throws IOException {
         expectArray(parser, field);
         List<Tensor> inputs = new ArrayList<>();
         while (parser.nextToken() != JsonToken.END_ARRAY) {
@@ -119,13 +131,13 @@ final class RequestReader {
                 throw InferenceException.invalid(where + ": " + text(parser)
                         + " (expected: an object with name, shape, datatype and data)");
             }
-            inputs.add(input(parser, where, maxElements, binary));
+            inputs.add(input(parser, where, maxElements, binary, external));
         }
         return inputs;
     }
 
     private static Tensor input(JsonParser parser, String where, int maxElements,
-            ByteBuffer binary) throws IOException {
+            ByteBuffer binary, ExternalTensors external) throws IOException {
         String name = null;
         String datatype = null;
         long[] shape = null;
@@ -156,6 +168,10 @@ final class RequestReader {
         require(datatype, label + " datatype", "one of " + Arrays.toString(DataType.values()));
         require(shape, label + " shape", "an array of non-negative integers");
         Object binarySize = parameters.get("binary_data_size");
+        if (data == null && pending == null && binarySize == null
+                && ExternalTensors.names(parameters)) {
+            return external.read(name, datatypeOf(label, datatype), shape, parameters);
+        }
         if (data == null && pending == null) {
             if (binarySize == null) {
                 require(null, label + " data", "an array of " + datatype + " values");
@@ -173,6 +189,14 @@ final class RequestReader {
             }
         }
         return Tensor.of(name, DataType.parse(datatype), shape, data, parameters);
+    }
+
+    private static DataType datatypeOf(String label, String datatype) {
+        try {
+            return DataType.parse(datatype);
+        } catch (InferenceException e) {
+            throw InferenceException.invalid(label + " " + e.getMessage());
+        }
     }
 
     /** The input's next {@code binary_data_size} bytes of binary data, decoded by its datatype. */

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import dev.modelgate.api.InferenceException;
 import dev.modelgate.api.InferenceResponse;
 import dev.modelgate.api.Tensor;
+import dev.modelgate.server.binary.ExternalTensors;
 import dev.modelgate.server.binary.TensorBytes;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -90,7 +91,8 @@ final class ResponseWriter {
             out.writeFieldName("parameters");
             parameters(out, parameters);
         }
-        if (!binary) {
+        // An output written into shared memory carries only its metadata there, as in Triton.
+        if (!binary && !ExternalTensors.names(parameters)) {
             out.writeFieldName("data");
             data(out, tensor);
         }

@@ -7,9 +7,7 @@ import dev.modelgate.server.host.ModelEntry;
 import dev.modelgate.server.host.ModelHost;
 import dev.modelgate.server.host.ModelRepository;
 import dev.modelgate.server.host.RuntimeRegistry;
-import dev.modelgate.server.logging.LogbackSettings;
 import dev.modelgate.server.service.RequestObserver;
-import dev.modelgate.server.service.ServerExtensions;
 import java.time.Duration;
 import dev.modelgate.server.config.ConfigException;
 import java.util.List;
@@ -60,11 +58,11 @@ public final class RuntimeServer implements AutoCloseable {
             UnaryOperator<List<ModelEntry>> select) {
         LongSupplier nanoClock = System::nanoTime;
         List<ModelEntry> models = select.apply(ModelRepository.scan(config.modelRepository(), runtimes.names()));
-        ModelHost host = ModelHost.create(Modelgate.serverMetadata(), models, runtimes,
+        ModelHost host = ModelHost.create(Modelgate.serverMetadata(config), models, runtimes,
                 config.queueCapacity(), nanoClock, config.modelRepository(), true);
         try {
             DataPlane plane = DataPlane.start(config, host, host,
-                    new ServerExtensions(host, LogbackSettings.ofProcess()), List.of(),
+                    Modelgate.extensions(config, host), List.of(),
                     RequestObserver.none(), nanoClock);
             return new RuntimeServer(host, plane, host.loadAll());
         } catch (RuntimeException e) {

@@ -106,4 +106,25 @@ class CliTest {
         assertThat(run("serve", "--model-repository", dir.toString(), "--http-port", "0")).isEqualTo(2);
         assertThat(err.toString()).contains("model iris version 1:", "(expected: a directory holding model.onnx");
     }
+
+    @Test
+    void sharedMemoryIsOffUnlessTheFlagOrTheKeyTurnsItOn() throws Exception {
+        Files.createDirectories(dir.resolve("models"));
+        Path file = Files.writeString(dir.resolve("server.yaml"), "model-repository: models\n");
+        RuntimeCommand runtime = new RuntimeCommand();
+        runtime.options.configFile = file;
+        assertThat(runtime.options.config(dir, java.util.Map.of(), false).sharedMemory())
+                .isEqualTo(dev.modelgate.server.config.SharedMemoryMode.NONE);
+        runtime.options.allowSharedMemory = true;
+        assertThat(runtime.options.config(dir, java.util.Map.of(), false).sharedMemory())
+                .isEqualTo(dev.modelgate.server.config.SharedMemoryMode.SYSTEM);
+        Path bad = Files.writeString(dir.resolve("bad.yaml"),
+                "model-repository: models\nshared-memory: cuda\n");
+        ServeCommand serve = new ServeCommand();
+        serve.options.configFile = bad;
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> serve.config(dir))
+                .hasMessageContaining("shared-memory: cuda (expected: none or system)");
+        assertThat(run("runtime", "--help")).isZero();
+        assertThat(out.toString()).contains("--allow-shared-memory");
+    }
 }

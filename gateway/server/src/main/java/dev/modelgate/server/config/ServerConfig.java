@@ -44,13 +44,15 @@ import java.util.Set;
  * @param connections per-connection limits, timeouts and the drain delay ({@link ConnectionLimits})
  * @param metricsNeedToken whether {@code /metrics} needs the admin token too ({@code
  *     metrics-need-token}, default false: Prometheus scrapes it without one)
+ * @param auth the data plane's clients and their hashed keys ({@code auth:}, {@link AuthConfig})
  */
 public record ServerConfig(int httpPort, String bindAddress, int maxRequestSize,
         Path modelRepository, Duration requestTimeout, Duration idleTimeout, int ioThreads,
         int codecThreads, int queueCapacity, int adminPort, String adminToken,
         List<ServiceSpec> services, int shadowInFlight, int grpcPort, int grpcMaxMessageSize,
         AccessLog accessLog, Duration drainTimeout, RolloutsConfig rollouts,
-        ModelControl modelControl, ConnectionLimits connections, boolean metricsNeedToken) {
+        ModelControl modelControl, ConnectionLimits connections, boolean metricsNeedToken,
+        AuthConfig auth) {
 
     /** How each answered request is logged: one JSON object, one key=value line, or not at all. */
     public enum AccessLog { JSON, TEXT, OFF }
@@ -70,7 +72,8 @@ public record ServerConfig(int httpPort, String bindAddress, int maxRequestSize,
             "model-repository", "request-timeout", "idle-timeout", "io-threads", "codec-threads",
             "queue-capacity", "admin-port", "admin-token-file", "services", "shadow-in-flight",
             "grpc-port", "grpc-max-message-size", "access-log", "drain-timeout", "rollout-state-dir",
-            "prometheus-url", "rollout-tick", "model-control", "metrics-need-token");
+            "prometheus-url", "rollout-tick", "model-control", "metrics-need-token",
+            AuthConfig.KEY);
 
     private static Set<String> keys(String... own) {
         Set<String> keys = new java.util.HashSet<>(Set.of(own));
@@ -89,6 +92,7 @@ public record ServerConfig(int httpPort, String bindAddress, int maxRequestSize,
         Objects.requireNonNull(rollouts, "rollouts");
         Objects.requireNonNull(modelControl, "modelControl");
         Objects.requireNonNull(connections, "connections");
+        Objects.requireNonNull(auth, "auth");
     }
 
     /**
@@ -128,6 +132,7 @@ public record ServerConfig(int httpPort, String bindAddress, int maxRequestSize,
         ModelControl control = modelControl(in.string("model-control", "none"), problems);
         ConnectionLimits connections = ConnectionLimits.read(in);
         boolean metricsNeedToken = in.bool("metrics-need-token", false);
+        AuthConfig auth = AuthConfig.read(in, problems);
         if (metricsNeedToken && token == null) {
             problems.add("metrics-need-token", true, "an admin-token-file to check against");
         }
@@ -144,7 +149,7 @@ public record ServerConfig(int httpPort, String bindAddress, int maxRequestSize,
         problems.throwIfAny(source);
         return new ServerConfig(port, bind, (int) maxSize, repository, timeout, idle, io, codec,
                 queue, adminPort, token, services, shadowInFlight, grpcPort, (int) grpcMax,
-                accessLog, drain, rollouts, control, connections, metricsNeedToken);
+                accessLog, drain, rollouts, control, connections, metricsNeedToken, auth);
     }
 
     private static ModelControl modelControl(String value, ConfigProblems problems) {
@@ -209,7 +214,7 @@ public record ServerConfig(int httpPort, String bindAddress, int maxRequestSize,
         return new ServerConfig(port, bindAddress, maxRequestSize, modelRepository, requestTimeout,
                 idleTimeout, ioThreads, codecThreads, queueCapacity, adminPort, adminToken, services,
                 shadowInFlight, grpcPort, grpcMaxMessageSize, accessLog, drainTimeout, rollouts,
-                modelControl, connections, metricsNeedToken);
+                modelControl, connections, metricsNeedToken, auth);
     }
 
     /** This config with other connection limits (tests, and the gateway's own replicas). */
@@ -217,6 +222,6 @@ public record ServerConfig(int httpPort, String bindAddress, int maxRequestSize,
         return new ServerConfig(httpPort, bindAddress, maxRequestSize, modelRepository,
                 requestTimeout, idleTimeout, ioThreads, codecThreads, queueCapacity, adminPort,
                 adminToken, services, shadowInFlight, grpcPort, grpcMaxMessageSize, accessLog,
-                drainTimeout, rollouts, modelControl, limits, metricsNeedToken);
+                drainTimeout, rollouts, modelControl, limits, metricsNeedToken, auth);
     }
 }

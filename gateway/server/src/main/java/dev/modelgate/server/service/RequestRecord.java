@@ -33,6 +33,7 @@ public final class RequestRecord {
     private long computeNanos = -1;
     private int batchSize;
     private String traceparent;
+    private String client;
     private final AtomicBoolean measured = new AtomicBoolean();
 
     public Protocol protocol() {
@@ -41,6 +42,19 @@ public final class RequestRecord {
 
     public RequestRecord protocol(Protocol value) {
         this.protocol = value;
+        return this;
+    }
+
+    /**
+     * The authenticated client's configured name (a bounded set), or {@code null} when the data
+     * plane has no authentication or the call needed none.
+     */
+    public String client() {
+        return client;
+    }
+
+    public RequestRecord client(String name) {
+        this.client = name;
         return this;
     }
 

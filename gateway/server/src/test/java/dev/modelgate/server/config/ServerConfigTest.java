@@ -51,7 +51,8 @@ class ServerConfigTest {
                 dir.resolve("models"), Duration.ofMillis(500), Duration.ofMinutes(2), 2, 3, 16,
                 9092, null, java.util.List.of(), 8, 0, 32 << 20, ServerConfig.AccessLog.JSON,
                 Duration.ofSeconds(5), RolloutsConfig.defaults(dir),
-                ServerConfig.ModelControl.EXPLICIT, ConnectionLimits.defaults(), false));
+                ServerConfig.ModelControl.EXPLICIT, ConnectionLimits.defaults(), false,
+                AuthConfig.off()));
     }
 
     @Test
@@ -124,7 +125,7 @@ class ServerConfigTest {
                 .isInstanceOf(ConfigException.class)
                 .satisfies(e -> assertThat(((ConfigException) e).problems().get(0)).startsWith(
                         "model-repositry: typo (expected: one of the keys [access-log, admin-port, admin-token-file,"
-                                + " bind-address, codec-threads,"))
+                                + " auth, bind-address, codec-threads,"))
                 .satisfies(e -> assertThat(((ConfigException) e).problems()).element(0).isNotNull())
                 .satisfies(e -> assertThat(rest(((ConfigException) e).problems())).containsExactly(
                         "http-port: 70000 (expected: an integer in [0, 65535])",

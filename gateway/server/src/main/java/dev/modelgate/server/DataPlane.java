@@ -1,6 +1,7 @@
 package dev.modelgate.server;
 
 import dev.modelgate.server.access.AccessLog;
+import dev.modelgate.server.auth.Authentication;
 import dev.modelgate.server.config.ServerConfig;
 import dev.modelgate.server.drain.DrainFilter;
 import dev.modelgate.server.grpc.GrpcServer;
@@ -36,12 +37,14 @@ public final class DataPlane implements AutoCloseable {
     private final GrpcServer grpc;
     private final DrainFilter drain;
     private final Duration drainDelay;
+    private final Authentication authentication;
     private final AtomicBoolean closed = new AtomicBoolean();
     /** Ends the drain delay early when the data plane is closed meanwhile. */
     private final CountDownLatch closing = new CountDownLatch(1);
 
     private DataPlane(ExecutorService codec, HttpServer http, GrpcServer grpc, DrainFilter drain,
-            Duration drainDelay) {
+            Duration drainDelay, Authentication authentication) {
+        this.authentication = authentication;
         this.drainDelay = drainDelay;
         this.codec = codec;
         this.http = http;
@@ -77,10 +80,14 @@ public final class DataPlane implements AutoCloseable {
         RequestObserver observers = observers(config, unrouted, nanoClock);
         ModelRepositoryControl control = repository != null ? repository
                 : ReadOnlyRepository.over(decorated);
+        Authentication authentication = Authentication.of(config.auth());
         try {
-            http = HttpServer.start(config, decorated, control, extensions, codec, nanoClock, observers);
-            GrpcServer grpc = GrpcServer.start(config, decorated, control, extensions, nanoClock, observers);
-            return new DataPlane(codec, http, grpc, drain, config.connections().drainDelay());
+            http = HttpServer.start(config, decorated, control, extensions, codec, nanoClock, observers,
+                    authentication);
+            GrpcServer grpc = GrpcServer.start(config, decorated, control, extensions, nanoClock, observers,
+                    authentication);
+            return new DataPlane(codec, http, grpc, drain, config.connections().drainDelay(),
+                    authentication);
         } catch (RuntimeException e) {
             if (http != null) {
                 http.close();
@@ -109,6 +116,11 @@ public final class DataPlane implements AutoCloseable {
     static RequestObserver observers(ServerConfig config, RequestObserver unrouted,
             LongSupplier nanoClock) {
         return unrouted.andThen(AccessLog.of(config.accessLog(), nanoClock));
+    }
+
+    /** The key check REST and gRPC share; {@code update} it when the config file changes. */
+    public Authentication authentication() {
+        return authentication;
     }
 
     public HttpServer http() {

@@ -4,6 +4,7 @@ import dev.modelgate.api.InferenceException;
 import dev.modelgate.api.ServerMetadata;
 import dev.modelgate.server.admin.AdminServer;
 import dev.modelgate.server.admin.InstanceRoutes;
+import dev.modelgate.server.auth.Authentication;
 import dev.modelgate.server.logging.LogbackSettings;
 import dev.modelgate.server.service.ServerExtensions;
 import dev.modelgate.server.config.ConfigException;
@@ -155,6 +156,7 @@ public final class Modelgate implements AutoCloseable {
             plane = DataPlane.start(config, new ServiceRouter(services, host, mirror),
                     explicit ? host : null, extensions(config, host),
                     List.of(metrics.filter(), rollouts.filter()), metrics.unrouted(), nanoClock);
+            metrics.authentication(plane.authentication());
             Consumer<Router> observability = metrics::mount;
             observability = observability.andThen(scaling.routes());
             observability = observability.andThen(
@@ -292,6 +294,11 @@ public final class Modelgate implements AutoCloseable {
 
     public HttpServer http() {
         return plane.http();
+    }
+
+    /** The data plane's key check, for a config edit's new {@code auth:} block. */
+    public Authentication authentication() {
+        return plane.authentication();
     }
 
     public int httpPort() {

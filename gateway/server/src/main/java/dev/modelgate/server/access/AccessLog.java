@@ -11,7 +11,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The access log: one line per answered request on logger {@code modelgate.access} (route it with
  * the logging config), as JSON or as {@code key=value} text. It holds what identifies and sizes a
- * request (id, trace parent, service, revision, protocol, status, latency, bytes in and out) and
+ * request (id, trace parent, service, revision, protocol, status, latency, bytes in and out, and
+ * the authenticated client's configured name when there is one) and
  * never a tensor, a body or a header value the server did not validate.
  */
 public final class AccessLog implements RequestObserver {
@@ -64,7 +65,12 @@ public final class AccessLog implements RequestObserver {
             out.append("\"status\":").append(status)
                     .append(",\"latency_ms\":").append(latency)
                     .append(",\"request_bytes\":").append(requestBytes)
-                    .append(",\"response_bytes\":").append(responseBytes).append('}');
+                    .append(",\"response_bytes\":").append(responseBytes);
+            if (record.client() != null) {
+                out.append(',');
+                field(out, "client", record.client());
+            }
+            out.append('}');
         } else {
             out.append("request_id=").append(context.requestId())
                     .append(" traceparent=").append(dash(record.traceparent()))
@@ -75,6 +81,9 @@ public final class AccessLog implements RequestObserver {
                     .append(" latency_ms=").append(latency)
                     .append(" request_bytes=").append(requestBytes)
                     .append(" response_bytes=").append(responseBytes);
+            if (record.client() != null) {
+                out.append(" client=").append(record.client());
+            }
         }
         return out.toString();
     }

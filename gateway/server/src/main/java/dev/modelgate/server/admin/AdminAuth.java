@@ -1,11 +1,11 @@
 package dev.modelgate.server.admin;
 
+import dev.modelgate.server.auth.Secrets;
 import io.vertx.core.Handler;
 import io.vertx.core.http.Cookie;
 import io.vertx.core.http.CookieSameSite;
 import io.vertx.ext.web.RoutingContext;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 
 /**
  * The admin token check for everything on the admin port that shows or changes the gateway: the
@@ -49,6 +49,6 @@ final class AdminAuth implements Handler<RoutingContext> {
     }
 
     private static boolean matches(byte[] expected, String given) {
-        return MessageDigest.isEqual(expected, given.getBytes(StandardCharsets.UTF_8));
+        return Secrets.equal(expected, given);
     }
 }

@@ -15,7 +15,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Applies edits of the config file to a running server the way an admin call would: the services
  * block is re-read and validated whole; a valid edit replaces the services atomically, an invalid
- * one is logged and the old services keep serving. Other keys need a restart. A routing source's
+ * one is logged and the old services keep serving. The {@code auth:} block (clients and their
+ * key hashes, exemptions) is applied with it, so keys rotate without a restart. Other keys need a
+ * restart. A routing source's
  * updates take the same path.
  */
 final class ConfigReload {
@@ -47,7 +49,9 @@ final class ConfigReload {
         try {
             ServerConfig next = read.get();
             server.apply(ServicesConfig.of(next));
-            log.info("Applied the services of {} ({} configured)", file, next.services().size());
+            server.authentication().update(next.auth());
+            log.info("Applied the services of {} ({} configured) and its auth block ({} clients)",
+                    file, next.services().size(), next.auth().clients().size());
             return true;
         } catch (ConfigException | InferenceException e) {
             log.error("Rejected the edit of {}; the previous config keeps serving: {}", file,

@@ -8,7 +8,7 @@ import picocli.CommandLine.Spec;
         versionProvider = VersionProvider.class,
         description = "Serves models over the Open Inference Protocol (KServe V2).",
         subcommands = {ServeCommand.class, RuntimeCommand.class, QuickstartCommand.class,
-            FetchModelCommand.class, RolloutCommand.class})
+            FetchModelCommand.class, RolloutCommand.class, HashKeyCommand.class})
 final class ModelgateCommand implements Runnable {
     @Spec
     CommandSpec spec;

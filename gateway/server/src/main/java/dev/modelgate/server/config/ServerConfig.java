@@ -45,6 +45,7 @@ import java.util.Set;
  * @param metricsNeedToken whether {@code /metrics} needs the admin token too ({@code
  *     metrics-need-token}, default false: Prometheus scrapes it without one)
  * @param sharedMemory whether Triton's system shared memory extension is on ({@link SharedMemoryMode})
+ * @param auth the data plane's clients and their hashed keys ({@code auth:}, {@link AuthConfig})
  */
 public record ServerConfig(int httpPort, String bindAddress, int maxRequestSize,
         Path modelRepository, Duration requestTimeout, Duration idleTimeout, int ioThreads,
@@ -52,7 +53,7 @@ public record ServerConfig(int httpPort, String bindAddress, int maxRequestSize,
         List<ServiceSpec> services, int shadowInFlight, int grpcPort, int grpcMaxMessageSize,
         AccessLog accessLog, Duration drainTimeout, RolloutsConfig rollouts,
         ModelControl modelControl, ConnectionLimits connections, boolean metricsNeedToken,
-        SharedMemoryMode sharedMemory) {
+        SharedMemoryMode sharedMemory, AuthConfig auth) {
 
     /** How each answered request is logged: one JSON object, one key=value line, or not at all. */
     public enum AccessLog { JSON, TEXT, OFF }
@@ -72,7 +73,8 @@ public record ServerConfig(int httpPort, String bindAddress, int maxRequestSize,
             "model-repository", "request-timeout", "idle-timeout", "io-threads", "codec-threads",
             "queue-capacity", "admin-port", "admin-token-file", "services", "shadow-in-flight",
             "grpc-port", "grpc-max-message-size", "access-log", "drain-timeout", "rollout-state-dir",
-            "prometheus-url", "rollout-tick", "model-control", "metrics-need-token");
+            "prometheus-url", "rollout-tick", "model-control", "metrics-need-token",
+            AuthConfig.KEY);
 
     private static Set<String> keys(String... own) {
         Set<String> keys = new java.util.HashSet<>(Set.of(own));
@@ -93,6 +95,7 @@ public record ServerConfig(int httpPort, String bindAddress, int maxRequestSize,
         Objects.requireNonNull(modelControl, "modelControl");
         Objects.requireNonNull(connections, "connections");
         Objects.requireNonNull(sharedMemory, "sharedMemory");
+        Objects.requireNonNull(auth, "auth");
     }
 
     /**
@@ -133,6 +136,7 @@ public record ServerConfig(int httpPort, String bindAddress, int maxRequestSize,
         ConnectionLimits connections = ConnectionLimits.read(in);
         boolean metricsNeedToken = in.bool("metrics-need-token", false);
         SharedMemoryMode sharedMemory = SharedMemoryMode.read(in, problems);
+        AuthConfig auth = AuthConfig.read(in, problems);
         if (metricsNeedToken && token == null) {
             problems.add("metrics-need-token", true, "an admin-token-file to check against");
         }
@@ -149,7 +153,7 @@ public record ServerConfig(int httpPort, String bindAddress, int maxRequestSize,
         problems.throwIfAny(source);
         return new ServerConfig(port, bind, (int) maxSize, repository, timeout, idle, io, codec,
                 queue, adminPort, token, services, shadowInFlight, grpcPort, (int) grpcMax,
-                accessLog, drain, rollouts, control, connections, metricsNeedToken, sharedMemory);
+                accessLog, drain, rollouts, control, connections, metricsNeedToken, sharedMemory, auth);
     }
 
     private static ModelControl modelControl(String value, ConfigProblems problems) {
@@ -214,7 +218,7 @@ public record ServerConfig(int httpPort, String bindAddress, int maxRequestSize,
         return new ServerConfig(port, bindAddress, maxRequestSize, modelRepository, requestTimeout,
                 idleTimeout, ioThreads, codecThreads, queueCapacity, adminPort, adminToken, services,
                 shadowInFlight, grpcPort, grpcMaxMessageSize, accessLog, drainTimeout, rollouts,
-                modelControl, connections, metricsNeedToken, sharedMemory);
+                modelControl, connections, metricsNeedToken, sharedMemory, auth);
     }
 
     /** This config with other connection limits (tests, and the gateway's own replicas). */
@@ -222,6 +226,6 @@ public record ServerConfig(int httpPort, String bindAddress, int maxRequestSize,
         return new ServerConfig(httpPort, bindAddress, maxRequestSize, modelRepository,
                 requestTimeout, idleTimeout, ioThreads, codecThreads, queueCapacity, adminPort,
                 adminToken, services, shadowInFlight, grpcPort, grpcMaxMessageSize, accessLog,
-                drainTimeout, rollouts, modelControl, limits, metricsNeedToken, sharedMemory);
+                drainTimeout, rollouts, modelControl, limits, metricsNeedToken, sharedMemory, auth);
     }
 }

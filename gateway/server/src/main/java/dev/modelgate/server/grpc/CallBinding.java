@@ -110,6 +110,8 @@ final class CallBinding implements ServerInterceptor {
                 start, start + budget);
         context.record().protocol(dev.modelgate.server.service.RequestRecord.Protocol.GRPC);
         context.record().traceparent(traceparent);
+        // only the authentication step sets it, after removing a client's own
+        context.record().client(headers.get(dev.modelgate.server.service.Headers.CLIENT));
         return context;
     }
 

@@ -1,5 +1,6 @@
 package dev.modelgate.server.grpc;
 
+import dev.modelgate.server.auth.Authentication;
 import dev.modelgate.server.config.ConfigException;
 import dev.modelgate.server.config.ServerConfig;
 import dev.modelgate.server.service.InferenceService;
@@ -62,6 +63,14 @@ public final class GrpcServer implements AutoCloseable {
     public static GrpcServer start(ServerConfig config, InferenceService service,
             ModelRepositoryControl repository, ServerExtensions extensions, LongSupplier nanoClock,
             RequestObserver observer) {
+        return start(config, service, repository, extensions, nanoClock, observer,
+                Authentication.of(config.auth()));
+    }
+
+    /** As above, checking keys with {@code authentication} (shared with REST, reloadable). */
+    public static GrpcServer start(ServerConfig config, InferenceService service,
+            ModelRepositoryControl repository, ServerExtensions extensions, LongSupplier nanoClock,
+            RequestObserver observer, Authentication authentication) {
         ExecutorService executor = Executors.newFixedThreadPool(config.codecThreads(),
                 threads("modelgate-grpc"));
         // Call callbacks run on the transport's event loop (direct executor): they only bind the
@@ -78,7 +87,9 @@ public final class GrpcServer implements AutoCloseable {
                         ServerInterceptors.intercept(
                                 new OipGrpcService(service, executor, nanoClock, repository, extensions),
                                 new CallBinding(config.requestTimeout().toNanos(), nanoClock, observer),
-                                new GrpcCompression()))))
+                                new GrpcCompression(),
+                                // last is outermost: keys are checked before the call is bound
+                                authentication.grpcInterceptor()))))
                 .build();
         try {
             server.start();

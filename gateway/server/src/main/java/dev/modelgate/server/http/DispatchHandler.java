@@ -99,6 +99,10 @@ final class DispatchHandler extends SimpleChannelInboundHandler<FullHttpRequest>
                     + request.decoderResult().cause().getMessage() + ")"), slot.requestId));
             return;
         }
+        if (request instanceof AuthenticationHandler.Refused refused) {
+            deliver(ctx, slot, errors.map(refused.failure(), slot.requestId));
+            return;
+        }
         String encoding = request.headers().get(HttpHeaderNames.CONTENT_ENCODING);
         if (encoding != null && !ContentDecodingHandler.SUPPORTED.contains(
                 encoding.trim().toLowerCase(Locale.ROOT))) {
@@ -137,6 +141,7 @@ final class DispatchHandler extends SimpleChannelInboundHandler<FullHttpRequest>
         RequestContext context = new RequestContext(RequestIds.accept(headers.get(REQUEST_ID)),
                 headers, start, start + timeoutNanos);
         context.record().protocol(protocolOf(request.uri())).traceparent(traceparent);
+        context.record().client(headers.get(Headers.CLIENT)); // set only by the authentication step
         return context;
     }
 

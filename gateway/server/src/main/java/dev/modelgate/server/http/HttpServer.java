@@ -1,5 +1,6 @@
 package dev.modelgate.server.http;
 
+import dev.modelgate.server.auth.Authentication;
 import dev.modelgate.server.config.ConfigException;
 import dev.modelgate.server.config.ServerConfig;
 import dev.modelgate.server.netty.NettyTransport;
@@ -56,13 +57,22 @@ public final class HttpServer implements AutoCloseable {
     public static HttpServer start(ServerConfig config, InferenceService service,
             ModelRepositoryControl repository, ServerExtensions extensions, Executor codec,
             LongSupplier nanoClock, RequestObserver observer) {
+        return start(config, service, repository, extensions, codec, nanoClock, observer,
+                Authentication.of(config.auth()));
+    }
+
+    /** As above, checking keys with {@code authentication} (shared with gRPC, reloadable). */
+    public static HttpServer start(ServerConfig config, InferenceService service,
+            ModelRepositoryControl repository, ServerExtensions extensions, Executor codec,
+            LongSupplier nanoClock, RequestObserver observer, Authentication authentication) {
         ErrorMapper errors = new ErrorMapper();
         ConnectionDrain drain = new ConnectionDrain();
         int perClient = config.connections().maxConnectionsPerClient();
         HttpServerInitializer initializer = new HttpServerInitializer(
                 new OipRestService(service, codec, repository, extensions).routes(), errors, config.maxRequestSize(),
                 config.idleTimeout().toNanos(), config.requestTimeout().toNanos(), nanoClock, drain,
-                observer, config.connections(), perClient == 0 ? null : new ClientConnectionCap(perClient));
+                observer, config.connections(), perClient == 0 ? null : new ClientConnectionCap(perClient),
+                authentication);
         NettyTransport transport = NettyTransport.get();
         EventLoopGroup acceptor = transport.group(1, new DefaultThreadFactory("modelgate-http-accept"));
         EventLoopGroup workers = transport.group(config.ioThreads(),

@@ -1,5 +1,6 @@
 package dev.modelgate.server.http;
 
+import dev.modelgate.server.auth.Authentication;
 import dev.modelgate.server.config.ConnectionLimits;
 import dev.modelgate.server.service.RequestObserver;
 import io.netty.channel.Channel;
@@ -27,6 +28,8 @@ import java.util.function.LongSupplier;
  *       {@code Accept-Encoding} asks (answers under 1 KiB go as they are);
  *   <li>{@code drain}: counts requests and answers, closes the connection when a drain started and
  *       nothing is outstanding (only when the server has a {@link ConnectionDrain});
+ *   <li>{@code auth}: the data plane's key check on the request head, before any body is read
+ *       ({@link AuthenticationHandler}; a refused request reaches dispatch as a bodiless 401);
  *   <li>{@code keep-alive}: keeps or closes the connection per request and protocol version;
  *   <li>{@code decompress}: request bodies with {@code Content-Encoding: gzip|deflate}
  *       inflated (other encodings pass, and dispatch answers them 415);
@@ -51,6 +54,7 @@ final class HttpServerInitializer extends ChannelInitializer<Channel> {
     private final RequestObserver observer;
     private final ConnectionLimits limits;
     private final ClientConnectionCap cap;
+    private final Authentication authentication;
 
     HttpServerInitializer(RouteTable<RestEndpoint> routes, ErrorMapper errors, int maxRequestSize,
             long idleNanos, long timeoutNanos, LongSupplier nanoClock) {
@@ -73,6 +77,16 @@ final class HttpServerInitializer extends ChannelInitializer<Channel> {
     HttpServerInitializer(RouteTable<RestEndpoint> routes, ErrorMapper errors, int maxRequestSize,
             long idleNanos, long timeoutNanos, LongSupplier nanoClock, ConnectionDrain drain,
             RequestObserver observer, ConnectionLimits limits, ClientConnectionCap cap) {
+        this(routes, errors, maxRequestSize, idleNanos, timeoutNanos, nanoClock, drain, observer,
+                limits, cap, Authentication.off());
+    }
+
+    /** @param authentication the data plane's key check (off: every request passes) */
+    HttpServerInitializer(RouteTable<RestEndpoint> routes, ErrorMapper errors, int maxRequestSize,
+            long idleNanos, long timeoutNanos, LongSupplier nanoClock, ConnectionDrain drain,
+            RequestObserver observer, ConnectionLimits limits, ClientConnectionCap cap,
+            Authentication authentication) {
+        this.authentication = authentication;
         this.limits = limits;
         this.cap = cap;
         this.drain = drain;
@@ -107,6 +121,7 @@ final class HttpServerInitializer extends ChannelInitializer<Channel> {
             channel.pipeline().addLast("drain", drain.handler());
         }
         channel.pipeline()
+                .addLast("auth", new AuthenticationHandler(authentication))
                 .addLast("keep-alive", new HttpServerKeepAliveHandler())
                 .addLast("decompress", new ContentDecodingHandler())
                 .addLast("aggregate", new LimitedAggregator(maxRequestSize, errors, observer,

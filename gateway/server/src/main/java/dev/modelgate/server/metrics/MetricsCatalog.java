@@ -48,6 +48,10 @@ public final class MetricsCatalog {
     public static final MetricSpec REJECTED = new MetricSpec("modelgate.requests.rejected",
             Type.COUNTER, "requests", List.of("service", "revision", "reason"),
             "Requests turned away without running: queue_full, rate_limited, unavailable, deadline");
+    public static final MetricSpec AUTH_FAILURES = new MetricSpec("modelgate.auth.failures",
+            Type.COUNTER, "requests", List.of("protocol", "reason"),
+            "Data-plane requests refused 401 / UNAUTHENTICATED, by protocol (rest, grpc, v1) and "
+            + "reason (missing: no key, wrong: a key no configured client has)");
     public static final MetricSpec TRAFFIC_WEIGHT = new MetricSpec("modelgate.traffic.weight.ratio",
             Type.GAUGE, "ratio", List.of("service", "revision", "kind"),
             "Share of a service's traffic per revision (0..1): configured, and effective after "
@@ -167,7 +171,7 @@ public final class MetricsCatalog {
             AUTOSCALER_BUFFERED, AUTOSCALER_TIME_TO_READY);
 
     public static final List<MetricSpec> ALL = flat(REQUESTS, REQUEST_DURATION, QUEUE_DURATION,
-            COMPUTE_DURATION, REQUEST_BATCH_SIZE, IN_FLIGHT, REJECTED, TRAFFIC_WEIGHT,
+            COMPUTE_DURATION, REQUEST_BATCH_SIZE, IN_FLIGHT, REJECTED, AUTH_FAILURES, TRAFFIC_WEIGHT,
             REVISION_READY, REVISION_STABLE, REVISION_INFO, REPLICAS_DESIRED, REPLICAS_READY,
             QUEUE_DEPTH, QUEUE_CAPACITY, MODEL_LOAD_DURATION, MODEL_LOAD_FAILURES, SHADOW_REQUESTS,
             SHADOW_ROWS, SHADOW_AGREEING_ROWS, SHADOW_ABS_DIFF, SHADOW_REL_DIFF, SHADOW_AGREEMENT,

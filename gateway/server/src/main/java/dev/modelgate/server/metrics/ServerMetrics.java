@@ -1,11 +1,14 @@
 package dev.modelgate.server.metrics;
 
+import dev.modelgate.server.auth.Authentication;
+import dev.modelgate.server.auth.Verdict;
 import dev.modelgate.server.host.InstanceStatus;
 import dev.modelgate.server.host.LoadObserver;
 import dev.modelgate.server.host.ModelEntry;
 import dev.modelgate.server.host.ModelHost;
 import dev.modelgate.server.service.ModelRef;
 import dev.modelgate.server.service.InferenceService;
+import dev.modelgate.server.service.RequestRecord;
 import dev.modelgate.server.traffic.ServiceControl;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -112,6 +115,18 @@ public final class ServerMetrics implements AutoCloseable {
     /** Records model load times and failures; give it to the host's {@code onLoad}. */
     public LoadObserver modelLoads() {
         return loads;
+    }
+
+    /** Counts the data plane's refused keys ({@link MetricsCatalog#AUTH_FAILURES}). */
+    public void authentication(Authentication auth) {
+        for (RequestRecord.Protocol protocol : RequestRecord.Protocol.values()) {
+            for (Verdict.Outcome reason : List.of(Verdict.Outcome.MISSING, Verdict.Outcome.WRONG)) {
+                io.micrometer.core.instrument.FunctionCounter.builder(
+                                MetricsCatalog.AUTH_FAILURES.name(), auth, a -> a.failures(protocol, reason))
+                        .description(MetricsCatalog.AUTH_FAILURES.description())
+                        .tags("protocol", protocol.tag(), "reason", reason.tag()).register(registry);
+            }
+        }
     }
 
     public MeterRegistry registry() {

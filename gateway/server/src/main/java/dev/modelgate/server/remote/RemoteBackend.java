@@ -163,7 +163,10 @@ final class RemoteBackend implements AutoCloseable {
         String model = revision.model();
         long now = clock.getAsLong();
         if (rateLimiter != null) {
-            String client = context.header(CLIENT_HEADER);
+            // With authentication on, the key's configured name; a client's x-client-id then
+            // cannot put its requests in another client's bucket.
+            String client = context.record().client() != null ? context.record().client()
+                    : context.header(CLIENT_HEADER);
             if (!rateLimiter.tryAcquire(client == null ? "" : client, now)) {
                 return CompletableFuture.failedFuture(new InferenceException(
                         ErrorKind.RESOURCE_EXHAUSTED, "client " + (client == null ? "(none)" : client)

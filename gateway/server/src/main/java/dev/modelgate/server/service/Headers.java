@@ -16,6 +16,16 @@ public final class Headers {
     /** The binary tensor data extension: the JSON's length at the start of the body. */
     public static final String INFERENCE_HEADER_CONTENT_LENGTH = "inference-header-content-length";
     public static final String CONTENT_TYPE = "content-type";
+    /** A data-plane key as a bearer token ({@code Bearer <token>}). */
+    public static final String AUTHORIZATION = "authorization";
+    /** A data-plane key as such, the other form clients behind Envoy and API gateways send. */
+    public static final String API_KEY = "x-api-key";
+    /**
+     * The authenticated client's configured name, set only by the transports' authentication step
+     * after it removed whatever a client sent under this name; the bind step reads it into the
+     * {@link RequestRecord}.
+     */
+    public static final String CLIENT = "x-modelgate-client";
 
     private Headers() {
     }

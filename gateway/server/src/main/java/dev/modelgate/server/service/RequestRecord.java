@@ -5,7 +5,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * What the request path learns about one request while serving it, for metrics and the access
  * log: the protocol (set at bind), the service and revision that took it (set by the router), the
- * time it queued and computed and its batch size (set where the batch runs), the W3C trace parent.
+ * time it queued and computed and its batch size (set where the batch runs), the W3C trace parent,
+ * the authenticated client's configured name (set at bind from what the authentication step
+ * decided).
  *
  * <p>Each field is written once by one step and read after the request's future completed, which
  * orders the write before the read; so plain fields suffice. It never holds tensor data.
@@ -33,6 +35,7 @@ public final class RequestRecord {
     private long computeNanos = -1;
     private int batchSize;
     private String traceparent;
+    private String client;
     private final AtomicBoolean measured = new AtomicBoolean();
 
     public Protocol protocol() {
@@ -41,6 +44,19 @@ public final class RequestRecord {
 
     public RequestRecord protocol(Protocol value) {
         this.protocol = value;
+        return this;
+    }
+
+    /**
+     * The authenticated client's configured name (a bounded set), or {@code null} when the data
+     * plane has no authentication or the call needed none.
+     */
+    public String client() {
+        return client;
+    }
+
+    public RequestRecord client(String name) {
+        this.client = name;
         return this;
     }
 

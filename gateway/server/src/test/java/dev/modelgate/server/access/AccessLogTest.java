@@ -56,6 +56,17 @@ class AccessLogTest {
     }
 
     @Test
+    void theAuthenticatedClientIsLoggedByItsConfiguredName() throws Exception {
+        RequestContext context = answered();
+        context.record().client("app-a");
+        JsonNode json = new ObjectMapper().readTree(log(ServerConfig.AccessLog.JSON).line(context, 200, 1, 2));
+        assertThat(json.get("client").asText()).isEqualTo("app-a");
+        assertThat(json.size()).isEqualTo(10);
+        assertThat(log(ServerConfig.AccessLog.TEXT).line(context, 200, 1, 2))
+                .endsWith(" response_bytes=2 client=app-a");
+    }
+
+    @Test
     void offLogsNothing() {
         assertThat(AccessLog.of(ServerConfig.AccessLog.OFF, () -> 0))
                 .isNotInstanceOf(AccessLog.class);

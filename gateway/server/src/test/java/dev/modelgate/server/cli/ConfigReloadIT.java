@@ -62,6 +62,56 @@ class ConfigReloadIT {
         }
     }
 
+    @Test
+    void anEditedAuthBlockRotatesKeysWithoutARestart() throws Exception {
+        Path file = FakeModelFile.writeFixture(dir.resolve("models/toy/1"));
+        Files.move(file, file.resolveSibling("model.fake"));
+        Files.writeString(dir.resolve("models/toy/model.yaml"), "runtime: fake\n");
+        String oldKey = "old-key-0123456789abcdef";
+        String newKey = "new-key-0123456789abcdef";
+        Path config = dir.resolve("modelgate.yaml");
+        Files.writeString(config, withClient(oldKey));
+        Supplier<ServerConfig> read = () -> ServerConfig.from(YamlFiles.read(config), dir, "test");
+        HttpClient http = HttpClient.newHttpClient();
+        try (Modelgate server = Modelgate.start(read.get(), RuntimeRegistry.of(List.of(new FakeRuntimeProvider())))) {
+            server.loaded().join();
+            assertThat(infer(http, server, oldKey)).isEqualTo(200);
+            assertThat(infer(http, server, newKey)).isEqualTo(401);
+
+            Files.writeString(config, withClient(newKey));
+            assertThat(ConfigReload.apply(config, read, server)).isTrue();
+            assertThat(infer(http, server, oldKey)).isEqualTo(401);
+            assertThat(infer(http, server, newKey)).isEqualTo(200);
+
+            // a key in clear is refused whole: the rotated key keeps working
+            Files.writeString(config, withClient(newKey).replace("key-sha256: "
+                    + dev.modelgate.server.auth.Secrets.sha256Hex(newKey), "key: " + oldKey));
+            assertThat(ConfigReload.apply(config, read, server)).isFalse();
+            assertThat(infer(http, server, newKey)).isEqualTo(200);
+        }
+    }
+
+    private static int infer(HttpClient http, Modelgate server, String key) throws Exception {
+        String body = "{\"inputs\":[{\"name\":\"x\",\"datatype\":\"FP32\",\"shape\":[1,3],\"data\":[1,2,3]}]}";
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.httpPort()
+                + "/v2/models/toy/infer")).header("x-api-key", key)
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                HttpResponse.BodyHandlers.ofString()).statusCode();
+    }
+
+    private static String withClient(String key) {
+        return """
+                model-repository: models
+                http-port: 0
+                admin-port: 0
+                bind-address: 127.0.0.1
+                auth:
+                  clients:
+                    - name: app-a
+                      key-sha256: %s
+                """.formatted(dev.modelgate.server.auth.Secrets.sha256Hex(key));
+    }
+
     private static String yaml(int a, int b) {
         return """
                 model-repository: models

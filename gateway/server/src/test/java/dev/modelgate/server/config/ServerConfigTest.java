@@ -52,7 +52,7 @@ class ServerConfigTest {
                 9092, null, java.util.List.of(), 8, 0, 32 << 20, ServerConfig.AccessLog.JSON,
                 Duration.ofSeconds(5), RolloutsConfig.defaults(dir),
                 ServerConfig.ModelControl.EXPLICIT, ConnectionLimits.defaults(), false,
-                SharedMemoryMode.NONE));
+                SharedMemoryMode.NONE, AuthConfig.off()));
     }
 
     @Test
@@ -125,7 +125,7 @@ class ServerConfigTest {
                 .isInstanceOf(ConfigException.class)
                 .satisfies(e -> assertThat(((ConfigException) e).problems().get(0)).startsWith(
                         "model-repositry: typo (expected: one of the keys [access-log, admin-port, admin-token-file,"
-                                + " bind-address, codec-threads,"))
+                                + " auth, bind-address, codec-threads,"))
                 .satisfies(e -> assertThat(((ConfigException) e).problems()).element(0).isNotNull())
                 .satisfies(e -> assertThat(rest(((ConfigException) e).problems())).containsExactly(
                         "http-port: 70000 (expected: an integer in [0, 65535])",

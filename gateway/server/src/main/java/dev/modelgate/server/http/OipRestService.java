@@ -31,6 +31,7 @@ final class OipRestService {
     private final Executor codec;
     private final ModelRepositoryControl repository;
     private final ServerExtensions extensions;
+    private final java.util.function.LongSupplier nanoClock;
 
     OipRestService(InferenceService service, Executor codec) {
         this(service, codec, null);
@@ -44,6 +45,13 @@ final class OipRestService {
     /** @param extensions statistics, model configuration and log settings, where given */
     OipRestService(InferenceService service, Executor codec, ModelRepositoryControl repository,
             ServerExtensions extensions) {
+        this(service, codec, repository, extensions, System::nanoTime);
+    }
+
+    /** @param nanoClock times the decode and encode the statistics report (compute_input/output) */
+    OipRestService(InferenceService service, Executor codec, ModelRepositoryControl repository,
+            ServerExtensions extensions, java.util.function.LongSupplier nanoClock) {
+        this.nanoClock = nanoClock;
         this.service = service;
         this.codec = codec;
         this.repository = repository;
@@ -113,14 +121,21 @@ final class OipRestService {
         }
         byte[] body = raw.body();
         return CompletableFuture
-                .supplyAsync(() -> header == null
-                        ? OipJson.readInferenceRequest(body)
-                        : OipJson.readInferenceRequest(body, jsonLength), codec)
+                .supplyAsync(() -> decode(body, header == null ? -1 : jsonLength, context), codec)
                 .thenCompose((InferenceRequest decoded) ->
                         service.infer(model, decoded, context)
                                 .thenApplyAsync(response -> raw.answer() != null
                                         ? relayed(raw, response)
-                                        : respond(decoded, response), codec));
+                                        : respond(decoded, response, context), codec));
+    }
+
+    /** Decodes a body, the time it took going to the statistics' compute_input. */
+    private InferenceRequest decode(byte[] body, int jsonLength, RequestContext context) {
+        long started = nanoClock.getAsLong();
+        InferenceRequest decoded = jsonLength < 0 ? OipJson.readInferenceRequest(body)
+                : OipJson.readInferenceRequest(body, jsonLength);
+        context.record().input(nanoClock.getAsLong() - started);
+        return decoded;
     }
 
     /** A backend's answer bytes, already named after the service, as they came. */
@@ -156,8 +171,11 @@ final class OipRestService {
         return (int) length;
     }
 
-    private static RestResponse respond(InferenceRequest request, InferenceResponse response) {
+    private RestResponse respond(InferenceRequest request, InferenceResponse response,
+            RequestContext context) {
+        long started = nanoClock.getAsLong();
         OipJson.EncodedResponse encoded = OipJson.inferenceResponse(request, response);
+        context.record().output(nanoClock.getAsLong() - started);
         Map<String, String> headers = answeredBy(response);
         if (encoded.binary()) {
             headers = new HashMap<>(headers);

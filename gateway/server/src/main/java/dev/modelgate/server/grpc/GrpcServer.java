@@ -120,10 +120,14 @@ public final class GrpcServer implements AutoCloseable {
         return server.getPort();
     }
 
-    /** Stops accepting, gives calls in flight a moment, then cancels them. */
+    /**
+     * Stops accepting, gives calls in flight a moment, then cancels them; an open stream ends as
+     * soon as its requests are answered instead of holding the moment to its end.
+     */
     @Override
     public void close() {
         server.shutdown();
+        streams.drain();
         try {
             if (!server.awaitTermination(5, TimeUnit.SECONDS)) {
                 server.shutdownNow().awaitTermination(2, TimeUnit.SECONDS);

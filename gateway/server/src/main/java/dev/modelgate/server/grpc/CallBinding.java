@@ -1,6 +1,7 @@
 package dev.modelgate.server.grpc;
 
 import dev.modelgate.server.service.RequestContext;
+import dev.modelgate.server.service.RequestIds;
 import dev.modelgate.server.service.RequestObserver;
 import dev.modelgate.server.service.Traceparent;
 import io.grpc.Context;
@@ -49,9 +50,39 @@ final class CallBinding implements ServerInterceptor {
     static final class Call {
         final RequestContext context;
         final Metadata responseHeaders = new Metadata();
+        private final long timeoutNanos;
+        private final Deadline deadline;
+        private final RequestObserver observer;
 
         Call(RequestContext context) {
+            this(context, context.deadlineNanos() - context.startNanos(), null, RequestObserver.none());
+        }
+
+        Call(RequestContext context, long timeoutNanos, Deadline deadline, RequestObserver observer) {
             this.context = context;
+            this.timeoutNanos = timeoutNanos;
+            this.deadline = deadline;
+            this.observer = observer;
+        }
+
+        /**
+         * The context of one request of a stream that started at {@code nowNanos}: the call's
+         * headers and trace, a fresh request id, and its own deadline (the request timeout,
+         * capped by what is left of the client's deadline for the stream), as ModelInfer has.
+         */
+        RequestContext next(long nowNanos) {
+            long budget = deadline == null ? timeoutNanos : Math.min(timeoutNanos,
+                    Math.max(0, deadline.timeRemaining(TimeUnit.NANOSECONDS)));
+            RequestContext next = new RequestContext(RequestIds.accept(null), context.headers(),
+                    nowNanos, nowNanos + budget);
+            next.record().protocol(context.record().protocol());
+            next.record().traceparent(context.record().traceparent());
+            return next;
+        }
+
+        /** Tells the transport's observers (access log, counters) about one answered request. */
+        void answered(RequestContext request, int status, long requestBytes, long responseBytes) {
+            observer.answered(request, status, requestBytes, responseBytes);
         }
 
         /** Adds an ASCII response header; call it before the response message is sent. */
@@ -72,7 +103,8 @@ final class CallBinding implements ServerInterceptor {
     @Override
     public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
             ServerCallHandler<Q, R> next) {
-        Call bound = new Call(bind(headers, Context.current().getDeadline()));
+        Deadline deadline = Context.current().getDeadline();
+        Call bound = new Call(bind(headers, deadline), timeoutNanos, deadline, observer);
         CallObserving.Observed<Q, R> observed = CallObserving.observe(call, bound, observer);
         ServerCall<Q, R> withHeaders = new ForwardingServerCall.SimpleForwardingServerCall<>(observed) {
             @Override

@@ -70,6 +70,11 @@ final class CallObserving {
         }
 
         private void report(int status) {
+            // A stream reports each of its requests itself (InferStreams), as REST reports each
+            // request of a keep-alive connection; the stream as a whole is not one request.
+            if (!getMethodDescriptor().getType().clientSendsOneMessage()) {
+                return;
+            }
             if (reported.compareAndSet(false, true)) {
                 observer.answered(bound.context, status, requestBytes, responseBytes);
             }

@@ -31,10 +31,12 @@ import java.util.function.LongSupplier;
 public final class GrpcServer implements AutoCloseable {
     private final Server server;
     private final ExecutorService executor;
+    private final InferStreams streams;
 
-    private GrpcServer(Server server, ExecutorService executor) {
+    private GrpcServer(Server server, ExecutorService executor, InferStreams streams) {
         this.server = server;
         this.executor = executor;
+        this.streams = streams;
     }
 
     /**
@@ -77,6 +79,7 @@ public final class GrpcServer implements AutoCloseable {
         // call and parse the message; OipGrpcService moves ModelInfer's decode, inference and
         // encode off it onto our executor, one hop each way as REST has. An executor here instead
         // added a hop per callback (message, half-close, ready, complete), each a thread wake-up.
+        OipGrpcService oip = new OipGrpcService(service, executor, nanoClock, repository, extensions);
         Server server = NettyServerBuilder
                 .forAddress(new InetSocketAddress(config.bindAddress(), config.grpcPort()))
                 .maxInboundMessageSize(config.grpcMaxMessageSize())
@@ -85,7 +88,7 @@ public final class GrpcServer implements AutoCloseable {
                 .decompressorRegistry(GrpcCompression.decompressors())
                 .addService(MalformedMessages.apply(InferRequestMarshaller.apply(
                         ServerInterceptors.intercept(
-                                new OipGrpcService(service, executor, nanoClock, repository, extensions),
+                                oip,
                                 new CallBinding(config.requestTimeout().toNanos(), nanoClock, observer),
                                 new GrpcCompression(),
                                 // last is outermost: keys are checked before the call is bound
@@ -99,7 +102,7 @@ public final class GrpcServer implements AutoCloseable {
             throw ConfigException.cannotListen("--grpc-port", config.bindAddress(),
                     config.grpcPort(), e);
         }
-        return new GrpcServer(server, executor);
+        return new GrpcServer(server, executor, oip.streams());
     }
 
     /** The service with its bind step, for any transport (tests use the in-process one). */
@@ -114,9 +117,13 @@ public final class GrpcServer implements AutoCloseable {
                 new CallBinding(timeoutNanos, nanoClock, observer));
     }
 
-    /** Refuses new calls; the ones in flight go on (graceful drain; {@link #close} ends them). */
+    /**
+     * Refuses new calls; the ones in flight go on (graceful drain; {@link #close} ends them), and
+     * each ModelStreamInfer stream answers the requests it took and then closes.
+     */
     public void stopAccepting() {
         server.shutdown();
+        streams.drain();
     }
 
     /** The bound port; the real one when port 0 was asked for. */
@@ -124,10 +131,14 @@ public final class GrpcServer implements AutoCloseable {
         return server.getPort();
     }
 
-    /** Stops accepting, gives calls in flight a moment, then cancels them. */
+    /**
+     * Stops accepting, gives calls in flight a moment, then cancels them; an open stream ends as
+     * soon as its requests are answered instead of holding the moment to its end.
+     */
     @Override
     public void close() {
         server.shutdown();
+        streams.drain();
         try {
             if (!server.awaitTermination(5, TimeUnit.SECONDS)) {
                 server.shutdownNow().awaitTermination(2, TimeUnit.SECONDS);

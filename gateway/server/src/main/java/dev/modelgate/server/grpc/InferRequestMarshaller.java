@@ -28,13 +28,15 @@ final class InferRequestMarshaller implements MethodDescriptor.Marshaller<ModelI
     private InferRequestMarshaller() {
     }
 
-    /** {@code service} with its ModelInfer method parsing through this marshaller. */
+    /** {@code service} with its ModelInfer and ModelStreamInfer methods parsing through this marshaller. */
     static ServerServiceDefinition apply(ServerServiceDefinition service) {
         ServerServiceDefinition.Builder out = ServerServiceDefinition.builder(
                 service.getServiceDescriptor().getName());
-        String infer = GRPCInferenceServiceGrpc.getModelInferMethod().getFullMethodName();
+        java.util.Set<String> infer = java.util.Set.of(
+                GRPCInferenceServiceGrpc.getModelInferMethod().getFullMethodName(),
+                GRPCInferenceServiceGrpc.getModelStreamInferMethod().getFullMethodName());
         for (ServerMethodDefinition<?, ?> method : service.getMethods()) {
-            if (method.getMethodDescriptor().getFullMethodName().equals(infer)) {
+            if (infer.contains(method.getMethodDescriptor().getFullMethodName())) {
                 add(out, aliasing(method));
             } else {
                 add(out, method);

@@ -24,7 +24,8 @@ import java.util.Optional;
  * Application error processing RPC}. So each method's request parser is wrapped: a failed parse
  * yields the message type's empty instance marked with the problem (an unknown field no schema
  * uses), and an interceptor in front of the service closes such a call with INVALID_ARGUMENT
- * before it reaches a handler.
+ * before it reaches a handler. A streaming call gets the marked message instead, and answers it
+ * on the stream ({@link #problem}).
  */
 final class MalformedMessages implements ServerInterceptor {
     /** The largest protobuf field number; no message of ours uses it. */
@@ -111,7 +112,9 @@ final class MalformedMessages implements ServerInterceptor {
             @Override
             public void onMessage(Q message) {
                 Optional<String> problem = problem(message);
-                if (problem.isPresent()) {
+                // On a stream one bad message is answered on the stream (InferStreams) and the
+                // others go on, so the marked message goes to the handler.
+                if (problem.isPresent() && call.getMethodDescriptor().getType().clientSendsOneMessage()) {
                     refused = true;
                     call.close(Status.INVALID_ARGUMENT.withDescription(problem.get()),
                             new Metadata());

@@ -80,6 +80,7 @@ final class OipGrpcService extends GRPCInferenceServiceGrpc.GRPCInferenceService
     private final LongSupplier nanoClock;
     private final ModelRepositoryControl repository;
     private final ServerExtensions extensions;
+    private final InferStreams streams;
 
     OipGrpcService(InferenceService service, Executor codec, LongSupplier nanoClock) {
         this(service, codec, nanoClock, null);
@@ -99,6 +100,8 @@ final class OipGrpcService extends GRPCInferenceServiceGrpc.GRPCInferenceService
         this.nanoClock = nanoClock;
         this.repository = repository != null ? repository : ReadOnlyRepository.over(service);
         this.extensions = extensions;
+        this.streams = new InferStreams(service, extensions.sharedMemory(), codec, nanoClock,
+                InferStreams.MAX_IN_FLIGHT);
     }
 
     @Override
@@ -266,15 +269,8 @@ final class OipGrpcService extends GRPCInferenceServiceGrpc.GRPCInferenceService
         RequestContext context = call.context;
         CompletableFuture<ModelInferResponse> answer;
         try {
-            ModelRef model = ref(request.getModelName(), request.getModelVersion());
-            SharedMemory shm = extensions.sharedMemory();
-            InferenceRequest decoded = shm == null ? GrpcMessages.request(request)
-                    : GrpcMessages.request(request, shm::readInput);
-            long budget = context.remainingNanos(nanoClock.getAsLong());
-            answer = service.infer(model, shm == null ? decoded : shm.forward(decoded), context)
-                    .orTimeout(Math.max(1, budget), TimeUnit.NANOSECONDS)
-                    .thenApplyAsync(response -> encode(call, shm == null ? response
-                            : shm.writeOutputs(decoded, response)), codec);
+            answer = submit(service, extensions.sharedMemory(), nanoClock, request, context)
+                    .thenApplyAsync(response -> encode(call, response, nanoClock), codec);
         } catch (RuntimeException e) {
             answer = CompletableFuture.failedFuture(e);
         }
@@ -288,12 +284,52 @@ final class OipGrpcService extends GRPCInferenceServiceGrpc.GRPCInferenceService
         });
     }
 
-    private static ModelInferResponse encode(CallBinding.Call call, InferenceResponse response) {
+    /**
+     * Decodes one request (the time it took goes to the request's record, the statistics'
+     * compute_input) and runs it, bounded by its deadline: ModelInfer's path, and each request of
+     * a stream ({@link InferStreams}).
+     */
+    static CompletableFuture<InferenceResponse> submit(InferenceService service, SharedMemory shm,
+            LongSupplier nanoClock, ModelInferRequest request, RequestContext context) {
+        ModelRef model = ref(request.getModelName(), request.getModelVersion());
+        long started = nanoClock.getAsLong();
+        InferenceRequest decoded = shm == null ? GrpcMessages.request(request)
+                : GrpcMessages.request(request, shm::readInput);
+        long now = nanoClock.getAsLong();
+        context.record().input(now - started);
+        CompletableFuture<InferenceResponse> answer = service
+                .infer(model, shm == null ? decoded : shm.forward(decoded), context)
+                .orTimeout(Math.max(1, context.remainingNanos(now)), TimeUnit.NANOSECONDS);
+        return shm == null ? answer : answer.thenApply(response -> shm.writeOutputs(decoded, response));
+    }
+
+    private static ModelInferResponse encode(CallBinding.Call call, InferenceResponse response,
+            LongSupplier nanoClock) {
         call.responseHeader(SERVICE_HEADER, response.modelName());
         if (response.modelVersion() != null) {
             call.responseHeader(REVISION_HEADER, response.modelVersion());
         }
-        return GrpcMessages.response(response);
+        return encode(response, call.context, nanoClock);
+    }
+
+    /** Encodes an answer, telling the request's record how long it took (compute_output). */
+    static ModelInferResponse encode(InferenceResponse response, RequestContext context,
+            LongSupplier nanoClock) {
+        long started = nanoClock.getAsLong();
+        ModelInferResponse encoded = GrpcMessages.response(response);
+        context.record().output(nanoClock.getAsLong() - started);
+        return encoded;
+    }
+
+    @Override
+    public StreamObserver<ModelInferRequest> modelStreamInfer(
+            StreamObserver<dev.modelgate.server.grpc.proto.ModelStreamInferResponse> out) {
+        return streams.open(out);
+    }
+
+    /** The open ModelStreamInfer streams, which the server drains. */
+    InferStreams streams() {
+        return streams;
     }
 
     @Override

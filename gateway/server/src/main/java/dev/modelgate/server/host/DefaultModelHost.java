@@ -228,11 +228,13 @@ final class DefaultModelHost implements ModelHost {
         }
         CompletableFuture<InferenceResponse> answer;
         try {
+            long started = nanoClock.getAsLong();
             RequestValidator.validate(model.metadata(), request);
             boolean classify = Classification.requested(request);
             if (classify) {
                 Classification.check(model.metadata(), request);
             }
+            context.record().input(nanoClock.getAsLong() - started);
             answer = version.submit(request, context);
             if (classify) {
                 List<String> labels = served.entry().config().labels();
@@ -243,9 +245,14 @@ final class DefaultModelHost implements ModelHost {
             answer = CompletableFuture.failedFuture(e);
         }
         long rows = rows(model.metadata(), request);
-        return answer.whenComplete((response, failure) -> version.statistics().add(context.record(),
-                failure == null, nanoClock.getAsLong() - context.startNanos(), rows,
-                wallClock.millis()));
+        return answer.whenComplete((response, failure) -> {
+            VersionStatistics statistics = version.statistics();
+            statistics.add(context.record(), failure == null,
+                    nanoClock.getAsLong() - context.startNanos(), rows, wallClock.millis());
+            if (failure == null) {
+                context.record().onOutput(statistics::output);
+            }
+        });
     }
 
     /** Inferences in a request: its batch dimension when the model's first input has one. */

@@ -16,8 +16,11 @@ import java.util.TreeMap;
  *
  * <p>Every request of a batch of {@code k} reports the same compute time, so one engine call is
  * {@code k} reports: executions and batch compute time per size are the sums divided by {@code k}.
- * Input and output preparation happen inside the runtime's engine call, so they count with
- * compute_infer and show 0 ns of their own. One lock: the reads are rare and the critical section
+ * compute_input is the time spent turning the request into tensors outside the engine (the
+ * transport's decode and the host's validation, carried in the record); compute_output is the time
+ * the transport spends encoding the answer, told after the host finished ({@link #output}), so
+ * its count is the answers encoded. Conversions inside the runtime's engine call count with
+ * compute_infer. One lock: the reads are rare and the critical section
  * is a handful of additions, small beside an inference.
  */
 final class VersionStatistics {
@@ -33,6 +36,9 @@ final class VersionStatistics {
     private long queueNanos;
     private long computeCount;
     private long computeNanos;
+    private long inputNanos;
+    private long outputCount;
+    private long outputNanos;
     /** Batch size to {requests that ran in a batch of that size, their summed compute nanos}. */
     private final Map<Integer, long[]> bySize = new TreeMap<>();
 
@@ -73,7 +79,14 @@ final class VersionStatistics {
         if (record.computeNanos() >= 0) {
             computeCount++;
             computeNanos += record.computeNanos();
+            inputNanos += record.inputNanos();
         }
+    }
+
+    /** One successful answer was encoded in {@code nanos}. */
+    synchronized void output(long nanos) {
+        outputCount++;
+        outputNanos += nanos;
     }
 
     synchronized ModelStatistics snapshot() {
@@ -88,7 +101,8 @@ final class VersionStatistics {
         }
         return new ModelStatistics(name, version, lastMillis, inferences, executions,
                 new Duration(successCount, successNanos), new Duration(failCount, failNanos),
-                new Duration(queueCount, queueNanos), new Duration(computeCount, 0),
-                new Duration(computeCount, computeNanos), new Duration(computeCount, 0), batches);
+                new Duration(queueCount, queueNanos), new Duration(computeCount, inputNanos),
+                new Duration(computeCount, computeNanos), new Duration(outputCount, outputNanos),
+                batches);
     }
 }

@@ -69,7 +69,8 @@ public final class HttpServer implements AutoCloseable {
         ConnectionDrain drain = new ConnectionDrain();
         int perClient = config.connections().maxConnectionsPerClient();
         HttpServerInitializer initializer = new HttpServerInitializer(
-                new OipRestService(service, codec, repository, extensions).routes(), errors, config.maxRequestSize(),
+                new OipRestService(service, codec, repository, extensions, nanoClock).routes(), errors,
+                config.maxRequestSize(),
                 config.idleTimeout().toNanos(), config.requestTimeout().toNanos(), nanoClock, drain,
                 observer, config.connections(), perClient == 0 ? null : new ClientConnectionCap(perClient),
                 authentication);

@@ -34,6 +34,7 @@ final class OipRestService {
     private final Executor codec;
     private final ModelRepositoryControl repository;
     private final ServerExtensions extensions;
+    private final java.util.function.LongSupplier nanoClock;
 
     OipRestService(InferenceService service, Executor codec) {
         this(service, codec, null);
@@ -47,6 +48,13 @@ final class OipRestService {
     /** @param extensions statistics, model configuration and log settings, where given */
     OipRestService(InferenceService service, Executor codec, ModelRepositoryControl repository,
             ServerExtensions extensions) {
+        this(service, codec, repository, extensions, System::nanoTime);
+    }
+
+    /** @param nanoClock times the decode and encode the statistics report (compute_input/output) */
+    OipRestService(InferenceService service, Executor codec, ModelRepositoryControl repository,
+            ServerExtensions extensions, java.util.function.LongSupplier nanoClock) {
+        this.nanoClock = nanoClock;
         this.service = service;
         this.codec = codec;
         this.repository = repository;
@@ -128,23 +136,32 @@ final class OipRestService {
                     return shm.readInput(name, type, shape, parameters);
                 };
         return CompletableFuture
-                .supplyAsync(() -> header == null
-                        ? OipJson.readInferenceRequest(body, external)
-                        : OipJson.readInferenceRequest(body, jsonLength, external), codec)
+                .supplyAsync(() -> decode(body, header == null ? -1 : jsonLength, external, context),
+                        codec)
                 .thenCompose((InferenceRequest decoded) -> shm == null
                         || !inputsInRegions.get() && !outputsInRegions(decoded)
                         ? service.infer(model, decoded, context)
                                 .thenApplyAsync(response -> raw.answer() != null
                                         ? relayed(raw, response)
-                                        : respond(decoded, response), codec)
+                                        : respond(decoded, response, context), codec)
                         // Without the raw body: a replica gets the resolved tensors, not regions.
                         : service.infer(model, shm.forward(decoded), request.context())
                                 .thenApplyAsync(response -> respond(decoded,
-                                        shm.writeOutputs(decoded, response)), codec));
+                                        shm.writeOutputs(decoded, response), request.context()), codec));
     }
 
     private static boolean outputsInRegions(InferenceRequest request) {
         return request.outputs().stream().anyMatch(o -> SharedMemory.names(o.parameters()));
+    }
+
+    /** Decodes a body, the time it took going to the statistics' compute_input. */
+    private InferenceRequest decode(byte[] body, int jsonLength, ExternalTensors external,
+            RequestContext context) {
+        long started = nanoClock.getAsLong();
+        InferenceRequest decoded = jsonLength < 0 ? OipJson.readInferenceRequest(body, external)
+                : OipJson.readInferenceRequest(body, jsonLength, external);
+        context.record().input(nanoClock.getAsLong() - started);
+        return decoded;
     }
 
     /** A backend's answer bytes, already named after the service, as they came. */
@@ -180,8 +197,11 @@ final class OipRestService {
         return (int) length;
     }
 
-    private static RestResponse respond(InferenceRequest request, InferenceResponse response) {
+    private RestResponse respond(InferenceRequest request, InferenceResponse response,
+            RequestContext context) {
+        long started = nanoClock.getAsLong();
         OipJson.EncodedResponse encoded = OipJson.inferenceResponse(request, response);
+        context.record().output(nanoClock.getAsLong() - started);
         Map<String, String> headers = answeredBy(response);
         if (encoded.binary()) {
             headers = new HashMap<>(headers);

@@ -37,6 +37,8 @@ public final class RequestRecord {
     private String traceparent;
     private String client;
     private final AtomicBoolean measured = new AtomicBoolean();
+    private volatile long inputNanos;
+    private volatile java.util.function.LongConsumer outputs;
 
     public Protocol protocol() {
         return protocol;
@@ -103,6 +105,35 @@ public final class RequestRecord {
      */
     public boolean measure() {
         return !measured.get() && measured.compareAndSet(false, true);
+    }
+
+    /**
+     * Adds time spent turning the request into tensors (the transport's decode, the host's
+     * validation): the statistics' compute_input. Called by one thread at a time, in order.
+     */
+    public void input(long nanos) {
+        inputNanos += Math.max(0, nanos);
+    }
+
+    /** Nanoseconds spent preparing the input so far. */
+    public long inputNanos() {
+        return inputNanos;
+    }
+
+    /**
+     * Who counts the time the transport then spends encoding the answer (the host's statistics,
+     * once the request ran): the answer is encoded after the host has finished with it.
+     */
+    public void onOutput(java.util.function.LongConsumer sink) {
+        this.outputs = sink;
+    }
+
+    /** The answer took {@code nanos} to encode: told to the {@link #onOutput} sink, if any. */
+    public void output(long nanos) {
+        java.util.function.LongConsumer sink = outputs;
+        if (sink != null) {
+            sink.accept(Math.max(0, nanos));
+        }
     }
 
     public String traceparent() {

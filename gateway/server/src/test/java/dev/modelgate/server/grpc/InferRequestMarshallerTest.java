@@ -52,15 +52,16 @@ class InferRequestMarshallerTest {
     }
 
     @Test
-    void onlyModelInferParsesThroughItAndGarbageIsInternal() {
+    void onlyModelInferAndModelStreamInferParseThroughItAndGarbageIsInternal() {
         ServerServiceDefinition service = InferRequestMarshaller.apply(GrpcServer.definition(
                 new RecordingService(), Runnable::run, 1_000_000_000L, System::nanoTime));
         List<Object> aliasing = service.getMethods().stream()
                 .filter(m -> m.getMethodDescriptor().getRequestMarshaller()
                         instanceof InferRequestMarshaller)
                 .map(m -> (Object) m.getMethodDescriptor().getFullMethodName()).toList();
-        assertThat(aliasing).containsExactly(
-                GRPCInferenceServiceGrpc.getModelInferMethod().getFullMethodName());
+        assertThat(aliasing).containsExactlyInAnyOrder(
+                GRPCInferenceServiceGrpc.getModelInferMethod().getFullMethodName(),
+                GRPCInferenceServiceGrpc.getModelStreamInferMethod().getFullMethodName());
         assertThat(service.getMethods()).hasSize(
                 GRPCInferenceServiceGrpc.getServiceDescriptor().getMethods().size());
 

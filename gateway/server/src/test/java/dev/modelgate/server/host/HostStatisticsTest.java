@@ -98,7 +98,10 @@ class HostStatisticsTest {
         assertThat(stats.executionCount()).isEqualTo(5);
         assertThat(stats.queue().count()).isEqualTo(5);
         assertThat(stats.computeInfer().count()).isEqualTo(5);
-        assertThat(stats.computeInput()).isEqualTo(new ModelStatistics.Duration(5, 0));
+        // the host's validation, one tick of the fake clock at least; nothing encoded the answers
+        assertThat(stats.computeInput().count()).isEqualTo(5);
+        assertThat(stats.computeInput().ns()).isGreaterThanOrEqualTo(5 * TICK);
+        assertThat(stats.computeOutput()).isEqualTo(new ModelStatistics.Duration(0, 0));
         // every interval spans at least one tick of the fake clock
         assertThat(stats.success().ns()).isGreaterThanOrEqualTo(5 * TICK);
         assertThat(stats.fail().ns()).isGreaterThanOrEqualTo(2 * TICK);
@@ -119,6 +122,29 @@ class HostStatisticsTest {
         assertThat(host.statistics(Optional.of("toy"), Optional.empty()))
                 .extracting(ModelStatistics::version).containsExactly("1", "2");
         assertThat(host.statistics(Optional.empty(), Optional.empty())).hasSize(2);
+    }
+
+    @Test
+    void theDecodeBeforeAndTheEncodeAfterAreComputeInputAndComputeOutput() throws IOException {
+        start("");
+        ModelRef v1 = ModelRef.of("toy", "1");
+        for (int i = 0; i < 4; i++) {
+            RequestContext context = new RequestContext("r" + i, Map.of(), now(), Long.MAX_VALUE / 2);
+            context.record().input(3 * TICK);
+            int features = i == 3 ? 4 : AffineFixture.FEATURES;
+            host.infer(v1, InferenceRequest.of("q", List.of(Tensor.ofFloats(AffineFixture.INPUT,
+                    new long[] {1, features}, new float[features]))), context).handle((r, e) -> e).join();
+            // what a transport does once it encoded the answer
+            context.record().output(7 * TICK);
+        }
+
+        ModelStatistics stats = host.statistics(Optional.of("toy"), Optional.of("1")).get(0);
+        assertThat(stats.success().count()).isEqualTo(3);
+        assertThat(stats.computeInput().count()).isEqualTo(3);
+        // the transport's decode plus the host's validation (one tick at least)
+        assertThat(stats.computeInput().ns()).isGreaterThanOrEqualTo(3 * (3 * TICK + TICK));
+        assertThat(stats.computeOutput()).as("the failed request's encode is not counted")
+                .isEqualTo(new ModelStatistics.Duration(3, 21 * TICK));
     }
 
     @Test

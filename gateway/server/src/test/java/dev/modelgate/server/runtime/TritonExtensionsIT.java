@@ -152,6 +152,8 @@ class TritonExtensionsIT {
         }
         assertThat(inference.get("success").get("ns").asLong()).isPositive();
         assertThat(inference.get("compute_infer").get("ns").asLong()).isPositive();
+        assertThat(inference.get("compute_input").get("ns").asLong()).isPositive();
+        assertThat(inference.get("compute_output").get("ns").asLong()).isPositive();
         assertThat(stats.get("batch_stats")).hasSize(1);
         assertThat(stats.get("batch_stats").get(0).get("batch_size").asLong()).isEqualTo(1);
         assertThat(stats.get("batch_stats").get(0).get("compute_infer").get("count").asLong()).isEqualTo(9);

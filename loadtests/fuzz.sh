@@ -17,7 +17,8 @@ targets=("$@")
 if [[ ${#targets[@]} -eq 0 ]]; then
   targets=(RestRequestFuzzTest#restRequest BinaryRequestFuzzTest#binaryRequest
     KServeV1FuzzTest#v1Request YamlConfigFuzzTest#serverConfig YamlConfigFuzzTest#modelConfig
-    AdminJsonFuzzTest#adminBody RepositoryPathFuzzTest#loadByName)
+    AdminJsonFuzzTest#adminBody RepositoryPathFuzzTest#loadByName GrpcRequestFuzzTest#inferRequest
+    ReplicaAnswerFuzzTest#httpAnswer ReplicaAnswerFuzzTest#relayedAnswer ReplicaAnswerFuzzTest#grpcAnswer)
 fi
 out="${OUT:-$root/target/fuzz}"
 mkdir -p "$out"

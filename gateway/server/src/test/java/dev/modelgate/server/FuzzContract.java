@@ -39,15 +39,42 @@ public final class FuzzContract {
      */
     public static <T> T readOr(int inputLength, Supplier<T> read,
             Class<? extends RuntimeException> typed) {
+        return measured(inputLength, () -> check(read, typed));
+    }
+
+    /**
+     * Like {@link #readOr} but {@code typed} is the only legitimate failure: a reader of a
+     * replica's answer fails with the exception its transport turns into a 502, and a client
+     * error (an {@link InferenceException} of a 4xx kind) from it would blame the client for the
+     * replica's fault.
+     */
+    public static <T> T readOrOnly(int inputLength, Supplier<T> read,
+            Class<? extends RuntimeException> typed) {
+        return measured(inputLength, () -> {
+            try {
+                return read.get();
+            } catch (RuntimeException e) {
+                if (!typed.isInstance(e)) {
+                    throw e;
+                }
+                if (e.getMessage() == null || e.getMessage().isBlank()) {
+                    throw new AssertionError("a " + typed.getSimpleName() + " without a message", e);
+                }
+                return null;
+            }
+        });
+    }
+
+    private static <T> T measured(int inputLength, Supplier<T> run) {
         long budget = BASE_BUDGET + PER_BYTE_BUDGET * inputLength;
         long before = THREADS.getCurrentThreadAllocatedBytes();
-        T value = check(read, typed);
+        T value = run.get();
         long allocated = THREADS.getCurrentThreadAllocatedBytes() - before;
         if (allocated > budget) {
             // The first input down a path loads and instruments classes on this thread; the
             // readers are deterministic, so a second run measures the input alone.
             before = THREADS.getCurrentThreadAllocatedBytes();
-            check(read, typed);
+            run.get();
             allocated = THREADS.getCurrentThreadAllocatedBytes() - before;
             if (allocated > budget) {
                 throw new AssertionError("allocated " + allocated + " bytes for a " + inputLength

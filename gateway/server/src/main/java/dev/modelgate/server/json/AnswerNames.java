@@ -43,6 +43,11 @@ public final class AnswerNames {
                 throw new IllegalArgumentException("expected a JSON object");
             }
             open = in.currentLocation().getByteOffset();
+            if (open < 0) {
+                // Jackson detected UTF-16/32 and reads chars: no byte offsets to splice at, and
+                // the names we insert are UTF-8; OIP answers are UTF-8 JSON.
+                throw new IllegalArgumentException("not JSON in UTF-8");
+            }
             JsonToken token;
             while ((nameAt == null || versionAt == null || !outputs)
                     && (token = in.nextToken()) == JsonToken.FIELD_NAME) {

@@ -6,8 +6,8 @@ import com.fasterxml.jackson.core.exc.StreamReadException;
 import dev.modelgate.api.InferenceException;
 import dev.modelgate.api.InferenceResponse;
 import dev.modelgate.api.Tensor;
+import java.io.CharConversionException;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -67,12 +67,17 @@ final class ResponseReader {
             return new InferenceResponse(name, version, id, parameters, outputs);
         } catch (StreamReadException e) {
             throw InferenceException.invalid("answer: malformed JSON (expected: valid JSON)");
+        } catch (CharConversionException e) {
+            // Jackson took the first bytes for UTF-16/32 (found by ReplicaAnswerFuzzTest)
+            throw InferenceException.invalid("answer: not a readable JSON text (expected: JSON in UTF-8)");
         } catch (IOException e) {
             InferenceException refused = JsonLimits.refusal(e, "answer");
             if (refused != null) {
                 throw InferenceException.invalid(refused.getMessage()); // the replica's fault: 502
             }
-            throw new UncheckedIOException(e);
+            // Parsing an array does no I/O: whatever else this is, the answer caused it, and
+            // the transport answers 502 only for a typed refusal.
+            throw InferenceException.invalid("answer: unreadable (" + e.getClass().getSimpleName() + ")");
         }
     }
 

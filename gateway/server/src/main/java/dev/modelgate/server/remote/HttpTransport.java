@@ -117,7 +117,7 @@ final class HttpTransport implements ReplicaTransport {
     }
 
     /** A replica's answer decoded; a malformed one is the replica's fault, not the client's. */
-    private static InferenceResponse readAnswer(byte[] body, int jsonLength) {
+    static InferenceResponse readAnswer(byte[] body, int jsonLength) {
         try {
             return OipJson.readInferenceResponse(body, jsonLength);
         } catch (InferenceException malformed) {

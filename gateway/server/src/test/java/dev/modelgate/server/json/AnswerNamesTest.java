@@ -56,4 +56,12 @@ class AnswerNamesTest {
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> rename("[1]", "a", "b")).isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void refusesAnAnswerInUtf16InsteadOfFailingOnItsOffsets() {
+        // found by ReplicaAnswerFuzzTest: Jackson reads UTF-16 as chars, with no byte offsets
+        byte[] utf16 = "{\"model_name\":\"m\",\"outputs\":[]}".getBytes(StandardCharsets.UTF_16LE);
+        assertThatThrownBy(() -> AnswerNames.rename(utf16, -1, "a", "b"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("UTF-8");
+    }
 }

@@ -9,6 +9,7 @@ import dev.modelgate.server.service.InferenceService;
 import dev.modelgate.server.service.ModelRef;
 import dev.modelgate.server.service.ModelRepositoryControl;
 import dev.modelgate.server.service.RawBody;
+import dev.modelgate.server.service.SharedBytes;
 import dev.modelgate.server.service.RequestContext;
 import dev.modelgate.server.service.ServerExtensions;
 import java.util.HashMap;
@@ -105,22 +106,28 @@ final class OipRestService {
         RawBody raw = new RawBody(request.content(), request.context().header(Headers.CONTENT_TYPE),
                 header == null ? -1 : jsonLength, request.eventLoop());
         RequestContext context = request.context().withRawBody(raw);
+        CompletableFuture<RestResponse> answer;
         if (service.relaysUndecoded(model, context)) {
             // The relay: no decode and no executor hop; the replica validates the body.
-            return service.infer(model, null, context).thenApply(response -> raw.answer() != null
+            answer = service.infer(model, null, context).thenApply(response -> raw.hasAnswer()
                     ? relayed(raw, response)
                     : RestResponse.json(200, OipJson.inferenceResponse(response)));
+        } else {
+            byte[] body = raw.body();
+            answer = CompletableFuture
+                    .supplyAsync(() -> header == null
+                            ? OipJson.readInferenceRequest(body)
+                            : OipJson.readInferenceRequest(body, jsonLength), codec)
+                    .thenCompose((InferenceRequest decoded) ->
+                            service.infer(model, decoded, context)
+                                    .thenApplyAsync(response -> raw.hasAnswer()
+                                            ? relayed(raw, response)
+                                            : respond(decoded, response), codec));
         }
-        byte[] body = raw.body();
-        return CompletableFuture
-                .supplyAsync(() -> header == null
-                        ? OipJson.readInferenceRequest(body)
-                        : OipJson.readInferenceRequest(body, jsonLength), codec)
-                .thenCompose((InferenceRequest decoded) ->
-                        service.infer(model, decoded, context)
-                                .thenApplyAsync(response -> raw.answer() != null
-                                        ? relayed(raw, response)
-                                        : respond(decoded, response), codec));
+        // The answer's buffer went into the response, or is released here (a failure after it
+        // was written, a late attempt's answer).
+        answer.whenComplete((response, failure) -> raw.close());
+        return answer;
     }
 
     /** A backend's answer bytes, already named after the service, as they came. */
@@ -131,7 +138,11 @@ final class OipRestService {
             headers.put("content-type", "application/octet-stream");
             headers.put(HEADER_LENGTH, Integer.toString(raw.answerJsonLength()));
         }
-        return new RestResponse(200, raw.answer(), headers);
+        SharedBytes answer = raw.takeAnswer();
+        if (answer == null) {
+            throw new IllegalStateException("relayed answer: taken twice (expected: once)");
+        }
+        return RestResponse.relayed(answer, headers);
     }
 
     /**

@@ -10,7 +10,6 @@ import dev.modelgate.server.service.RequestObserver;
 import dev.modelgate.server.service.RequestRecord;
 import dev.modelgate.server.service.SharedBytes;
 import dev.modelgate.server.service.Traceparent;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;

@@ -8,7 +8,9 @@ import java.util.Random;
 /**
  * In-process ONNX Runtime throughput, the ceiling the gateway is measured against: one session
  * with the gateway's settings, {@code threads} callers each running batches of {@code batch} rows
- * back to back for {@code seconds}. Prints {@code batch=<b> rows_per_s=<r> calls_per_s=<c>}.
+ * back to back for {@code seconds}. Prints {@code batch=<b> rows_per_s=<r> calls_per_s=<c>
+ * p50_ms=<p> p99_ms=<q>}: the percentiles are of one engine call (tensor in, run, result closed),
+ * what batching.sh subtracts from a request's p50 to get the serving overhead.
  * Run as a single-file program: java -cp onnxruntime.jar OrtBench.java MODEL BATCH SECONDS THREADS
  */
 public class OrtBench {
@@ -28,15 +30,18 @@ public class OrtBench {
             for (int i = 0; i < data.length; i++) {
                 data[i] = random.nextFloat() * 2 - 1;
             }
-            run(env, session, input, data, batch, width, 1.0, threads);
-            long calls = run(env, session, input, data, batch, width, seconds, threads);
-            System.out.printf("batch=%d threads=%d rows_per_s=%.1f calls_per_s=%.1f%n", batch, threads,
-                    calls * batch / seconds, calls / seconds);
+            run(env, session, input, data, batch, width, 1.0, threads, new Samples(threads));
+            Samples samples = new Samples(threads);
+            long calls = run(env, session, input, data, batch, width, seconds, threads, samples);
+            System.out.printf(java.util.Locale.ROOT,
+                    "batch=%d threads=%d rows_per_s=%.1f calls_per_s=%.1f p50_ms=%.4f p99_ms=%.4f%n",
+                    batch, threads, calls * batch / seconds, calls / seconds,
+                    samples.percentile(0.50) / 1e6, samples.percentile(0.99) / 1e6);
         }
     }
 
     private static long run(OrtEnvironment env, OrtSession session, String input, float[] data, int batch,
-            long width, double seconds, int threads) throws Exception {
+            long width, double seconds, int threads, Samples samples) throws Exception {
         long end = System.nanoTime() + (long) (seconds * 1e9);
         long[] counts = new long[threads];
         Thread[] workers = new Thread[threads];
@@ -44,11 +49,13 @@ public class OrtBench {
             int me = t;
             workers[t] = new Thread(() -> {
                 try {
-                    while (System.nanoTime() < end) {
+                    long start;
+                    while ((start = System.nanoTime()) < end) {
                         try (OnnxTensor tensor = OnnxTensor.createTensor(env, FloatBuffer.wrap(data),
                                 new long[] {batch, width}); OrtSession.Result result = session.run(Map.of(input, tensor))) {
                             counts[me]++;
                         }
+                        samples.add(me, System.nanoTime() - start);
                     }
                 } catch (Exception e) {
                     throw new IllegalStateException(e);
@@ -62,5 +69,42 @@ public class OrtBench {
             total += counts[t];
         }
         return total;
+    }
+
+    /** Per-call nanoseconds, one array per thread (no sharing on the measured path), capped. */
+    private static final class Samples {
+        private static final int MAX = 1 << 21;
+        private final long[][] nanos;
+        private final int[] sizes;
+
+        Samples(int threads) {
+            nanos = new long[threads][MAX];
+            sizes = new int[threads];
+        }
+
+        void add(int thread, long value) {
+            if (sizes[thread] < MAX) {
+                nanos[thread][sizes[thread]++] = value;
+            }
+        }
+
+        double percentile(double p) {
+            int total = 0;
+            for (int size : sizes) {
+                total += size;
+            }
+            if (total == 0) {
+                return Double.NaN;
+            }
+            long[] all = new long[total];
+            int at = 0;
+            for (int t = 0; t < sizes.length; t++) {
+                System.arraycopy(nanos[t], 0, all, at, sizes[t]);
+                at += sizes[t];
+            }
+            java.util.Arrays.sort(all);
+            int index = Math.max(0, (int) Math.ceil(p * total) - 1);
+            return all[Math.min(total - 1, index)];
+        }
     }
 }

@@ -1,10 +1,16 @@
 #!/usr/bin/env bash
-# Dynamic batching benchmark (issue 5), one command from the repository root:
+# Dynamic batching benchmark (issues 5 and 17), one command from the repository root:
 #   loadtests/bench/batching.sh [SECONDS_PER_CASE]
 # Generates the MLP (4 layers of 1024, FP32, 1024 inputs), serves two copies with `modelgate serve`
-# (mlp-off: no batching; mlp-on: batching), drives each with modelgate-load closed loop at
-# concurrency 1, 8, 64, then measures in-process ONNX Runtime at batch 1 and at the mean batch size
-# the batcher reached. Raw results: target/bench/batching/; the table is printed at the end.
+# (mlp-off: no batching; mlp-on: batching) and the iris example, drives each MLP with modelgate-load
+# closed loop at concurrency 1, 8, 64, with JSON and with the binary tensor extension (--binary), and
+# iris at concurrency 1 and 64 (JSON); then measures in-process ONNX Runtime (OrtBench: rows/s and
+# p50 per engine call) on the MLP at batch 1 and at the mean batch size the batcher reached, and on
+# iris at batch 1. The generator runs on its own core (taskset -c 0), the server and the in-process
+# engine on the other (taskset -c 1); without taskset or with one core nothing is pinned (said in
+# the summary). Raw results: target/bench/batching/; the table and the target lines at the end.
+# Serving overhead = p50 of a request at concurrency 1 without batching minus p50 of the engine call.
+# Figures from a machine shared with other work are not results: run it on a quiet one.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$root"
@@ -19,59 +25,96 @@ java -cp "examples/models/target/classes:$(cat "$out/models.cp")" dev.modelgate.
   "$out/mlp" 4 1024 1024 >&2
 options=$'options:\n  intra-op-threads: 2\n  inter-op-threads: 1\n  optimization-level: all\n'
 for m in mlp-off mlp-on; do mkdir -p "$repo/$m/1" && cp "$out/mlp/model.onnx" "$repo/$m/1/model.onnx"; done
+iris_onnx="$root/examples/model-repository/iris/1/model.onnx"
+mkdir -p "$repo/iris/1" && cp "$iris_onnx" "$repo/iris/1/model.onnx"
+printf 'runtime: onnx\ninstances: 1\noptions:\n  intra-op-threads: 1\n  inter-op-threads: 1\n  optimization-level: all\n' \
+  > "$repo/iris/model.yaml"
+
+# Generator on core 0, server and in-process engine on core 1, so neither steals the other's CPU.
+gen_pin=(); srv_pin=(); pinning="none (taskset missing or fewer than 2 cores)"
+if command -v taskset >/dev/null && [ "$(nproc)" -ge 2 ]; then
+  gen_pin=(taskset -c 0); srv_pin=(taskset -c 1); pinning="generator on core 0, server and in-process ORT on core 1"
+fi
 printf 'runtime: onnx\ninstances: 1\n%s' "$options" > "$repo/mlp-off/model.yaml"
 printf 'runtime: onnx\ninstances: 1\n%sbatching:\n  max-batch-size: 64\n  max-queue-delay: 2000\n  max-queue-size: 1024\n' "$options" > "$repo/mlp-on/model.yaml"
 
 http=18480; admin=18481; grpc=18482
 echo "access-log: off" > "$out/server.yaml"
-./modelgate serve --model-repository "$repo" --config "$out/server.yaml" --http-port $http --admin-port $admin \
+"${srv_pin[@]}" ./modelgate serve --model-repository "$repo" --config "$out/server.yaml" --http-port $http --admin-port $admin \
   --grpc-port $grpc > "$out/server.log" 2>&1 &
 server=$!
 trap 'kill $server 2>/dev/null || true' EXIT
 for _ in $(seq 1 120); do curl -sf "http://127.0.0.1:$http/v2/health/ready" >/dev/null && break; sleep 1; done
 
+run_case() { # NAME MODEL CONCURRENCY [--binary]
+  local name=$1 m=$2 c=$3; shift 3
+  local before after
+  before=$(curl -s "http://127.0.0.1:$admin/admin/models/$m/versions/1/instances")
+  "${gen_pin[@]}" loadtests/modelgate-load --url "http://127.0.0.1:$http" --model "$m" --concurrency "$c" \
+    --duration "${secs}s" --warmup 2s --json "$out/$name-c$c.json" "$@" > "$out/$name-c$c.txt" 2>&1
+  after=$(curl -s "http://127.0.0.1:$admin/admin/models/$m/versions/1/instances")
+  echo "$before" > "$out/$name-c$c.instances-before.json"; echo "$after" > "$out/$name-c$c.instances-after.json"
+}
 for m in mlp-off mlp-on; do
   for c in 1 8 64; do
-    before=$(curl -s "http://127.0.0.1:$admin/admin/models/$m/versions/1/instances")
-    loadtests/modelgate-load --url "http://127.0.0.1:$http" --model "$m" --concurrency "$c" \
-      --duration "${secs}s" --warmup 2s --json "$out/$m-c$c.json" > "$out/$m-c$c.txt" 2>&1
-    after=$(curl -s "http://127.0.0.1:$admin/admin/models/$m/versions/1/instances")
-    echo "$before" > "$out/$m-c$c.instances-before.json"; echo "$after" > "$out/$m-c$c.instances-after.json"
+    run_case "$m" "$m" "$c"
+    run_case "$m-binary" "$m" "$c" --binary
   done
 done
+for c in 1 64; do run_case iris iris "$c"; done
 kill $server; wait $server 2>/dev/null || true; trap - EXIT
 
 batch=$(python3 - "$out" <<'PY'
 import json,sys
 out=sys.argv[1]
-b=json.load(open(f"{out}/mlp-on-c64.instances-before.json")); a=json.load(open(f"{out}/mlp-on-c64.instances-after.json"))
+b=json.load(open(f"{out}/mlp-on-binary-c64.instances-before.json")); a=json.load(open(f"{out}/mlp-on-binary-c64.instances-after.json"))
 print(max(1, round((a["requests"]-b["requests"])/max(1,a["engine_calls"]-b["engine_calls"]))))
 PY
 )
 ort_cp="$(find ~/.m2/repository/com/microsoft/onnxruntime/onnxruntime -name 'onnxruntime-*.jar' | head -n 1)"
-java -cp "$ort_cp" loadtests/bench/OrtBench.java "$out/mlp/model.onnx" 1 "$secs" 1 > "$out/ort-b1.txt"
-java -cp "$ort_cp" loadtests/bench/OrtBench.java "$out/mlp/model.onnx" "$batch" "$secs" 1 > "$out/ort-b$batch.txt"
+ort() { "${srv_pin[@]}" java -cp "$ort_cp" loadtests/bench/OrtBench.java "$@"; }
+ort "$out/mlp/model.onnx" 1 "$secs" 1 > "$out/ort-b1.txt"
+ort "$out/mlp/model.onnx" "$batch" "$secs" 1 > "$out/ort-b$batch.txt"
+ort "$iris_onnx" 1 "$secs" 1 > "$out/ort-iris-b1.txt"
 
-python3 - "$out" "$batch" <<'PY' | tee "$out/summary.md"
+python3 - "$out" "$batch" "$pinning" <<'PY' | tee "$out/summary.md"
 import json,sys,re
-out,batch=sys.argv[1],int(sys.argv[2])
-def ort(b):
-    t=open(f"{out}/ort-b{b}.txt").read(); return float(re.search(r"rows_per_s=([\d.]+)",t).group(1))
-print("| case | concurrency | throughput (req/s) | p50 (ms) | p99 (ms) | errors | mean batch |")
-print("| --- | --- | --- | --- | --- | --- | --- |")
+out,batch,pinning=sys.argv[1],int(sys.argv[2]),sys.argv[3]
+def ort(name):
+    t=open(f"{out}/ort-{name}.txt").read()
+    return {k: float(re.search(k+r"=([\d.]+)",t).group(1)) for k in ("rows_per_s","calls_per_s","p50_ms")}
+print(f"pinning: {pinning}")
+print()
+print("| case | encoding | concurrency | throughput (req/s) | p50 (ms) | p99 (ms) | errors | mean batch |")
+print("| --- | --- | --- | --- | --- | --- | --- | --- |")
 rows={}
-for m in ("mlp-off","mlp-on"):
-    for c in (1,8,64):
-        r=json.load(open(f"{out}/{m}-c{c}.json"))
-        b=json.load(open(f"{out}/{m}-c{c}.instances-before.json")); a=json.load(open(f"{out}/{m}-c{c}.instances-after.json"))
-        mean=(a["requests"]-b["requests"])/max(1,a["engine_calls"]-b["engine_calls"])
-        rows[(m,c)]=r["throughput_rps"]
-        errs=sum(v for v in r.get("errors",{}).values() if isinstance(v,(int,float)))
-        print(f"| {m} | {c} | {r['throughput_rps']:.1f} | {r['latency_ms']['p50']:.2f} | {r['latency_ms']['p99']:.2f} | {errs} | {mean:.1f} |")
-o1,ob=ort(1),ort(batch)
+cases=[(m+enc,m,e,c) for m in ("mlp-off","mlp-on") for (enc,e) in (("","JSON"),("-binary","binary")) for c in (1,8,64)]
+cases+=[("iris","iris","JSON",c) for c in (1,64)]
+for name,m,enc,c in cases:
+    r=json.load(open(f"{out}/{name}-c{c}.json"))
+    b=json.load(open(f"{out}/{name}-c{c}.instances-before.json")); a=json.load(open(f"{out}/{name}-c{c}.instances-after.json"))
+    mean=(a["requests"]-b["requests"])/max(1,a["engine_calls"]-b["engine_calls"])
+    rows[(name,c)]=r
+    errs=sum(v for v in r.get("errors",{}).values() if isinstance(v,(int,float)))
+    print(f"| {m} | {enc} | {c} | {r['throughput_rps']:.1f} | {r['latency_ms']['p50']:.2f} | {r['latency_ms']['p99']:.2f} | {errs} | {mean:.1f} |")
+o1,ob,oi=ort("b1"),ort(f"b{batch}"),ort("iris-b1")
 print()
-print(f"| in-process ONNX Runtime | rows/s |\n| --- | --- |\n| batch 1 | {o1:.1f} |\n| batch {batch} (the batcher's mean at c=64) | {ob:.1f} |")
+print("| in-process ONNX Runtime | rows/s | calls/s | p50 per call (ms) |\n| --- | --- | --- | --- |")
+print(f"| MLP batch 1 | {o1['rows_per_s']:.1f} | {o1['calls_per_s']:.1f} | {o1['p50_ms']:.3f} |")
+print(f"| MLP batch {batch} (the batcher's mean, binary at c=64) | {ob['rows_per_s']:.1f} | {ob['calls_per_s']:.1f} | {ob['p50_ms']:.3f} |")
+print(f"| iris batch 1 | {oi['rows_per_s']:.1f} | {oi['calls_per_s']:.1f} | {oi['p50_ms']:.3f} |")
 print()
-print(f"batching on / off at concurrency 64: {rows[('mlp-on',64)]/rows[('mlp-off',64)]:.2f}x (target >= 3x)")
-print(f"gateway with batching / in-process ORT at batch {batch}: {100*rows[('mlp-on',64)]/ob:.0f}% (target >= 85%)")
+def p50(name,c): return rows[(name,c)]["latency_ms"]["p50"]
+def rps(name,c): return rows[(name,c)]["throughput_rps"]
+for name,enc in (("mlp-off","JSON"),("mlp-off-binary","binary")):
+    over=p50(name,1)-o1["p50_ms"]
+    print(f"serving overhead at p50, MLP {enc}, c=1, no batching: {over:.3f} ms ({p50(name,1):.3f} - {o1['p50_ms']:.3f}; target <= 0.3 ms: {'met' if over <= 0.3 else 'missed'})")
+over=p50("iris",1)-oi["p50_ms"]
+print(f"serving overhead at p50, iris JSON, c=1: {over:.3f} ms ({p50('iris',1):.3f} - {oi['p50_ms']:.3f}; target <= 0.3 ms: {'met' if over <= 0.3 else 'missed'})")
+print(f"iris requests/s against in-process calls/s: c=1 {rps('iris',1):.0f} / {oi['calls_per_s']:.0f} = {100*rps('iris',1)/oi['calls_per_s']:.0f}%, c=64 {rps('iris',64):.0f} / {oi['calls_per_s']:.0f} = {100*rps('iris',64)/oi['calls_per_s']:.0f}%")
+print(f"batching on / off at concurrency 64: JSON {rps('mlp-on',64)/rps('mlp-off',64):.2f}x, binary {rps('mlp-on-binary',64)/rps('mlp-off-binary',64):.2f}x (target >= 3x)")
+for name,enc in (("mlp-on-binary","binary"),("mlp-on","JSON")):
+    share=100*rps(name,64)/ob["rows_per_s"]
+    target=f"target >= 85%: {'met' if share >= 85 else 'missed'}" if enc=="binary" else "reported, no target"
+    print(f"batched {enc} at c=64 / in-process ORT at batch {batch}: {share:.0f}% ({target})")
 PY

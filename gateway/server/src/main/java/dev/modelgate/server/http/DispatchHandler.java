@@ -10,7 +10,6 @@ import dev.modelgate.server.service.RequestObserver;
 import dev.modelgate.server.service.RequestRecord;
 import dev.modelgate.server.service.SharedBytes;
 import dev.modelgate.server.service.Traceparent;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
@@ -76,6 +75,8 @@ final class DispatchHandler extends SimpleChannelInboundHandler<FullHttpRequest>
         final long requestBytes;
         RestResponse response;
         boolean close;
+        /** The connection closed before this slot was written: a late answer is dropped. */
+        boolean gone;
         ScheduledFuture<?> timer;
 
         Pending(RequestContext context, long requestBytes) {
@@ -189,7 +190,8 @@ final class DispatchHandler extends SimpleChannelInboundHandler<FullHttpRequest>
     }
 
     private void deliver(ChannelHandlerContext ctx, Pending slot, RestResponse response) {
-        if (slot.response != null) {
+        if (slot.response != null || slot.gone) {
+            response.release(); // answered after its deadline, or after the connection closed
             return;
         }
         slot.response = response;
@@ -201,7 +203,7 @@ final class DispatchHandler extends SimpleChannelInboundHandler<FullHttpRequest>
             FullHttpResponse out = toNetty(head.response, head.requestId);
             out.headers().set(Traceparent.HEADER, head.context.record().traceparent());
             observe(observer, head.context, head.response.status(), head.requestBytes,
-                    head.response.body().length);
+                    head.response.length());
             if (head.close) {
                 out.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
                 ctx.writeAndFlush(out).addListener(ChannelFutureListener.CLOSE);
@@ -231,12 +233,12 @@ final class DispatchHandler extends SimpleChannelInboundHandler<FullHttpRequest>
     }
 
     static FullHttpResponse toNetty(RestResponse response, String requestId) {
+        int length = response.length();
         FullHttpResponse out = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
-                HttpResponseStatus.valueOf(response.status()),
-                Unpooled.wrappedBuffer(response.body()));
+                HttpResponseStatus.valueOf(response.status()), response.content());
         out.headers()
                 .set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON)
-                .setInt(HttpHeaderNames.CONTENT_LENGTH, response.body().length);
+                .setInt(HttpHeaderNames.CONTENT_LENGTH, length);
         if (requestId != null) {
             out.headers().set(REQUEST_ID, requestId);
         }
@@ -264,6 +266,10 @@ final class DispatchHandler extends SimpleChannelInboundHandler<FullHttpRequest>
         for (Pending slot : pending) {
             if (slot.timer != null) {
                 slot.timer.cancel(false);
+            }
+            slot.gone = true;
+            if (slot.response != null) {
+                slot.response.release();
             }
         }
         pending.clear();

@@ -105,7 +105,7 @@ final class LimitedAggregator extends HttpObjectAggregator {
             context.record().protocol(DispatchHandler.protocolOf(request.uri()));
         }
         DispatchHandler.observe(observer, context, 413, Math.max(0, declared),
-                response.body().length);
+                response.length());
         FullHttpResponse out = DispatchHandler.toNetty(response, requestId);
         out.headers().set(Traceparent.HEADER, traceparent);
         return out;

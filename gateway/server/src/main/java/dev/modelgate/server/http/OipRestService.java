@@ -12,6 +12,7 @@ import dev.modelgate.server.service.ModelRepositoryControl;
 import dev.modelgate.server.service.RawBody;
 import dev.modelgate.server.service.RequestContext;
 import dev.modelgate.server.service.ServerExtensions;
+import dev.modelgate.server.service.SharedBytes;
 import dev.modelgate.server.service.SharedMemory;
 import java.util.HashMap;
 import java.util.Map;
@@ -120,34 +121,41 @@ final class OipRestService {
                 header == null ? -1 : jsonLength, request.eventLoop());
         RequestContext context = request.context().withRawBody(raw);
         SharedMemory shm = extensions.sharedMemory();
+        CompletableFuture<RestResponse> answer;
         // With shared memory on, the gateway resolves regions itself, so it never relays a body
         // that may name one (a replica has no such region).
         if (shm == null && service.relaysUndecoded(model, context)) {
             // The relay: no decode and no executor hop; the replica validates the body.
-            return service.infer(model, null, context).thenApply(response -> raw.answer() != null
+            answer = service.infer(model, null, context).thenApply(response -> raw.hasAnswer()
                     ? relayed(raw, response)
                     : RestResponse.json(200, OipJson.inferenceResponse(response)));
+        } else {
+            byte[] body = raw.body();
+            AtomicBoolean inputsInRegions = new AtomicBoolean();
+            ExternalTensors external = shm == null ? ExternalTensors.NONE
+                    : (name, type, shape, parameters) -> {
+                        inputsInRegions.set(true);
+                        return shm.readInput(name, type, shape, parameters);
+                    };
+            answer = CompletableFuture
+                    .supplyAsync(() -> decode(body, header == null ? -1 : jsonLength, external,
+                            context), codec)
+                    .thenCompose((InferenceRequest decoded) -> shm == null
+                            || !inputsInRegions.get() && !outputsInRegions(decoded)
+                            ? service.infer(model, decoded, context)
+                                    .thenApplyAsync(response -> raw.hasAnswer()
+                                            ? relayed(raw, response)
+                                            : respond(decoded, response, context), codec)
+                            // Without the raw body: a replica gets the resolved tensors, not regions.
+                            : service.infer(model, shm.forward(decoded), request.context())
+                                    .thenApplyAsync(response -> respond(decoded,
+                                            shm.writeOutputs(decoded, response), request.context()),
+                                            codec));
         }
-        byte[] body = raw.body();
-        AtomicBoolean inputsInRegions = new AtomicBoolean();
-        ExternalTensors external = shm == null ? ExternalTensors.NONE
-                : (name, type, shape, parameters) -> {
-                    inputsInRegions.set(true);
-                    return shm.readInput(name, type, shape, parameters);
-                };
-        return CompletableFuture
-                .supplyAsync(() -> decode(body, header == null ? -1 : jsonLength, external, context),
-                        codec)
-                .thenCompose((InferenceRequest decoded) -> shm == null
-                        || !inputsInRegions.get() && !outputsInRegions(decoded)
-                        ? service.infer(model, decoded, context)
-                                .thenApplyAsync(response -> raw.answer() != null
-                                        ? relayed(raw, response)
-                                        : respond(decoded, response, context), codec)
-                        // Without the raw body: a replica gets the resolved tensors, not regions.
-                        : service.infer(model, shm.forward(decoded), request.context())
-                                .thenApplyAsync(response -> respond(decoded,
-                                        shm.writeOutputs(decoded, response), request.context()), codec));
+        // The answer's buffer went into the response, or is released here (a failure after it
+        // was written, a late attempt's answer).
+        answer.whenComplete((response, failure) -> raw.close());
+        return answer;
     }
 
     private static boolean outputsInRegions(InferenceRequest request) {
@@ -172,7 +180,11 @@ final class OipRestService {
             headers.put("content-type", "application/octet-stream");
             headers.put(HEADER_LENGTH, Integer.toString(raw.answerJsonLength()));
         }
-        return new RestResponse(200, raw.answer(), headers);
+        SharedBytes answer = raw.takeAnswer();
+        if (answer == null) {
+            throw new IllegalStateException("relayed answer: taken twice (expected: once)");
+        }
+        return RestResponse.relayed(answer, headers);
     }
 
     /**

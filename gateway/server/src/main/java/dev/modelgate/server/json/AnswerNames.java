@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -28,17 +29,67 @@ public final class AnswerNames {
     }
 
     /**
+     * Where a renamed answer's bytes come from, in order: ranges of the original answer (the last
+     * one runs to its end, binary tensors included) and new bytes between them. A relay hands a
+     * sink that adds slices of the received buffer, so the answer's body is never copied.
+     */
+    public interface Sink {
+        /** The original answer's bytes in {@code [from, to)}. */
+        void original(int from, int to);
+
+        /** Bytes that are not in the original answer. */
+        void inserted(byte[] bytes);
+    }
+
+    /**
      * @param jsonLength the JSON part's length of a binary-extension answer, or -1
      * @throws IllegalArgumentException when the answer is not an OIP JSON object
      */
     public static Renamed rename(byte[] body, int jsonLength, String name, String version) {
-        int json = jsonLength < 0 ? body.length : jsonLength;
+        ByteArrayOutputStream out = new ByteArrayOutputStream(body.length + 64);
+        try {
+            rename(JsonLimits.json().createParser(body, 0, jsonLength < 0 ? body.length : jsonLength),
+                    body.length, name, version, new Sink() {
+                        @Override
+                        public void original(int from, int to) {
+                            out.write(body, from, to - from);
+                        }
+
+                        @Override
+                        public void inserted(byte[] bytes) {
+                            out.writeBytes(bytes);
+                        }
+                    });
+        } catch (IOException e) {
+            throw notJson(e);
+        }
+        byte[] renamed = out.toByteArray();
+        return new Renamed(renamed, jsonLength < 0 ? -1 : jsonLength + renamed.length - body.length);
+    }
+
+    /**
+     * Renames the answer that {@code json} reads (its JSON part, from its first byte), telling
+     * {@code sink} where the renamed answer's bytes come from; {@code json} is closed here.
+     *
+     * @param length the whole answer's length (JSON and any binary tensors)
+     * @throws IllegalArgumentException when the answer is not an OIP JSON object
+     */
+    public static void rename(InputStream json, int length, String name, String version, Sink sink) {
+        try {
+            rename(JsonLimits.json().createParser(json), length, name, version, sink);
+        } catch (IOException e) {
+            throw notJson(e);
+        }
+    }
+
+    private static void rename(JsonParser parser, int length, String name, String version,
+            Sink sink) {
         long[] nameAt = null;
         long[] versionAt = null;
         long open;
         int fields = 0;
         boolean outputs = false;
-        try (JsonParser in = JsonLimits.json().createParser(body, 0, json)) {
+        try (JsonParser in = parser) {
             if (in.nextToken() != JsonToken.START_OBJECT) {
                 throw new IllegalArgumentException("expected a JSON object");
             }
@@ -72,15 +123,12 @@ public final class AnswerNames {
                 }
             }
         } catch (IOException e) {
-            // a limit passed (JsonLimits) or malformed JSON: either way the replica's fault
-            String message = e.getMessage() == null ? e.toString() : e.getMessage().lines().findFirst().orElse("");
-            throw new IllegalArgumentException("not JSON: " + message, e);
+            throw notJson(e);
         }
-        ByteArrayOutputStream out = new ByteArrayOutputStream(body.length + 64);
         byte[] nameValue = quoted(name);
         byte[] versionValue = version == null ? "null".getBytes(StandardCharsets.UTF_8) : quoted(version);
         int from = (int) open;
-        out.write(body, 0, from);
+        sink.original(0, from);
         StringBuilder inserted = new StringBuilder();
         if (nameAt == null) {
             inserted.append("\"model_name\":").append(new String(nameValue, StandardCharsets.UTF_8)).append(',');
@@ -91,16 +139,21 @@ public final class AnswerNames {
         if (fields == 0 && !inserted.isEmpty()) {
             inserted.setLength(inserted.length() - 1); // an empty object takes no trailing comma
         }
-        out.writeBytes(inserted.toString().getBytes(StandardCharsets.UTF_8));
-        long[][] spans = order(nameAt, versionAt);
-        for (long[] span : spans) {
-            out.write(body, from, (int) span[0] - from);
-            out.writeBytes(span == nameAt ? nameValue : versionValue);
+        if (!inserted.isEmpty()) {
+            sink.inserted(inserted.toString().getBytes(StandardCharsets.UTF_8));
+        }
+        for (long[] span : order(nameAt, versionAt)) {
+            sink.original(from, (int) span[0]);
+            sink.inserted(span == nameAt ? nameValue : versionValue);
             from = (int) span[1];
         }
-        out.write(body, from, body.length - from);
-        byte[] renamed = out.toByteArray();
-        return new Renamed(renamed, jsonLength < 0 ? -1 : jsonLength + renamed.length - body.length);
+        sink.original(from, length);
+    }
+
+    /** A limit passed (JsonLimits) or malformed JSON: either way the replica's fault. */
+    private static IllegalArgumentException notJson(IOException e) {
+        String message = e.getMessage() == null ? e.toString() : e.getMessage().lines().findFirst().orElse("");
+        return new IllegalArgumentException("not JSON: " + message, e);
     }
 
     /**

@@ -8,6 +8,7 @@ import dev.modelgate.server.service.ModelRef;
 import dev.modelgate.server.service.RequestContext;
 import dev.modelgate.server.service.RequestObserver;
 import dev.modelgate.server.service.RequestRecord;
+import dev.modelgate.server.service.RevisionKey;
 import dev.modelgate.server.service.RequestRecord.Protocol;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -18,6 +19,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import java.util.function.LongSupplier;
 
 /**
@@ -25,7 +27,9 @@ import java.util.function.LongSupplier;
  * {@link InferenceService} the transports call. Labels come from the request's
  * {@link RequestRecord} (protocol from the transport, service and revision from the router) or
  * from the answer; a name the server does not know becomes {@link MetricsCatalog#UNKNOWN}, so
- * clients cannot grow the number of series. Meters are resolved once per (service, revision).
+ * clients cannot grow the number of series. Meters are resolved once per (service, revision) and
+ * memoized on the routing snapshot's {@link RevisionKey}, which the router puts on the request, so
+ * the hot path finds them with one field read: no map lookup by name, no tags.
  */
 public final class RequestMetrics {
     /** More distinct (service, revision) pairs than any real configuration; past it, unknown. */
@@ -38,6 +42,9 @@ public final class RequestMetrics {
     private final AtomicInteger[] inFlight = new AtomicInteger[Protocol.values().length];
     private final RevisionMeters unknown;
     private final InferenceFilter filter = new Metered();
+    /** Resolves a routed revision's meters once; held here so a lookup allocates nothing. */
+    private final Function<RevisionKey, RevisionMeters> byKey =
+            key -> meters(key.service(), key.revision());
 
     public RequestMetrics(MeterRegistry registry, LongSupplier nanoClock) {
         this.registry = registry;
@@ -86,10 +93,10 @@ public final class RequestMetrics {
 
     /**
      * Records one answered request. {@code known} says whether a service name the router did not
-     * confirm exists (asked only on that rare path).
+     * confirm exists (asked only on that rare path, so the hot path makes no predicate for it).
      */
     void record(RequestContext context, InferenceResponse response, Throwable failure,
-            java.util.function.Predicate<String> known, String requested) {
+            InferenceService known, String requested) {
         RequestRecord record = context.record();
         Outcome outcome = Outcome.of(failure);
         RevisionMeters target = resolve(record, response, known, requested);
@@ -105,15 +112,16 @@ public final class RequestMetrics {
     }
 
     private RevisionMeters resolve(RequestRecord record, InferenceResponse response,
-            java.util.function.Predicate<String> known, String requested) {
-        if (record.service() != null && record.revision() != null) {
-            return meters(record.service(), record.revision());
+            InferenceService known, String requested) {
+        RevisionKey routed = record.revisionKey();
+        if (routed != null) {
+            return routed.memo(this, byKey); // resolved once per revision of a snapshot
         }
         if (response != null && response.modelVersion() != null) {
             return meters(response.modelName(), response.modelVersion());
         }
         // Failed before routing: the requested name is the client's string; keep it only if real.
-        if (requested != null && known.test(requested)) {
+        if (requested != null && known.modelNames().contains(requested)) {
             return meters(requested, MetricsCatalog.UNKNOWN);
         }
         return unknown;
@@ -148,8 +156,7 @@ public final class RequestMetrics {
             flying.incrementAndGet();
             return delegate.infer(model, request, context).whenComplete((response, failure) -> {
                 flying.decrementAndGet();
-                record(context, response, failure, name -> delegate.modelNames().contains(name),
-                        model.name());
+                record(context, response, failure, delegate, model.name());
             });
         }
     }

@@ -4,7 +4,6 @@ import dev.modelgate.api.ErrorKind;
 import dev.modelgate.api.InferenceException;
 import dev.modelgate.api.InferenceResponse;
 import dev.modelgate.api.ModelMetadata;
-import dev.modelgate.server.json.AnswerNames;
 import dev.modelgate.server.json.OipJson;
 import dev.modelgate.server.netty.ByteBufBytes;
 import dev.modelgate.server.service.BadGatewayException;
@@ -71,6 +70,8 @@ final class HttpTransport implements ReplicaTransport {
         sent.whenComplete((answer, failure) -> {
             if (failure != null) {
                 result.completeExceptionally(failure);
+            } else if (result.isDone()) {
+                answer.release(); // abandoned (deadline, attempt timeout) while it arrived
             } else {
                 onAnswer(outbound, answer, result);
             }
@@ -84,23 +85,17 @@ final class HttpTransport implements ReplicaTransport {
         if (status == 200) {
             // A small relayed answer is renamed where it arrived (the inbound connection's event
             // loop, which then writes it); decoding or a large rename goes to the codec executor.
-            Executor where = outbound.raw() != null && answer.body().length <= INLINE_RENAME
-                    ? Runnable::run : codec;
-            where.execute(() -> {
-                try {
-                    result.complete(outbound.raw() != null ? relay(outbound, answer)
-                            : readAnswer(answer.body(), answer.jsonLength()));
-                } catch (IllegalArgumentException e) {
-                    result.completeExceptionally(new ErrorAnswer(new BadGatewayException(client
-                            + ": malformed answer (" + e.getMessage() + ")",
-                            ReplicaErrors.MALFORMED), false));
-                } catch (InferenceException e) {
-                    result.completeExceptionally(new ErrorAnswer(e, false));
-                }
-            });
+            Executor where = outbound.raw() != null
+                    && answer.body().readableBytes() <= INLINE_RENAME ? Runnable::run : codec;
+            try {
+                where.execute(() -> answered(outbound, answer, result));
+            } catch (RuntimeException rejected) {
+                answer.release();
+                result.completeExceptionally(rejected);
+            }
             return;
         }
-        String error = status < 0 ? "malformed HTTP answer" : OipJson.readError(answer.body());
+        String error = status < 0 ? "malformed HTTP answer" : OipJson.readError(answer.bytes());
         String message = client + ": " + (status < 0 ? error : status + " " + error);
         result.completeExceptionally(switch (status) {
             case 503 -> new Refused(message);
@@ -116,6 +111,21 @@ final class HttpTransport implements ReplicaTransport {
         });
     }
 
+    /** A 200 answer relayed (renamed) or decoded; its buffer is passed on or released here. */
+    private void answered(Outbound outbound, ReplicaClient.Answer answer,
+            CompletableFuture<InferenceResponse> result) {
+        try {
+            result.complete(outbound.raw() != null ? relay(outbound, answer)
+                    : readAnswer(answer.bytes(), answer.jsonLength()));
+        } catch (IllegalArgumentException e) {
+            result.completeExceptionally(new ErrorAnswer(new BadGatewayException(client
+                    + ": malformed answer (" + e.getMessage() + ")",
+                    ReplicaErrors.MALFORMED), false));
+        } catch (InferenceException e) {
+            result.completeExceptionally(new ErrorAnswer(e, false));
+        }
+    }
+
     /** A replica's answer decoded; a malformed one is the replica's fault, not the client's. */
     static InferenceResponse readAnswer(byte[] body, int jsonLength) {
         try {
@@ -125,13 +135,23 @@ final class HttpTransport implements ReplicaTransport {
         }
     }
 
-    /** The answer as it came, renamed for the client; only its top-level names are read. */
+    /**
+     * The answer as it came, renamed for the client; only its top-level names are read, and the
+     * renamed answer is slices of the received buffer around the new names (no copy of the body),
+     * which the request's {@link RawBody} then owns. The answer's buffer is released here.
+     */
     private static InferenceResponse relay(Outbound outbound, ReplicaClient.Answer answer) {
         InferenceResponse named = outbound.named();
-        AnswerNames.Renamed renamed = AnswerNames.rename(answer.body(), answer.jsonLength(),
-                named.modelName(), named.modelVersion());
-        outbound.raw().answered(renamed.body(), renamed.jsonLength());
-        return named;
+        try {
+            ByteBuf renamed = RenamedAnswer.of(answer.body(), answer.jsonLength(),
+                    named.modelName(), named.modelVersion());
+            int jsonLength = answer.jsonLength() < 0 ? -1
+                    : answer.jsonLength() + renamed.readableBytes() - answer.body().readableBytes();
+            outbound.raw().answered(ByteBufBytes.own(renamed), jsonLength);
+            return named;
+        } finally {
+            answer.release();
+        }
     }
 
     @Override
@@ -139,7 +159,13 @@ final class HttpTransport implements ReplicaTransport {
         return client.send(HttpMethod.GET, "/v2/health/ready", new byte[0])
                 .orTimeout(Math.max(1, TimeUnit.NANOSECONDS.toMillis(timeoutNanos)),
                         TimeUnit.MILLISECONDS)
-                .handle((answer, failure) -> failure == null && answer.status() == 200);
+                .handle((answer, failure) -> {
+                    if (failure != null) {
+                        return false;
+                    }
+                    answer.release();
+                    return answer.status() == 200;
+                });
     }
 
     @Override
@@ -148,10 +174,13 @@ final class HttpTransport implements ReplicaTransport {
         return client.send(HttpMethod.GET, path(model, version), new byte[0])
                 .orTimeout(Math.max(1, TimeUnit.NANOSECONDS.toMillis(timeoutNanos)),
                         TimeUnit.MILLISECONDS)
-                .thenApply(answer -> switch (answer.status()) {
-                    case 200 -> MetadataCache.parse(answer.body());
-                    case 404 -> null;
-                    default -> throw new IllegalStateException(client + ": " + answer.status());
+                .thenApply(answer -> {
+                    byte[] body = answer.bytes();
+                    return switch (answer.status()) {
+                        case 200 -> MetadataCache.parse(body);
+                        case 404 -> null;
+                        default -> throw new IllegalStateException(client + ": " + answer.status());
+                    };
                 });
     }
 

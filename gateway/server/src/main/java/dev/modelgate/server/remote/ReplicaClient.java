@@ -51,11 +51,33 @@ final class ReplicaClient implements AutoCloseable {
 
     /**
      * A replica's answer: its status, body and the binary tensor data extension's JSON length
-     * ({@code Inference-Header-Content-Length}), -1 when the body is all JSON.
+     * ({@code Inference-Header-Content-Length}), -1 when the body is all JSON. The body is the
+     * connection's buffer, not a copy: whoever completes a future with an answer hands it on, and
+     * whoever receives it releases it (or passes it on, as a relay does).
      */
-    record Answer(int status, byte[] body, int jsonLength) {
-        Answer(int status, byte[] body) {
+    record Answer(int status, ByteBuf body, int jsonLength) {
+        Answer(int status, ByteBuf body) {
             this(status, body, -1);
+        }
+
+        /** The body copied onto the heap, and released. */
+        byte[] bytes() {
+            try {
+                return ByteBufUtil.getBytes(body);
+            } finally {
+                body.release();
+            }
+        }
+
+        void release() {
+            body.release();
+        }
+    }
+
+    /** Completes {@code future} with {@code answer}, or releases it when nobody waits for it. */
+    static void complete(CompletableFuture<Answer> future, Answer answer) {
+        if (!future.complete(answer)) {
+            answer.release();
         }
     }
 
@@ -220,15 +242,15 @@ final class ReplicaClient implements AutoCloseable {
                 return;
             }
             if (response.decoderResult().isFailure()) {
-                exchange.answer.complete(new Answer(-1, new byte[0]));
+                complete(exchange.answer, new Answer(-1, Unpooled.EMPTY_BUFFER));
                 return;
             }
             if (!HttpUtil.isKeepAlive(response)) {
                 ctx.close();
             }
-            exchange.answer.complete(new Answer(response.status().code(),
-                    ByteBufUtil.getBytes(response.content()),
-                    response.headers().getInt(HEADER_LENGTH, -1)));
+            // The aggregated body itself, with its own reference (this handler releases the message).
+            complete(exchange.answer, new Answer(response.status().code(),
+                    response.content().retain(), response.headers().getInt(HEADER_LENGTH, -1)));
         }
 
         @Override

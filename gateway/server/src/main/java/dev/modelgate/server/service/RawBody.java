@@ -2,6 +2,8 @@ package dev.modelgate.server.service;
 
 import java.util.Objects;
 import java.util.concurrent.Executor;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 
 /**
  * An inference request's body as the client sent it (OIP JSON, or JSON followed by binary tensors),
@@ -11,9 +13,12 @@ import java.util.concurrent.Executor;
  * validate it and to route by it); what this saves is the second encode and the answer's round
  * trip through records.
  *
- * <p>The request side is immutable. The answer is written once by the backend before the request's
- * future completes and read after it, which orders the write before the read (as for
- * {@link RequestRecord}).
+ * <p>The request side is immutable. The answer is written by the backend before the request's
+ * future completes and taken after it, which orders the write before the read (as for
+ * {@link RequestRecord}). The answer may be a transport's reference-counted buffer: this holder owns
+ * it from {@link #answered} until {@link #takeAnswer} hands it on, and {@link #close} (the end of
+ * the request) releases one nobody took, and any that a late attempt writes after that, so no
+ * path (error, deadline, an abandoned retry) leaks it.
  */
 public final class RawBody {
     private final SharedBytes bytes;
@@ -21,7 +26,19 @@ public final class RawBody {
     private final String contentType;
     private final int jsonLength;
     private final Executor eventLoop;
-    private volatile byte[] answer;
+    private static final SharedBytes CLOSED = SharedBytes.of(new byte[0]);
+    private static final VarHandle ANSWER;
+
+    static {
+        try {
+            ANSWER = MethodHandles.lookup().findVarHandle(RawBody.class, "answer", SharedBytes.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /** The answer's bytes, {@code null}, or {@link #CLOSED}; a field, not an atomic, per request. */
+    private volatile SharedBytes answer;
     private volatile int answerJsonLength = -1;
 
     /**
@@ -90,13 +107,57 @@ public final class RawBody {
      * {@code jsonLength >= 0}); the decoded response it returns then carries no outputs.
      */
     public void answered(byte[] answerBody, int answerJson) {
-        this.answerJsonLength = answerJson;
-        this.answer = Objects.requireNonNull(answerBody, "answerBody");
+        answered(SharedBytes.of(Objects.requireNonNull(answerBody, "answerBody")), answerJson);
     }
 
-    /** The answer's bytes, or {@code null} when the backend answered with a decoded response. */
-    public byte[] answer() {
-        return answer;
+    /**
+     * As above with the answer in a buffer this holder takes over: released by {@link #close}
+     * unless {@link #takeAnswer taken}; one answered before it (an abandoned attempt) is released,
+     * and one answered after the close is released at once.
+     */
+    public void answered(SharedBytes answerBody, int answerJson) {
+        Objects.requireNonNull(answerBody, "answerBody");
+        this.answerJsonLength = answerJson;
+        SharedBytes before;
+        do {
+            before = answer;
+            if (before == CLOSED) {
+                answerBody.release();
+                return;
+            }
+        } while (!ANSWER.compareAndSet(this, before, answerBody));
+        if (before != null) {
+            before.release();
+        }
+    }
+
+    /** Whether the backend answered with bytes (then the response carries no outputs). */
+    public boolean hasAnswer() {
+        SharedBytes now = answer;
+        return now != null && now != CLOSED;
+    }
+
+    /**
+     * The answer's bytes, handed over to the caller (who releases them), or {@code null} when the
+     * backend answered with a decoded response or the answer was taken or closed.
+     */
+    public SharedBytes takeAnswer() {
+        SharedBytes now;
+        do {
+            now = answer;
+            if (now == null || now == CLOSED) {
+                return null;
+            }
+        } while (!ANSWER.compareAndSet(this, now, null));
+        return now;
+    }
+
+    /** The request is over: an answer nobody took is released, and any written later. */
+    public void close() {
+        SharedBytes left = (SharedBytes) ANSWER.getAndSet(this, CLOSED);
+        if (left != null && left != CLOSED) {
+            left.release();
+        }
     }
 
     /** The answer's JSON length when it carries binary tensors, else -1. */

@@ -29,8 +29,7 @@ public final class RequestRecord {
     }
 
     private Protocol protocol = Protocol.REST;
-    private String service;
-    private String revision;
+    private RevisionKey revision;
     private long queueNanos = -1;
     private long computeNanos = -1;
     private int batchSize;
@@ -64,16 +63,25 @@ public final class RequestRecord {
 
     /** The service and revision routing chose; {@code null} until routed. */
     public void routed(String serviceName, String revisionName) {
-        this.service = serviceName;
-        this.revision = revisionName;
+        routed(new RevisionKey(serviceName, revisionName));
+    }
+
+    /** The revision routing chose, as its snapshot made it (per-revision state memoized on it). */
+    public void routed(RevisionKey key) {
+        this.revision = key;
+    }
+
+    /** The revision routing chose, or {@code null} until routed. */
+    public RevisionKey revisionKey() {
+        return revision;
     }
 
     public String service() {
-        return service;
+        return revision == null ? null : revision.service();
     }
 
     public String revision() {
-        return revision;
+        return revision == null ? null : revision.revision();
     }
 
     /** Where the batch ran: how long this request queued, how long the batch computed, its size. */

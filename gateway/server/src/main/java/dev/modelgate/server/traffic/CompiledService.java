@@ -5,7 +5,9 @@ import dev.modelgate.server.backend.RevisionBackend;
 import dev.modelgate.server.routing.RequestRoutingKeys;
 import dev.modelgate.server.routing.ServiceRoutes;
 import dev.modelgate.server.routing.TrafficDecision;
+import dev.modelgate.server.service.RevisionKey;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -20,12 +22,17 @@ public final class CompiledService {
     private final ServiceSpec spec;
     private final ServiceRoutes routes;
     private final Map<String, RevisionBackend> backends;
+    /** Each revision's key in this snapshot, made once (see {@link RevisionKey}). */
+    private final Map<String, RevisionKey> revisionKeys;
 
     private CompiledService(ServiceSpec spec, ServiceRoutes routes,
             Map<String, RevisionBackend> backends) {
         this.spec = spec;
         this.routes = routes;
         this.backends = backends;
+        Map<String, RevisionKey> made = new HashMap<>();
+        backends.keySet().forEach(name -> made.put(name, new RevisionKey(spec.name(), name)));
+        this.revisionKeys = Map.copyOf(made);
     }
 
     /** Makes every revision's backend and compiles the routing over those ready now. */
@@ -62,7 +69,11 @@ public final class CompiledService {
                 : routes.explicit(revision, keys);
         RevisionBackend shadow = decision.shadowRevision() == null ? null
                 : backends.get(decision.shadowRevision());
-        return new TrafficTarget(decision, backend(decision.revision()), shadow);
+        RevisionBackend backend = backend(decision.revision());
+        RevisionKey key = revisionKeys.get(decision.revision());
+        return key != null && key.service().equals(decision.service())
+                ? new TrafficTarget(decision, backend, shadow, key)
+                : new TrafficTarget(decision, backend, shadow);
     }
 
     /**

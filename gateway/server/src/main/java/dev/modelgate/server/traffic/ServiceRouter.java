@@ -102,7 +102,7 @@ public final class ServiceRouter implements InferenceService {
             return CompletableFuture.failedFuture(InferenceException.unavailable("service "
                     + decision.service() + ": routing changed during the request (expected: retry)"));
         }
-        context.record().routed(decision.service(), decision.revision());
+        context.record().routed(target.key());
         // A shadow compares decoded answers, so a shadowed request is never relayed as bytes.
         RequestContext forwarded = target.shadow() == null ? context : context.withRawBody(null);
         CompletableFuture<InferenceResponse> answer = target.backend().infer(request, forwarded)

@@ -22,6 +22,7 @@ import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -30,6 +31,10 @@ import org.junit.jupiter.api.io.TempDir;
  * model name and version set to the service and revision.
  */
 class RelayIT {
+    /** Every path releases the replica's answer buffer (see {@link NettyLeaks}). */
+    @RegisterExtension
+    static final NettyLeaks LEAKS = new NettyLeaks();
+
     @TempDir
     Path repo;
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();

@@ -31,6 +31,7 @@ import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -38,6 +39,10 @@ import org.junit.jupiter.api.io.TempDir;
  * in-JVM runtime server for the mixed local/remote split.
  */
 class RemoteBackendIT {
+    /** Every path releases the replica's answer buffer (see {@link NettyLeaks}). */
+    @RegisterExtension
+    static final NettyLeaks LEAKS = new NettyLeaks();
+
     private static final String BODY = "{\"id\":\"%s\",\"inputs\":[{\"name\":\"" + AffineFixture.INPUT
             + "\",\"shape\":[1,3],\"datatype\":\"FP32\",\"data\":[1,2,3]}]}";
 

@@ -23,6 +23,7 @@ import java.util.function.BooleanSupplier;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -31,6 +32,10 @@ import org.junit.jupiter.api.io.TempDir;
  * backend.
  */
 class RemoteRevisionsIT {
+    /** Every path releases the replica's answer buffer, the shadow's too (see {@link NettyLeaks}). */
+    @RegisterExtension
+    static final NettyLeaks LEAKS = new NettyLeaks();
+
     private static final String BODY = "{\"inputs\":[{\"name\":\"" + AffineFixture.INPUT
             + "\",\"shape\":[1,3],\"datatype\":\"FP32\",\"data\":[1,2,3]}]}";
 

@@ -44,13 +44,15 @@ import java.util.Set;
  * @param connections per-connection limits, timeouts and the drain delay ({@link ConnectionLimits})
  * @param metricsNeedToken whether {@code /metrics} needs the admin token too ({@code
  *     metrics-need-token}, default false: Prometheus scrapes it without one)
+ * @param tls TLS on the ports and client certificates ({@code tls:}, {@link TlsConfig}; off by default)
  */
 public record ServerConfig(int httpPort, String bindAddress, int maxRequestSize,
         Path modelRepository, Duration requestTimeout, Duration idleTimeout, int ioThreads,
         int codecThreads, int queueCapacity, int adminPort, String adminToken,
         List<ServiceSpec> services, int shadowInFlight, int grpcPort, int grpcMaxMessageSize,
         AccessLog accessLog, Duration drainTimeout, RolloutsConfig rollouts,
-        ModelControl modelControl, ConnectionLimits connections, boolean metricsNeedToken) {
+        ModelControl modelControl, ConnectionLimits connections, boolean metricsNeedToken,
+        TlsConfig tls) {
 
     /** How each answered request is logged: one JSON object, one key=value line, or not at all. */
     public enum AccessLog { JSON, TEXT, OFF }
@@ -70,7 +72,7 @@ public record ServerConfig(int httpPort, String bindAddress, int maxRequestSize,
             "model-repository", "request-timeout", "idle-timeout", "io-threads", "codec-threads",
             "queue-capacity", "admin-port", "admin-token-file", "services", "shadow-in-flight",
             "grpc-port", "grpc-max-message-size", "access-log", "drain-timeout", "rollout-state-dir",
-            "prometheus-url", "rollout-tick", "model-control", "metrics-need-token");
+            "prometheus-url", "rollout-tick", "model-control", "metrics-need-token", "tls");
 
     private static Set<String> keys(String... own) {
         Set<String> keys = new java.util.HashSet<>(Set.of(own));
@@ -89,6 +91,7 @@ public record ServerConfig(int httpPort, String bindAddress, int maxRequestSize,
         Objects.requireNonNull(rollouts, "rollouts");
         Objects.requireNonNull(modelControl, "modelControl");
         Objects.requireNonNull(connections, "connections");
+        Objects.requireNonNull(tls, "tls");
     }
 
     /**
@@ -137,6 +140,7 @@ public record ServerConfig(int httpPort, String bindAddress, int maxRequestSize,
         serviceProblems.forEach(problems::add);
         RolloutsConfig rollouts = RolloutsConfig.read(values, in, baseDir, problems);
         Path repository = repository(in, baseDir, problems);
+        TlsConfig tls = TlsConfig.read(in, baseDir, problems);
         if (idle.compareTo(timeout) <= 0 && in.has("idle-timeout")) {
             problems.add("idle-timeout", values.get("idle-timeout"),
                     "longer than request-timeout " + timeout);
@@ -144,7 +148,7 @@ public record ServerConfig(int httpPort, String bindAddress, int maxRequestSize,
         problems.throwIfAny(source);
         return new ServerConfig(port, bind, (int) maxSize, repository, timeout, idle, io, codec,
                 queue, adminPort, token, services, shadowInFlight, grpcPort, (int) grpcMax,
-                accessLog, drain, rollouts, control, connections, metricsNeedToken);
+                accessLog, drain, rollouts, control, connections, metricsNeedToken, tls);
     }
 
     private static ModelControl modelControl(String value, ConfigProblems problems) {
@@ -209,7 +213,7 @@ public record ServerConfig(int httpPort, String bindAddress, int maxRequestSize,
         return new ServerConfig(port, bindAddress, maxRequestSize, modelRepository, requestTimeout,
                 idleTimeout, ioThreads, codecThreads, queueCapacity, adminPort, adminToken, services,
                 shadowInFlight, grpcPort, grpcMaxMessageSize, accessLog, drainTimeout, rollouts,
-                modelControl, connections, metricsNeedToken);
+                modelControl, connections, metricsNeedToken, tls);
     }
 
     /** This config with other connection limits (tests, and the gateway's own replicas). */
@@ -217,6 +221,6 @@ public record ServerConfig(int httpPort, String bindAddress, int maxRequestSize,
         return new ServerConfig(httpPort, bindAddress, maxRequestSize, modelRepository,
                 requestTimeout, idleTimeout, ioThreads, codecThreads, queueCapacity, adminPort,
                 adminToken, services, shadowInFlight, grpcPort, grpcMaxMessageSize, accessLog,
-                drainTimeout, rollouts, modelControl, limits, metricsNeedToken);
+                drainTimeout, rollouts, modelControl, limits, metricsNeedToken, tls);
     }
 }

@@ -3,7 +3,9 @@ package dev.modelgate.server.grpc;
 import dev.modelgate.server.service.RequestContext;
 import dev.modelgate.server.service.RequestObserver;
 import dev.modelgate.server.service.Traceparent;
+import dev.modelgate.server.tls.TlsPeer;
 import io.grpc.Context;
+import io.grpc.Grpc;
 import io.grpc.Contexts;
 import io.grpc.Deadline;
 import io.grpc.ForwardingServerCall;
@@ -73,6 +75,8 @@ final class CallBinding implements ServerInterceptor {
     public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
             ServerCallHandler<Q, R> next) {
         Call bound = new Call(bind(headers, Context.current().getDeadline()));
+        bound.context.record().clientSubject(
+                TlsPeer.subject(call.getAttributes().get(Grpc.TRANSPORT_ATTR_SSL_SESSION)));
         CallObserving.Observed<Q, R> observed = CallObserving.observe(call, bound, observer);
         ServerCall<Q, R> withHeaders = new ForwardingServerCall.SimpleForwardingServerCall<>(observed) {
             @Override

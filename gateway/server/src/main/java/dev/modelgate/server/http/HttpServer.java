@@ -2,6 +2,8 @@ package dev.modelgate.server.http;
 
 import dev.modelgate.server.config.ConfigException;
 import dev.modelgate.server.config.ServerConfig;
+import dev.modelgate.server.config.TlsConfig;
+import dev.modelgate.server.tls.ServerTls;
 import dev.modelgate.server.netty.NettyTransport;
 import dev.modelgate.server.service.InferenceService;
 import dev.modelgate.server.service.ModelRepositoryControl;
@@ -26,9 +28,11 @@ public final class HttpServer implements AutoCloseable {
     private final EventLoopGroup workers;
     private final Channel channel;
     private final ConnectionDrain drain;
+    private final ServerTls tls;
 
     private HttpServer(EventLoopGroup acceptor, EventLoopGroup workers, Channel channel,
-            ConnectionDrain drain) {
+            ConnectionDrain drain, ServerTls tls) {
+        this.tls = tls;
         this.drain = drain;
         this.acceptor = acceptor;
         this.workers = workers;
@@ -63,6 +67,7 @@ public final class HttpServer implements AutoCloseable {
                 new OipRestService(service, codec, repository, extensions).routes(), errors, config.maxRequestSize(),
                 config.idleTimeout().toNanos(), config.requestTimeout().toNanos(), nanoClock, drain,
                 observer, config.connections(), perClient == 0 ? null : new ClientConnectionCap(perClient));
+        ServerTls tls = ServerTls.open(config.tls(), TlsConfig.Port.HTTP);
         NettyTransport transport = NettyTransport.get();
         EventLoopGroup acceptor = transport.group(1, new DefaultThreadFactory("modelgate-http-accept"));
         EventLoopGroup workers = transport.group(config.ioThreads(),
@@ -73,13 +78,16 @@ public final class HttpServer implements AutoCloseable {
                     .channel(transport.serverChannel())
                     .option(ChannelOption.SO_BACKLOG, 1024)
                     .childOption(ChannelOption.TCP_NODELAY, true)
-                    .childHandler(initializer)
+                    .childHandler(tls == null ? initializer : tls.first(initializer))
                     .bind(config.bindAddress(), config.httpPort())
                     .syncUninterruptibly()
                     .channel();
-            return new HttpServer(acceptor, workers, channel, drain);
+            return new HttpServer(acceptor, workers, channel, drain, tls);
         } catch (Exception e) { // a failed bind is a checked NativeIoException, thrown sneakily
             shutdown(acceptor, workers);
+            if (tls != null) {
+                tls.close();
+            }
             throw ConfigException.cannotListen("--http-port", config.bindAddress(),
                     config.httpPort(), e);
         }
@@ -127,6 +135,9 @@ public final class HttpServer implements AutoCloseable {
     public void close() {
         channel.close().syncUninterruptibly();
         shutdown(acceptor, workers);
+        if (tls != null) {
+            tls.close();
+        }
     }
 
     private static void shutdown(EventLoopGroup acceptor, EventLoopGroup workers) {

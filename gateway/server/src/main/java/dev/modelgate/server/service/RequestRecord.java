@@ -33,6 +33,7 @@ public final class RequestRecord {
     private long computeNanos = -1;
     private int batchSize;
     private String traceparent;
+    private String clientSubject;
     private final AtomicBoolean measured = new AtomicBoolean();
 
     public Protocol protocol() {
@@ -95,5 +96,14 @@ public final class RequestRecord {
 
     public void traceparent(String value) {
         this.traceparent = value;
+    }
+
+    /** The subject DN of the client certificate TLS verified (mTLS), or {@code null}: none, or no TLS. */
+    public String clientSubject() {
+        return clientSubject;
+    }
+
+    public void clientSubject(String value) {
+        this.clientSubject = value;
     }
 }

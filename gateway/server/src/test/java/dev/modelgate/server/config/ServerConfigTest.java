@@ -51,7 +51,8 @@ class ServerConfigTest {
                 dir.resolve("models"), Duration.ofMillis(500), Duration.ofMinutes(2), 2, 3, 16,
                 9092, null, java.util.List.of(), 8, 0, 32 << 20, ServerConfig.AccessLog.JSON,
                 Duration.ofSeconds(5), RolloutsConfig.defaults(dir),
-                ServerConfig.ModelControl.EXPLICIT, ConnectionLimits.defaults(), false));
+                ServerConfig.ModelControl.EXPLICIT, ConnectionLimits.defaults(), false,
+                TlsConfig.off()));
     }
 
     @Test

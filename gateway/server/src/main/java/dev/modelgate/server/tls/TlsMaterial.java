@@ -34,6 +34,11 @@ record TlsMaterial(PrivateKey key, X509Certificate[] chain, X509Certificate[] cl
         return new TlsMaterial(privateKey, chain, cas);
     }
 
+    /** The certificates of a CA bundle. */
+    static X509Certificate[] load(Path caBundle) {
+        return read("ca-bundle", caBundle, () -> PemFiles.certificates(caBundle));
+    }
+
     private interface Reader<T> {
         T read() throws IOException, GeneralSecurityException;
     }

@@ -37,7 +37,7 @@ public final class ClientTls {
         try {
             netty = builder.build();
         } catch (SSLException e) {
-            throw new ConfigException("remote tls", "ca-bundle: " + e.getMessage()
+            throw new ConfigException(ConfigException.LISTENER, "ca-bundle: " + e.getMessage()
                     + " (expected: PEM CA certificates)");
         }
     }

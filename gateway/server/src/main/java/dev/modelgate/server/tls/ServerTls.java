@@ -175,7 +175,7 @@ public final class ServerTls implements AutoCloseable {
         try {
             return builder.build();
         } catch (SSLException e) {
-            throw new ConfigException("tls", "tls.cert: " + config.cert()
+            throw new ConfigException(ConfigException.LISTENER, "tls.cert: " + config.cert()
                     + " (expected: a certificate Netty can serve; " + e.getMessage() + ")");
         }
     }

@@ -20,13 +20,14 @@ record TlsMaterial(PrivateKey key, X509Certificate[] chain, X509Certificate[] cl
     /**
      * Reads and checks the files.
      *
-     * @throws ConfigException naming the file and what is wrong with it, on one line
+     * @throws ConfigException naming the file and what is wrong with it (a listener problem: the
+     *     command line prints it on one line)
      */
     static TlsMaterial load(Path cert, Path key, Path clientCa) {
         X509Certificate[] chain = read("tls.cert", cert, () -> PemFiles.certificates(cert));
         PrivateKey privateKey = read("tls.key", key, () -> PemFiles.privateKey(key));
         if (!PemFiles.matches(privateKey, chain[0])) {
-            throw new ConfigException("tls", "tls.key: " + key + " (expected: the private key of"
+            throw new ConfigException(ConfigException.LISTENER, "tls.key: " + key + " (expected: the private key of"
                     + " tls.cert " + cert + " " + chain[0].getSubjectX500Principal().getName() + ")");
         }
         X509Certificate[] cas = clientCa == null ? null
@@ -48,7 +49,7 @@ record TlsMaterial(PrivateKey key, X509Certificate[] chain, X509Certificate[] cl
             return reader.read();
         } catch (IOException | GeneralSecurityException | RuntimeException e) {
             String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-            throw new ConfigException("tls", name + ": " + file + " (expected: a readable PEM "
+            throw new ConfigException(ConfigException.LISTENER, name + ": " + file + " (expected: a readable PEM "
                     + (name.equals("tls.key") ? "private key" : "certificate") + "; " + why + ")");
         }
     }

@@ -227,6 +227,28 @@ class TlsServersIT {
                                 + cert + " CN=modelgate-a)"));
     }
 
+    @Test
+    void aPythonRequestsClientVerifiesTheServerAgainstTheCa() throws Exception {
+        Path python = Path.of("/usr/bin/python3");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(python),
+                "needs /usr/bin/python3 with python3-requests (Debian)");
+        DataPlane plane = start(config(Map.of("ports", "http")));
+        String script = "import sys, requests\n"
+                + "r = requests.post(sys.argv[1], data=sys.argv[2], verify=sys.argv[3], timeout=30)\n"
+                + "print(r.status_code)\n"
+                + "try:\n    requests.get(sys.argv[1], verify=True, timeout=30)\n    print('trusted')\n"
+                + "except requests.exceptions.SSLError:\n    print('refused')\n";
+        Process process = new ProcessBuilder(python.toString(), "-c", script,
+                "https://localhost:" + plane.httpPort() + "/v2/models/toy/infer", ROW, ca.toString())
+                .redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(),
+                java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        org.junit.jupiter.api.Assumptions.assumeFalse(output.contains("No module named 'requests'"),
+                "needs python3-requests (Debian)");
+        assertThat(output.lines()).as(output).containsExactly("200", "refused");
+    }
+
     private static HttpResponse<String> get(SSLContext tls, int port) throws Exception {
         HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .sslContext(tls).build();

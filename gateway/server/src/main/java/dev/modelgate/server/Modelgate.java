@@ -163,7 +163,8 @@ public final class Modelgate implements AutoCloseable {
                     new DashboardRoutes(services, metrics, Clock.systemUTC())::mount)
                     .andThen(new RolloutRoutes(rollouts)::mount).andThen(followers::mount);
             AdminServer admin = AdminServer.start(config.bindAddress(), config.adminPort(),
-                    config.adminToken(), config.metricsNeedToken(), services, InstanceRoutes.of(host).andThen(observability));
+                    config.adminToken(), config.metricsNeedToken(), services, InstanceRoutes.of(host).andThen(observability),
+                    config.tls());
             host.onReadinessChange(services::readinessChanged);
             CompletableFuture<Void> loaded = host.loadAll();
             rollouts.resume(config.rollouts().configured());

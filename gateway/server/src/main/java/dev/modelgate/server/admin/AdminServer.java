@@ -1,5 +1,8 @@
 package dev.modelgate.server.admin;
 
+import dev.modelgate.server.config.TlsConfig;
+import dev.modelgate.server.tls.ServerTls;
+import io.vertx.core.http.HttpServerOptions;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -44,8 +47,10 @@ public final class AdminServer implements AutoCloseable {
 
     private final Vertx vertx;
     private final HttpServer server;
+    private final ServerTls tls;
 
-    private AdminServer(Vertx vertx, HttpServer server) {
+    private AdminServer(Vertx vertx, HttpServer server, ServerTls tls) {
+        this.tls = tls;
         this.vertx = vertx;
         this.server = server;
     }
@@ -67,6 +72,13 @@ public final class AdminServer implements AutoCloseable {
      */
     public static AdminServer start(String host, int port, String token, boolean metricsNeedToken,
             ServiceControl control, Consumer<Router> extraRoutes) {
+        return start(host, port, token, metricsNeedToken, control, extraRoutes, TlsConfig.off());
+    }
+
+    /** As above, speaking TLS when {@code tls} covers the admin port. */
+    public static AdminServer start(String host, int port, String token, boolean metricsNeedToken,
+            ServiceControl control, Consumer<Router> extraRoutes, TlsConfig tlsConfig) {
+        ServerTls tls = ServerTls.open(tlsConfig, TlsConfig.Port.ADMIN);
         Vertx vertx = Vertx.vertx();
         Router router = Router.router(vertx);
         router.route("/admin/*").handler(BodyHandler.create().setBodyLimit(MAX_BODY));
@@ -93,12 +105,18 @@ public final class AdminServer implements AutoCloseable {
         router.errorHandler(413, ctx -> error(ctx, 413, "body: over " + MAX_BODY
                 + " bytes (expected: at most " + MAX_BODY + " bytes, 1 MiB)"));
         try {
-            HttpServer server = vertx.createHttpServer().requestHandler(router).listen(port, host)
+            HttpServerOptions options = tls == null ? new HttpServerOptions()
+                    : tls.vertx(new HttpServerOptions());
+            HttpServer server = vertx.createHttpServer(options).requestHandler(router)
+                    .listen(port, host)
                     .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
             LOG.info("admin API listening on {}:{}", host, server.actualPort());
-            return new AdminServer(vertx, server);
+            return new AdminServer(vertx, server, tls);
         } catch (Exception e) {
             vertx.close();
+            if (tls != null) {
+                tls.close();
+            }
             throw ConfigException.cannotListen("--admin-port", host, port, e);
         }
     }
@@ -113,6 +131,9 @@ public final class AdminServer implements AutoCloseable {
             vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         } catch (Exception e) {
             LOG.warn("admin server did not close cleanly", e);
+        }
+        if (tls != null) {
+            tls.close();
         }
     }
 

@@ -62,6 +62,23 @@ final class ServerOptions {
                     + " /dev/shm regions and pass tensors through them (default: off).")
     Boolean allowSharedMemory;
 
+    @Option(names = "--tls-cert", paramLabel = "FILE",
+            description = "PEM certificate chain for TLS (tls.cert; reloaded when it changes).")
+    Path tlsCert;
+
+    @Option(names = "--tls-key", paramLabel = "FILE",
+            description = "PEM private key of --tls-cert, PKCS#8 or PKCS#1 RSA (tls.key).")
+    Path tlsKey;
+
+    @Option(names = "--tls-client-ca", paramLabel = "FILE",
+            description = "PEM CA certificates that verify client certificates (tls.client-ca).")
+    Path tlsClientCa;
+
+    @Option(names = "--tls-ports", paramLabel = "PORT[=AUTH],...",
+            description = "Ports that speak TLS and their client-certificate rule, e.g."
+                    + " http=require,grpc,admin (AUTH: none, optional, require; default: all ports, none).")
+    String tlsPorts;
+
     /**
      * The config file overlaid with these flags and {@code more} (keys of the calling command),
      * validated once; flag paths resolve against {@code cwd}, the file's against its folder.
@@ -94,8 +111,26 @@ final class ServerOptions {
         putIfGiven(values, "max-connections-per-client", maxConnectionsPerClient);
         putIfGiven(values, "metrics-need-token", metricsNeedToken);
         putIfGiven(values, "shared-memory", Boolean.TRUE.equals(allowSharedMemory) ? "system" : null);
+        tlsFlags(values, cwd);
         values.putAll(more);
         return ServerConfig.from(values, base, source);
+    }
+
+    /** The {@code --tls-*} flags over the file's {@code tls} block, key by key. */
+    private void tlsFlags(Map<String, Object> values, Path cwd) {
+        Map<String, Object> tls = new LinkedHashMap<>();
+        putIfGiven(tls, "cert", tlsCert == null ? null : cwd.resolve(tlsCert).toString());
+        putIfGiven(tls, "key", tlsKey == null ? null : cwd.resolve(tlsKey).toString());
+        putIfGiven(tls, "client-ca", tlsClientCa == null ? null : cwd.resolve(tlsClientCa).toString());
+        putIfGiven(tls, "ports", tlsPorts);
+        if (!tls.isEmpty()) {
+            Map<String, Object> merged = new LinkedHashMap<>();
+            if (values.get("tls") instanceof Map<?, ?> file) {
+                file.forEach((k, v) -> merged.put(String.valueOf(k), v));
+            }
+            merged.putAll(tls);
+            values.put("tls", merged);
+        }
     }
 
     /** The config file the flags name, resolved, or {@code null}. */

@@ -46,6 +46,7 @@ import java.util.Set;
  *     metrics-need-token}, default false: Prometheus scrapes it without one)
  * @param sharedMemory whether Triton's system shared memory extension is on ({@link SharedMemoryMode})
  * @param auth the data plane's clients and their hashed keys ({@code auth:}, {@link AuthConfig})
+ * @param tls TLS on the ports and client certificates ({@code tls:}, {@link TlsConfig}; off by default)
  */
 public record ServerConfig(int httpPort, String bindAddress, int maxRequestSize,
         Path modelRepository, Duration requestTimeout, Duration idleTimeout, int ioThreads,
@@ -53,7 +54,8 @@ public record ServerConfig(int httpPort, String bindAddress, int maxRequestSize,
         List<ServiceSpec> services, int shadowInFlight, int grpcPort, int grpcMaxMessageSize,
         AccessLog accessLog, Duration drainTimeout, RolloutsConfig rollouts,
         ModelControl modelControl, ConnectionLimits connections, boolean metricsNeedToken,
-        SharedMemoryMode sharedMemory, AuthConfig auth) {
+        SharedMemoryMode sharedMemory, AuthConfig auth,
+        TlsConfig tls) {
 
     /** How each answered request is logged: one JSON object, one key=value line, or not at all. */
     public enum AccessLog { JSON, TEXT, OFF }
@@ -74,7 +76,7 @@ public record ServerConfig(int httpPort, String bindAddress, int maxRequestSize,
             "queue-capacity", "admin-port", "admin-token-file", "services", "shadow-in-flight",
             "grpc-port", "grpc-max-message-size", "access-log", "drain-timeout", "rollout-state-dir",
             "prometheus-url", "rollout-tick", "model-control", "metrics-need-token",
-            AuthConfig.KEY);
+            AuthConfig.KEY, "tls");
 
     private static Set<String> keys(String... own) {
         Set<String> keys = new java.util.HashSet<>(Set.of(own));
@@ -96,6 +98,7 @@ public record ServerConfig(int httpPort, String bindAddress, int maxRequestSize,
         Objects.requireNonNull(connections, "connections");
         Objects.requireNonNull(sharedMemory, "sharedMemory");
         Objects.requireNonNull(auth, "auth");
+        Objects.requireNonNull(tls, "tls");
     }
 
     /**
@@ -146,6 +149,7 @@ public record ServerConfig(int httpPort, String bindAddress, int maxRequestSize,
         serviceProblems.forEach(problems::add);
         RolloutsConfig rollouts = RolloutsConfig.read(values, in, baseDir, problems);
         Path repository = repository(in, baseDir, problems);
+        TlsConfig tls = TlsConfig.read(in, baseDir, problems);
         if (idle.compareTo(timeout) <= 0 && in.has("idle-timeout")) {
             problems.add("idle-timeout", values.get("idle-timeout"),
                     "longer than request-timeout " + timeout);
@@ -153,7 +157,8 @@ public record ServerConfig(int httpPort, String bindAddress, int maxRequestSize,
         problems.throwIfAny(source);
         return new ServerConfig(port, bind, (int) maxSize, repository, timeout, idle, io, codec,
                 queue, adminPort, token, services, shadowInFlight, grpcPort, (int) grpcMax,
-                accessLog, drain, rollouts, control, connections, metricsNeedToken, sharedMemory, auth);
+                accessLog, drain, rollouts, control, connections, metricsNeedToken, sharedMemory, auth,
+                tls);
     }
 
     private static ModelControl modelControl(String value, ConfigProblems problems) {
@@ -218,7 +223,8 @@ public record ServerConfig(int httpPort, String bindAddress, int maxRequestSize,
         return new ServerConfig(port, bindAddress, maxRequestSize, modelRepository, requestTimeout,
                 idleTimeout, ioThreads, codecThreads, queueCapacity, adminPort, adminToken, services,
                 shadowInFlight, grpcPort, grpcMaxMessageSize, accessLog, drainTimeout, rollouts,
-                modelControl, connections, metricsNeedToken, sharedMemory, auth);
+                modelControl, connections, metricsNeedToken, sharedMemory, auth,
+                tls);
     }
 
     /** This config with other connection limits (tests, and the gateway's own replicas). */
@@ -226,6 +232,7 @@ public record ServerConfig(int httpPort, String bindAddress, int maxRequestSize,
         return new ServerConfig(httpPort, bindAddress, maxRequestSize, modelRepository,
                 requestTimeout, idleTimeout, ioThreads, codecThreads, queueCapacity, adminPort,
                 adminToken, services, shadowInFlight, grpcPort, grpcMaxMessageSize, accessLog,
-                drainTimeout, rollouts, modelControl, limits, metricsNeedToken, sharedMemory, auth);
+                drainTimeout, rollouts, modelControl, limits, metricsNeedToken, sharedMemory, auth,
+                tls);
     }
 }

@@ -4,7 +4,9 @@ import dev.modelgate.server.service.RequestContext;
 import dev.modelgate.server.service.RequestIds;
 import dev.modelgate.server.service.RequestObserver;
 import dev.modelgate.server.service.Traceparent;
+import dev.modelgate.server.tls.TlsPeer;
 import io.grpc.Context;
+import io.grpc.Grpc;
 import io.grpc.Contexts;
 import io.grpc.Deadline;
 import io.grpc.ForwardingServerCall;
@@ -105,6 +107,8 @@ final class CallBinding implements ServerInterceptor {
             ServerCallHandler<Q, R> next) {
         Deadline deadline = Context.current().getDeadline();
         Call bound = new Call(bind(headers, deadline), timeoutNanos, deadline, observer);
+        bound.context.record().clientSubject(
+                TlsPeer.subject(call.getAttributes().get(Grpc.TRANSPORT_ATTR_SSL_SESSION)));
         CallObserving.Observed<Q, R> observed = CallObserving.observe(call, bound, observer);
         ServerCall<Q, R> withHeaders = new ForwardingServerCall.SimpleForwardingServerCall<>(observed) {
             @Override

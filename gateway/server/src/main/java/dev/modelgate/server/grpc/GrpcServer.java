@@ -3,6 +3,8 @@ package dev.modelgate.server.grpc;
 import dev.modelgate.server.auth.Authentication;
 import dev.modelgate.server.config.ConfigException;
 import dev.modelgate.server.config.ServerConfig;
+import dev.modelgate.server.config.TlsConfig;
+import dev.modelgate.server.tls.ServerTls;
 import dev.modelgate.server.service.InferenceService;
 import dev.modelgate.server.service.ModelRepositoryControl;
 import dev.modelgate.server.service.RequestObserver;
@@ -32,8 +34,10 @@ public final class GrpcServer implements AutoCloseable {
     private final Server server;
     private final ExecutorService executor;
     private final InferStreams streams;
+    private final ServerTls tls;
 
-    private GrpcServer(Server server, ExecutorService executor, InferStreams streams) {
+    private GrpcServer(Server server, ExecutorService executor, InferStreams streams, ServerTls tls) {
+        this.tls = tls;
         this.server = server;
         this.executor = executor;
         this.streams = streams;
@@ -80,8 +84,10 @@ public final class GrpcServer implements AutoCloseable {
         // encode off it onto our executor, one hop each way as REST has. An executor here instead
         // added a hop per callback (message, half-close, ready, complete), each a thread wake-up.
         OipGrpcService oip = new OipGrpcService(service, executor, nanoClock, repository, extensions);
-        Server server = NettyServerBuilder
-                .forAddress(new InetSocketAddress(config.bindAddress(), config.grpcPort()))
+        ServerTls tls = ServerTls.open(config.tls(), TlsConfig.Port.GRPC);
+        InetSocketAddress address = new InetSocketAddress(config.bindAddress(), config.grpcPort());
+        Server server = (tls == null ? NettyServerBuilder.forAddress(address)
+                        : NettyServerBuilder.forAddress(address, tls.grpcCredentials()))
                 .maxInboundMessageSize(config.grpcMaxMessageSize())
                 .directExecutor()
                 .compressorRegistry(GrpcCompression.compressors())
@@ -99,10 +105,11 @@ public final class GrpcServer implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             server.shutdownNow();
             executor.shutdownNow();
+            closeQuietly(tls);
             throw ConfigException.cannotListen("--grpc-port", config.bindAddress(),
                     config.grpcPort(), e);
         }
-        return new GrpcServer(server, executor, oip.streams());
+        return new GrpcServer(server, executor, oip.streams(), tls);
     }
 
     /** The service with its bind step, for any transport (tests use the in-process one). */
@@ -148,6 +155,13 @@ public final class GrpcServer implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         executor.shutdownNow();
+        closeQuietly(tls);
+    }
+
+    private static void closeQuietly(ServerTls tls) {
+        if (tls != null) {
+            tls.close();
+        }
     }
 
     private static ThreadFactory threads(String name) {

@@ -5,6 +5,7 @@ import dev.modelgate.api.InferenceException;
 import dev.modelgate.server.netty.ByteBufBytes;
 import dev.modelgate.server.service.Headers;
 import dev.modelgate.server.service.RequestContext;
+import dev.modelgate.server.tls.TlsPeer;
 import dev.modelgate.server.service.RequestIds;
 import dev.modelgate.server.service.RequestObserver;
 import dev.modelgate.server.service.RequestRecord;
@@ -89,6 +90,7 @@ final class DispatchHandler extends SimpleChannelInboundHandler<FullHttpRequest>
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
         RequestContext context = bind(request);
+        context.record().clientSubject(TlsPeer.subject(ctx.channel()));
         Pending slot = new Pending(context, request.content().readableBytes());
         pending.add(slot);
         if (pending.size() >= maxPipelined) {

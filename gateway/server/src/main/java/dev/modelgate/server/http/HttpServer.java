@@ -3,6 +3,8 @@ package dev.modelgate.server.http;
 import dev.modelgate.server.auth.Authentication;
 import dev.modelgate.server.config.ConfigException;
 import dev.modelgate.server.config.ServerConfig;
+import dev.modelgate.server.config.TlsConfig;
+import dev.modelgate.server.tls.ServerTls;
 import dev.modelgate.server.netty.NettyTransport;
 import dev.modelgate.server.service.InferenceService;
 import dev.modelgate.server.service.ModelRepositoryControl;
@@ -27,9 +29,11 @@ public final class HttpServer implements AutoCloseable {
     private final EventLoopGroup workers;
     private final Channel channel;
     private final ConnectionDrain drain;
+    private final ServerTls tls;
 
     private HttpServer(EventLoopGroup acceptor, EventLoopGroup workers, Channel channel,
-            ConnectionDrain drain) {
+            ConnectionDrain drain, ServerTls tls) {
+        this.tls = tls;
         this.drain = drain;
         this.acceptor = acceptor;
         this.workers = workers;
@@ -74,6 +78,7 @@ public final class HttpServer implements AutoCloseable {
                 config.idleTimeout().toNanos(), config.requestTimeout().toNanos(), nanoClock, drain,
                 observer, config.connections(), perClient == 0 ? null : new ClientConnectionCap(perClient),
                 authentication);
+        ServerTls tls = ServerTls.open(config.tls(), TlsConfig.Port.HTTP);
         NettyTransport transport = NettyTransport.get();
         EventLoopGroup acceptor = transport.group(1, new DefaultThreadFactory("modelgate-http-accept"));
         EventLoopGroup workers = transport.group(config.ioThreads(),
@@ -84,13 +89,16 @@ public final class HttpServer implements AutoCloseable {
                     .channel(transport.serverChannel())
                     .option(ChannelOption.SO_BACKLOG, 1024)
                     .childOption(ChannelOption.TCP_NODELAY, true)
-                    .childHandler(initializer)
+                    .childHandler(tls == null ? initializer : tls.first(initializer))
                     .bind(config.bindAddress(), config.httpPort())
                     .syncUninterruptibly()
                     .channel();
-            return new HttpServer(acceptor, workers, channel, drain);
+            return new HttpServer(acceptor, workers, channel, drain, tls);
         } catch (Exception e) { // a failed bind is a checked NativeIoException, thrown sneakily
             shutdown(acceptor, workers);
+            if (tls != null) {
+                tls.close();
+            }
             throw ConfigException.cannotListen("--http-port", config.bindAddress(),
                     config.httpPort(), e);
         }
@@ -138,6 +146,9 @@ public final class HttpServer implements AutoCloseable {
     public void close() {
         channel.close().syncUninterruptibly();
         shutdown(acceptor, workers);
+        if (tls != null) {
+            tls.close();
+        }
     }
 
     private static void shutdown(EventLoopGroup acceptor, EventLoopGroup workers) {

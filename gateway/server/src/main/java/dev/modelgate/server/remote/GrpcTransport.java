@@ -1,5 +1,6 @@
 package dev.modelgate.server.remote;
 
+import dev.modelgate.server.tls.ClientTls;
 import dev.modelgate.api.ErrorKind;
 import dev.modelgate.api.InferenceException;
 import dev.modelgate.api.InferenceResponse;
@@ -50,8 +51,15 @@ final class GrpcTransport implements ReplicaTransport {
 
     /** @param maxMessageSize the largest answer accepted, in bytes ({@code grpc-max-message-size}) */
     static GrpcTransport open(URI endpoint, int maxMessageSize, Executor codec) {
-        ManagedChannel channel = NettyChannelBuilder.forAddress(endpoint.getHost(), endpoint.getPort())
-                .usePlaintext()
+        return open(endpoint, maxMessageSize, codec, null);
+    }
+
+    /** @param tls TLS to the replica ({@code grpcs://}), or {@code null} for plain text */
+    static GrpcTransport open(URI endpoint, int maxMessageSize, Executor codec, ClientTls tls) {
+        NettyChannelBuilder builder = tls == null
+                ? NettyChannelBuilder.forAddress(endpoint.getHost(), endpoint.getPort()).usePlaintext()
+                : NettyChannelBuilder.forAddress(endpoint.getHost(), endpoint.getPort(), tls.grpcCredentials());
+        ManagedChannel channel = builder
                 .maxInboundMessageSize(maxMessageSize)
                 .executor(codec)
                 .build();

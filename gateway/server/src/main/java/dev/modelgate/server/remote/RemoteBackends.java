@@ -1,5 +1,6 @@
 package dev.modelgate.server.remote;
 
+import dev.modelgate.server.tls.ClientTls;
 import dev.modelgate.api.InferenceRequest;
 import dev.modelgate.api.InferenceResponse;
 import dev.modelgate.server.netty.NettyTransport;
@@ -84,9 +85,10 @@ public final class RemoteBackends implements RemoteRevisions, AutoCloseable {
     }
 
     private Function<URI, ReplicaTransport> transports(RemoteSpec spec) {
+        ClientTls tls = spec.endpoints().stream().anyMatch(RemoteSpec::secure) ? ClientTls.of(spec.tls()) : null;
         return spec.protocol().equals(RemoteSpec.GRPC)
-                ? uri -> GrpcTransport.open(uri, grpcMaxMessageSize, codec)
-                : uri -> new HttpTransport(new ReplicaClient(group, uri), codec);
+                ? uri -> GrpcTransport.open(uri, grpcMaxMessageSize, codec, RemoteSpec.secure(uri) ? tls : null)
+                : uri -> new HttpTransport(new ReplicaClient(group, uri, RemoteSpec.secure(uri) ? tls : null), codec);
     }
 
     @Override

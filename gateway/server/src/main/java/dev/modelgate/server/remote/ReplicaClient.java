@@ -4,6 +4,7 @@ import dev.modelgate.server.remote.ReplicaTransport.Broken;
 import dev.modelgate.server.remote.ReplicaTransport.NotSent;
 import dev.modelgate.server.netty.NettyTransport;
 import dev.modelgate.server.service.Traceparent;
+import dev.modelgate.server.tls.ClientTls;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
@@ -100,10 +101,17 @@ final class ReplicaClient implements AutoCloseable {
     private final String hostHeader;
     private final Bootstrap bootstrap;
     private final ChannelPool pool;
+    private final ClientTls tls;
     /** Pools on the event loops of inbound connections, so a relay never changes threads. */
     private final Map<IoEventLoop, ChannelPool> byLoop = new ConcurrentHashMap<>();
 
     ReplicaClient(EventLoopGroup group, URI uri) {
+        this(group, uri, null);
+    }
+
+    /** @param tls TLS to the replica ({@code https://}), or {@code null} for plain HTTP */
+    ReplicaClient(EventLoopGroup group, URI uri, ClientTls tls) {
+        this.tls = tls;
         this.uri = uri;
         this.hostHeader = uri.getHost() + ":" + uri.getPort();
         this.bootstrap = new Bootstrap().group(group).channel(NettyTransport.get().socketChannel())
@@ -113,10 +121,13 @@ final class ReplicaClient implements AutoCloseable {
         this.pool = pool(bootstrap);
     }
 
-    private static ChannelPool pool(Bootstrap bootstrap) {
+    private ChannelPool pool(Bootstrap bootstrap) {
         return new SimpleChannelPool(bootstrap, new AbstractChannelPoolHandler() {
             @Override
             public void channelCreated(Channel channel) {
+                if (tls != null) {
+                    channel.pipeline().addLast("tls", tls.handler(channel.alloc(), uri.getHost(), uri.getPort()));
+                }
                 channel.pipeline()
                         .addLast("http", new HttpClientCodec())
                         .addLast("aggregate", new HttpObjectAggregator(MAX_ANSWER))

@@ -35,6 +35,7 @@ public final class RequestRecord {
     private int batchSize;
     private String traceparent;
     private String client;
+    private String clientSubject;
     private final AtomicBoolean measured = new AtomicBoolean();
     private volatile long inputNanos;
     private volatile java.util.function.LongConsumer outputs;
@@ -150,5 +151,14 @@ public final class RequestRecord {
 
     public void traceparent(String value) {
         this.traceparent = value;
+    }
+
+    /** The subject DN of the client certificate TLS verified (mTLS), or {@code null}: none, or no TLS. */
+    public String clientSubject() {
+        return clientSubject;
+    }
+
+    public void clientSubject(String value) {
+        this.clientSubject = value;
     }
 }

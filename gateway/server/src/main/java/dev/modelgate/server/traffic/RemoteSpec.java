@@ -43,19 +43,36 @@ import java.util.regex.Pattern;
  * @param scaleToZero {@code scale-to-zero: true}: an external autoscaler (the Kubernetes controller) may
  *     take the revision to zero replicas, so with no endpoint it is activating, not down: the gateway still
  *     routes its share to it and holds those requests until endpoints appear (the activator's buffer)
+ * @param tls the CA bundle and client certificate for {@code https://} and {@code grpcs://}
+ *     endpoints ({@link RemoteTls}), or {@code null}: the JDK's trusted CAs, no client certificate
  */
 public record RemoteSpec(List<URI> endpoints, Duration timeout, int maxInFlight, int maxQueue,
         String balancer, int retries, double retryBudget, int rateLimit, Duration healthInterval,
-        int ejectAfter, Duration ejectFor, String protocol, Duration attemptTimeout, boolean scaleToZero) {
+        int ejectAfter, Duration ejectFor, String protocol, Duration attemptTimeout, boolean scaleToZero,
+        RemoteTls tls) {
     public static final String HTTP = "http";
     public static final String GRPC = "grpc";
     static final Set<String> KEYS = Set.of("endpoints", "timeout", "max-in-flight", "max-queue",
             "balancer", "retries", "retry-budget", "rate-limit", "health-interval", "eject-after",
-            "eject-for", "protocol", "attempt-timeout", "scale-to-zero");
+            "eject-for", "protocol", "attempt-timeout", "scale-to-zero", "ca-bundle", "client-cert",
+            "client-key");
     private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m)");
 
     public RemoteSpec {
         endpoints = List.copyOf(endpoints);
+    }
+
+    /** A spec with the JDK's trust for TLS endpoints and no client certificate. */
+    public RemoteSpec(List<URI> endpoints, Duration timeout, int maxInFlight, int maxQueue,
+            String balancer, int retries, double retryBudget, int rateLimit, Duration healthInterval,
+            int ejectAfter, Duration ejectFor, String protocol, Duration attemptTimeout, boolean scaleToZero) {
+        this(endpoints, timeout, maxInFlight, maxQueue, balancer, retries, retryBudget, rateLimit,
+                healthInterval, ejectAfter, ejectFor, protocol, attemptTimeout, scaleToZero, null);
+    }
+
+    /** Whether an endpoint is {@code https://} or {@code grpcs://}. */
+    public static boolean secure(URI endpoint) {
+        return "https".equals(endpoint.getScheme()) || "grpcs".equals(endpoint.getScheme());
     }
 
     /** A spec that never sits at zero. */
@@ -80,7 +97,8 @@ public record RemoteSpec(List<URI> endpoints, Duration timeout, int maxInFlight,
      */
     public RemoteSpec withEndpoints(List<URI> replicas) {
         return new RemoteSpec(replicas, timeout, maxInFlight, maxQueue, balancer, retries,
-                retryBudget, rateLimit, healthInterval, ejectAfter, ejectFor, protocol, attemptTimeout, scaleToZero);
+                retryBudget, rateLimit, healthInterval, ejectAfter, ejectFor, protocol, attemptTimeout, scaleToZero,
+                tls);
     }
 
     /** Reads the remote keys of a revision; {@code null} when it names no endpoints. */
@@ -100,7 +118,8 @@ public record RemoteSpec(List<URI> endpoints, Duration timeout, int maxInFlight,
             problems.add(at + ".protocol: " + protocol + " (expected: http or grpc)");
             protocol = HTTP;
         }
-        String form = protocol.equals(GRPC) ? "host:port or grpc://host:port" : "http://host:port";
+        String form = protocol.equals(GRPC) ? "host:port, grpc://host:port or grpcs://host:port"
+                : "http://host:port or https://host:port";
         List<URI> endpoints = new ArrayList<>();
         if (!list.isArray() || list.isEmpty()) {
             problems.add(at + ".endpoints: " + list + " (expected: a non-empty list of " + form + ")");
@@ -141,7 +160,8 @@ public record RemoteSpec(List<URI> endpoints, Duration timeout, int maxInFlight,
                 duration(node, "health-interval", Duration.ofSeconds(1), at, problems),
                 integer(node, "eject-after", 5, 1, at, problems),
                 duration(node, "eject-for", Duration.ofSeconds(1), at, problems), protocol,
-                attemptTimeout, zero != null && zero.asBoolean(false));
+                attemptTimeout, zero != null && zero.asBoolean(false),
+                RemoteTls.read(node, at, endpoints.stream().anyMatch(RemoteSpec::secure), problems));
     }
 
     private static URI endpoint(JsonNode item, String protocol) {
@@ -154,7 +174,8 @@ public record RemoteSpec(List<URI> endpoints, Duration timeout, int maxInFlight,
         }
         try {
             URI uri = new URI(text);
-            boolean ok = protocol.equals(uri.getScheme()) && uri.getHost() != null && uri.getPort() > 0
+            boolean ok = (protocol.equals(uri.getScheme()) || (protocol + "s").equals(uri.getScheme()))
+                    && uri.getHost() != null && uri.getPort() > 0
                     && (uri.getPath() == null || uri.getPath().isEmpty() || uri.getPath().equals("/"));
             return ok ? uri : null;
         } catch (java.net.URISyntaxException e) {

@@ -52,7 +52,8 @@ class ServerConfigTest {
                 9092, null, java.util.List.of(), 8, 0, 32 << 20, ServerConfig.AccessLog.JSON,
                 Duration.ofSeconds(5), RolloutsConfig.defaults(dir),
                 ServerConfig.ModelControl.EXPLICIT, ConnectionLimits.defaults(), false,
-                SharedMemoryMode.NONE, AuthConfig.off()));
+                SharedMemoryMode.NONE, AuthConfig.off(),
+                TlsConfig.off()));
     }
 
     @Test

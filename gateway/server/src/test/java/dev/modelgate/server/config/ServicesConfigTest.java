@@ -38,7 +38,7 @@ class ServicesConfigTest {
         assertThatThrownBy(() -> ServicesConfig.read(List.of(service), "routing table ml/iris-routes"))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("routing table ml/iris-routes")
-                .hasMessageContaining("services[0].revisions[0].endpoints: \"nowhere\" (expected: http://host:port)")
+                .hasMessageContaining("services[0].revisions[0].endpoints: \"nowhere\" (expected: http://host:port or https://host:port)")
                 .hasMessageContaining("services[0].rollout: soon (expected: a rollout block)");
     }
 

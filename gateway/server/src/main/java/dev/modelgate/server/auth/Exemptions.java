@@ -1,6 +1,7 @@
 package dev.modelgate.server.auth;
 
 import dev.modelgate.server.config.AuthConfig.Exempt;
+import dev.modelgate.server.service.PathSegments;
 import java.util.Set;
 
 /**
@@ -30,7 +31,7 @@ final class Exemptions {
         if (exempt.isEmpty() || !"GET".equals(method)) {
             return false;
         }
-        String[] s = segments(uri);
+        String[] s = PathSegments.of(uri);
         return exempt.contains(Exempt.HEALTH) && health(s)
                 || exempt.contains(Exempt.METADATA) && metadata(s);
     }
@@ -63,18 +64,5 @@ final class Exemptions {
 
     private static boolean is(String[] s, int i, String literal) {
         return i >= 0 && i < s.length && literal.equals(s[i]);
-    }
-
-    /** The route table's split: no query, no leading or trailing slash. */
-    static String[] segments(String path) {
-        int query = path.indexOf('?');
-        String clean = query < 0 ? path : path.substring(0, query);
-        if (clean.startsWith("/")) {
-            clean = clean.substring(1);
-        }
-        if (clean.endsWith("/")) {
-            clean = clean.substring(0, clean.length() - 1);
-        }
-        return clean.isEmpty() ? new String[0] : clean.split("/", -1);
     }
 }

@@ -1,5 +1,6 @@
 package dev.modelgate.server.http;
 
+import dev.modelgate.server.service.PathSegments;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -40,7 +41,7 @@ final class RouteTable<T> {
     }
 
     Match<T> match(String method, String path) {
-        String[] segments = PathTemplate.segments(path);
+        String[] segments = PathSegments.of(path);
         Set<String> allowed = new TreeSet<>();
         for (Route<T> route : routes) {
             Map<String, String> params = route.template().match(segments);
@@ -81,20 +82,7 @@ final class RouteTable<T> {
     /** A path template of literal and {@code {name}} segments ({@code {name}suffix} too). */
     record PathTemplate(String[] parts) {
         static PathTemplate parse(String template) {
-            return new PathTemplate(segments(template));
-        }
-
-        /** The path's segments without the leading slash, a trailing slash or a query string. */
-        static String[] segments(String path) {
-            int query = path.indexOf('?');
-            String clean = query < 0 ? path : path.substring(0, query);
-            if (clean.startsWith("/")) {
-                clean = clean.substring(1);
-            }
-            if (clean.endsWith("/")) {
-                clean = clean.substring(0, clean.length() - 1);
-            }
-            return clean.isEmpty() ? new String[0] : clean.split("/", -1);
+            return new PathTemplate(PathSegments.of(template));
         }
 
         /** The captured parameters, or {@code null} when the path does not fit. */

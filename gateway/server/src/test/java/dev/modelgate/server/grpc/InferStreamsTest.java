@@ -94,7 +94,7 @@ class InferStreamsTest {
     @Test
     void aStreamTakesAtMostItsBoundAndOneMoreRequestPerAnswer() {
         holdAnswers();
-        Recorder answers = new Recorder();
+        StreamRecorder answers = new StreamRecorder();
         StreamObserver<ModelInferRequest> requests = GRPCInferenceServiceGrpc.newStub(channel)
                 .modelStreamInfer(answers);
         for (int i = 0; i < 100; i++) {
@@ -168,7 +168,7 @@ class InferStreamsTest {
     @Test
     void aDrainAnswersWhatTheStreamTookThenClosesItUnavailable() {
         holdAnswers();
-        Recorder answers = new Recorder();
+        StreamRecorder answers = new StreamRecorder();
         StreamObserver<ModelInferRequest> requests = GRPCInferenceServiceGrpc.newStub(channel)
                 .modelStreamInfer(answers);
         for (int i = 0; i < 3; i++) {
@@ -192,7 +192,7 @@ class InferStreamsTest {
     void aCancelReleasesTheStreamAndNothingIsAnsweredAfterIt() {
         holdAnswers();
         CompletableFuture<ClientCallStreamObserver<ModelInferRequest>> opened = new CompletableFuture<>();
-        Recorder answers = new Recorder();
+        StreamRecorder answers = new StreamRecorder();
         GRPCInferenceServiceGrpc.newStub(channel).modelStreamInfer(
                 new ClientResponseObserver<ModelInferRequest, ModelStreamInferResponse>() {
                     @Override
@@ -237,26 +237,6 @@ class InferStreamsTest {
                         .setContents(InferTensorContents.newBuilder()
                                 .addFp32Contents(1).addFp32Contents(2).addFp32Contents(3)))
                 .build();
-    }
-
-    static final class Recorder implements StreamObserver<ModelStreamInferResponse> {
-        final List<ModelStreamInferResponse> received = new CopyOnWriteArrayList<>();
-        final CompletableFuture<Status> done = new CompletableFuture<>();
-
-        @Override
-        public void onNext(ModelStreamInferResponse value) {
-            received.add(value);
-        }
-
-        @Override
-        public void onError(Throwable t) {
-            done.complete(Status.fromThrowable(t));
-        }
-
-        @Override
-        public void onCompleted() {
-            done.complete(Status.OK);
-        }
     }
 
     /** Bytes as they are, so a test can send what no protobuf encoder would. */

@@ -87,7 +87,7 @@ class ModelStreamInferIT {
 
     @Test
     void fiftyRequestsAreAnsweredByIdAndTheBadOneOnTheStreamWhileTheOthersSucceed() {
-        Recorder answers = new Recorder();
+        StreamRecorder answers = new StreamRecorder();
         StreamObserver<ModelInferRequest> requests = GRPCInferenceServiceGrpc.newStub(channel)
                 .modelStreamInfer(answers);
         for (int i = 0; i < 50; i++) {
@@ -120,7 +120,7 @@ class ModelStreamInferIT {
     @Test
     void everyStreamedRequestIsCountedInComputeInputAndComputeOutput() {
         int n = 12;
-        Recorder answers = new Recorder();
+        StreamRecorder answers = new StreamRecorder();
         StreamObserver<ModelInferRequest> requests = GRPCInferenceServiceGrpc.newStub(channel)
                 .modelStreamInfer(answers);
         for (int i = 0; i < n; i++) {
@@ -177,7 +177,7 @@ class ModelStreamInferIT {
         assertThat(ended.orTimeout(30, TimeUnit.SECONDS).join().getCode()).isEqualTo(Status.Code.CANCELLED);
         assertThat(early).as("the slow model had not answered").isEmpty();
 
-        Recorder next = new Recorder();
+        StreamRecorder next = new StreamRecorder();
         StreamObserver<ModelInferRequest> again = GRPCInferenceServiceGrpc.newStub(channel)
                 .modelStreamInfer(next);
         again.onNext(request("toy", "after", 1));
@@ -185,27 +185,6 @@ class ModelStreamInferIT {
         assertThat(next.done.orTimeout(30, TimeUnit.SECONDS).join()).isEqualTo(Status.OK);
         assertThat(next.received).extracting(a -> a.getInferResponse().getId())
                 .containsExactly("after");
-    }
-
-    /** Answers as they come, and how the stream ended. */
-    static final class Recorder implements StreamObserver<ModelStreamInferResponse> {
-        final List<ModelStreamInferResponse> received = new CopyOnWriteArrayList<>();
-        final CompletableFuture<Status> done = new CompletableFuture<>();
-
-        @Override
-        public void onNext(ModelStreamInferResponse value) {
-            received.add(value);
-        }
-
-        @Override
-        public void onError(Throwable t) {
-            done.complete(Status.fromThrowable(t));
-        }
-
-        @Override
-        public void onCompleted() {
-            done.complete(Status.OK);
-        }
     }
 
     static float[] row(int i) {

@@ -8,6 +8,7 @@ import dev.modelgate.runtime.testkit.FakeModelFile;
 import dev.modelgate.runtime.testkit.FakeRuntimeProvider;
 import dev.modelgate.server.Modelgate;
 import dev.modelgate.server.config.ServerConfig;
+import dev.modelgate.server.grpc.StreamRecorder;
 import dev.modelgate.server.grpc.proto.GRPCInferenceServiceGrpc;
 import dev.modelgate.server.grpc.proto.ModelInferRequest;
 import dev.modelgate.server.grpc.proto.ModelStreamInferResponse;
@@ -25,8 +26,6 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -91,33 +90,17 @@ class RemoteStreamIT {
                 blocking.modelInfer(request("viahttp", "probe", 0)).getId().equals("probe")
                         && blocking.modelInfer(request("viagrpc", "probe", 0)).getId().equals("probe"));
 
-        List<ModelStreamInferResponse> received = new CopyOnWriteArrayList<>();
-        CompletableFuture<Status> done = new CompletableFuture<>();
+        StreamRecorder answers = new StreamRecorder();
         StreamObserver<ModelInferRequest> requests = GRPCInferenceServiceGrpc.newStub(channel)
-                .modelStreamInfer(new StreamObserver<>() {
-                    @Override
-                    public void onNext(ModelStreamInferResponse value) {
-                        received.add(value);
-                    }
-
-                    @Override
-                    public void onError(Throwable t) {
-                        done.complete(Status.fromThrowable(t));
-                    }
-
-                    @Override
-                    public void onCompleted() {
-                        done.complete(Status.OK);
-                    }
-                });
+                .modelStreamInfer(answers);
         List<String> models = List.of("toy", "viahttp", "viagrpc");
         for (int i = 0; i < 30; i++) {
             requests.onNext(request(models.get(i % 3), "m-" + i, i));
         }
         requests.onCompleted();
 
-        assertThat(done.orTimeout(30, TimeUnit.SECONDS).join()).isEqualTo(Status.OK);
-        Map<String, ModelStreamInferResponse> byId = received.stream().collect(Collectors.toMap(
+        assertThat(answers.done.orTimeout(30, TimeUnit.SECONDS).join()).isEqualTo(Status.OK);
+        Map<String, ModelStreamInferResponse> byId = answers.received.stream().collect(Collectors.toMap(
                 a -> a.getInferResponse().getId(), Function.identity()));
         assertThat(byId).hasSize(30);
         for (int i = 0; i < 30; i++) {

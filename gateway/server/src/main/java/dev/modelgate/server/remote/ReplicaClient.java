@@ -49,6 +49,16 @@ final class ReplicaClient implements AutoCloseable {
     private static final AttributeKey<Boolean> USED = AttributeKey.valueOf("modelgate.used");
     private static final int MAX_ANSWER = 64 << 20;
     private static final int CONNECT_TIMEOUT_MILLIS = 1000;
+    /**
+     * A pooled connection idle this long is closed instead of reused. Servers close idle keep-alive
+     * connections on their own clock (uvicorn, under KServe's Python servers, after 5 s; Modelgate
+     * after its {@code idle-timeout}, 60 s), and a request written on one they just closed gets no
+     * answer: with a single replica there is no other to retry on (the soak found one such 502 in
+     * 142,800 relayed requests). Reusing only connections idle for less than the shortest common
+     * server timeout keeps the closing on this side, as Envoy's upstream idle timeout advises.
+     */
+    static final long POOLED_IDLE_LIMIT_NANOS = 4_000_000_000L;
+    private static final AttributeKey<Long> IDLE_SINCE = AttributeKey.valueOf("modelgate.idleSince");
 
     /**
      * A replica's answer: its status, body and the binary tensor data extension's JSON length
@@ -124,6 +134,16 @@ final class ReplicaClient implements AutoCloseable {
     private ChannelPool pool(Bootstrap bootstrap) {
         return new SimpleChannelPool(bootstrap, new AbstractChannelPoolHandler() {
             @Override
+            public void channelAcquired(Channel channel) {
+                channel.attr(IDLE_SINCE).set(null);
+            }
+
+            @Override
+            public void channelReleased(Channel channel) {
+                channel.attr(IDLE_SINCE).set(System.nanoTime());
+            }
+
+            @Override
             public void channelCreated(Channel channel) {
                 if (tls != null) {
                     channel.pipeline().addLast("tls", tls.handler(channel.alloc(), uri.getHost(), uri.getPort()));
@@ -133,7 +153,18 @@ final class ReplicaClient implements AutoCloseable {
                         .addLast("aggregate", new HttpObjectAggregator(MAX_ANSWER))
                         .addLast("answer", new AnswerHandler());
             }
-        });
+        }, ReplicaClient::reusable);
+    }
+
+    /** A pooled connection may carry another request: open, and idle for less than the limit. */
+    static io.netty.util.concurrent.Future<Boolean> reusable(Channel channel) {
+        return channel.eventLoop().newSucceededFuture(channel.isActive()
+                && reusableAfterIdle(channel.attr(IDLE_SINCE).get(), System.nanoTime()));
+    }
+
+    /** Whether a connection idle since {@code idleSince} (null: in use) may be reused at {@code now}. */
+    static boolean reusableAfterIdle(Long idleSince, long now) {
+        return idleSince == null || now - idleSince < POOLED_IDLE_LIMIT_NANOS;
     }
 
     /** The pool on {@code loop} when it is an event loop of the process's transport, else the shared one. */

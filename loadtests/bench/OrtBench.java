@@ -11,7 +11,11 @@ import java.util.Random;
  * back to back for {@code seconds}. Prints {@code batch=<b> rows_per_s=<r> calls_per_s=<c>
  * p50_ms=<p> p99_ms=<q>}: the percentiles are of one engine call (tensor in, run, result closed),
  * what batching.sh subtracts from a request's p50 to get the serving overhead.
- * Run as a single-file program: java -cp onnxruntime.jar OrtBench.java MODEL BATCH SECONDS THREADS
+ * Run as a single-file program:
+ * java -cp onnxruntime.jar OrtBench.java MODEL BATCH SECONDS THREADS [INTRA_OP_THREADS [ALLOW_SPINNING]]
+ * where the last two are the model's {@code intra-op-threads} (0: ONNX Runtime's default) and
+ * {@code allow-spinning} ({@code true}, {@code false}, or {@code default}) in the server, so both
+ * sides run the engine with the same session settings.
  */
 public class OrtBench {
     public static void main(String[] args) throws Exception {
@@ -19,9 +23,18 @@ public class OrtBench {
         int batch = Integer.parseInt(args[1]);
         double seconds = Double.parseDouble(args[2]);
         int threads = Integer.parseInt(args[3]);
+        int intraOpThreads = args.length > 4 ? Integer.parseInt(args[4]) : 0;
+        String spinning = args.length > 5 ? args[5] : "default";
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         OrtSession.SessionOptions options = new OrtSession.SessionOptions();
         options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+        options.setInterOpNumThreads(1);
+        if (intraOpThreads > 0) {
+            options.setIntraOpNumThreads(intraOpThreads);
+        }
+        if (!spinning.equals("default")) {
+            options.addConfigEntry("session.intra_op.allow_spinning", Boolean.parseBoolean(spinning) ? "1" : "0");
+        }
         try (OrtSession session = env.createSession(model, options)) {
             String input = session.getInputNames().iterator().next();
             long width = ((ai.onnxruntime.TensorInfo) session.getInputInfo().get(input).getInfo()).getShape()[1];
@@ -34,8 +47,9 @@ public class OrtBench {
             Samples samples = new Samples(threads);
             long calls = run(env, session, input, data, batch, width, seconds, threads, samples);
             System.out.printf(java.util.Locale.ROOT,
-                    "batch=%d threads=%d rows_per_s=%.1f calls_per_s=%.1f p50_ms=%.4f p99_ms=%.4f%n",
-                    batch, threads, calls * batch / seconds, calls / seconds,
+                    "batch=%d threads=%d intra_op_threads=%d allow_spinning=%s rows_per_s=%.1f calls_per_s=%.1f"
+                            + " p50_ms=%.4f p99_ms=%.4f%n",
+                    batch, threads, intraOpThreads, spinning, calls * batch / seconds, calls / seconds,
                     samples.percentile(0.50) / 1e6, samples.percentile(0.99) / 1e6);
         }
     }

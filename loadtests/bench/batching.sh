@@ -10,11 +10,17 @@
 # engine on the other (taskset -c 1); without taskset or with one core nothing is pinned (said in
 # the summary). Raw results: target/bench/batching/; the table and the target lines at the end.
 # Serving overhead = p50 of a request at concurrency 1 without batching minus p50 of the engine call.
+# Both sides run the engine with the same session settings: INTRA_OP_THREADS (default 1: the
+# server and the in-process engine each have one core) and ALLOW_SPINNING (default false: ONNX
+# Runtime's idle pool threads would spin on the core the server's request handling needs; true or
+# default to compare) set the MLP's model.yaml and OrtBench alike.
 # Figures from a machine shared with other work are not results: run it on a quiet one.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$root"
 secs="${1:-10}"
+intra="${INTRA_OP_THREADS:-1}"
+spinning="${ALLOW_SPINNING:-false}"
 out="$root/target/bench/batching"
 repo="$out/repository"
 rm -rf "$out" && mkdir -p "$repo"
@@ -23,7 +29,8 @@ mvn -B -q -o -DskipTests -pl examples/models,loadtests -am package >&2
 mvn -B -q -o dependency:build-classpath -pl examples/models -Dmdep.outputFile="$out/models.cp" >&2
 java -cp "examples/models/target/classes:$(cat "$out/models.cp")" dev.modelgate.examples.models.MlpModelGenerator \
   "$out/mlp" 4 1024 1024 >&2
-options=$'options:\n  intra-op-threads: 2\n  inter-op-threads: 1\n  optimization-level: all\n'
+options=$'options:\n  intra-op-threads: '"$intra"$'\n  inter-op-threads: 1\n  optimization-level: all\n'
+[ "$spinning" = default ] || options+="  allow-spinning: $spinning"$'\n'
 for m in mlp-off mlp-on; do mkdir -p "$repo/$m/1" && cp "$out/mlp/model.onnx" "$repo/$m/1/model.onnx"; done
 iris_onnx="$root/examples/model-repository/iris/1/model.onnx"
 mkdir -p "$repo/iris/1" && cp "$iris_onnx" "$repo/iris/1/model.onnx"
@@ -73,17 +80,18 @@ PY
 )
 ort_cp="$(find ~/.m2/repository/com/microsoft/onnxruntime/onnxruntime -name 'onnxruntime-*.jar' | head -n 1)"
 ort() { "${srv_pin[@]}" java -cp "$ort_cp" loadtests/bench/OrtBench.java "$@"; }
-ort "$out/mlp/model.onnx" 1 "$secs" 1 > "$out/ort-b1.txt"
-ort "$out/mlp/model.onnx" "$batch" "$secs" 1 > "$out/ort-b$batch.txt"
-ort "$iris_onnx" 1 "$secs" 1 > "$out/ort-iris-b1.txt"
+ort "$out/mlp/model.onnx" 1 "$secs" 1 "$intra" "$spinning" > "$out/ort-b1.txt"
+ort "$out/mlp/model.onnx" "$batch" "$secs" 1 "$intra" "$spinning" > "$out/ort-b$batch.txt"
+ort "$iris_onnx" 1 "$secs" 1 1 default > "$out/ort-iris-b1.txt"
 
-python3 - "$out" "$batch" "$pinning" <<'PY' | tee "$out/summary.md"
+python3 - "$out" "$batch" "$pinning" "$intra" "$spinning" <<'PY' | tee "$out/summary.md"
 import json,sys,re
-out,batch,pinning=sys.argv[1],int(sys.argv[2]),sys.argv[3]
+out,batch,pinning,intra,spinning=sys.argv[1],int(sys.argv[2]),sys.argv[3],sys.argv[4],sys.argv[5]
 def ort(name):
     t=open(f"{out}/ort-{name}.txt").read()
     return {k: float(re.search(k+r"=([\d.]+)",t).group(1)) for k in ("rows_per_s","calls_per_s","p50_ms")}
 print(f"pinning: {pinning}")
+print(f"MLP session (server and in-process alike): intra-op-threads {intra}, allow-spinning {spinning}")
 print()
 print("| case | encoding | concurrency | throughput (req/s) | p50 (ms) | p99 (ms) | errors | mean batch |")
 print("| --- | --- | --- | --- | --- | --- | --- | --- |")

@@ -30,6 +30,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
@@ -127,8 +128,12 @@ final class DispatchHandler extends SimpleChannelInboundHandler<FullHttpRequest>
             RestResponse out = failure == null ? response : errors.map(failure, slot.requestId);
             if (ctx.executor().inEventLoop()) {
                 deliver(ctx, slot, out);
-            } else {
+                return;
+            }
+            try {
                 ctx.executor().execute(() -> deliver(ctx, slot, out));
+            } catch (RejectedExecutionException serverStopped) {
+                out.release(); // a relayed answer's buffer, with no loop left to write it
             }
         });
     }

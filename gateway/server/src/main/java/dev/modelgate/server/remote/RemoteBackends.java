@@ -129,6 +129,9 @@ public final class RemoteBackends implements RemoteRevisions, AutoCloseable {
         backends.values().forEach(RemoteBackend::close);
         backends.clear();
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
-        codec.shutdownNow();
+        // Queued tasks hold replicas' answer buffers: they run (each releases or hands on its
+        // buffer) rather than being dropped with shutdownNow; what comes later is refused, and a
+        // refused answer is released by its transport.
+        NamedExecutors.shutdown(codec, 2, TimeUnit.SECONDS);
     }
 }

@@ -114,6 +114,12 @@ final class ReplicaClient implements AutoCloseable {
     private final ClientTls tls;
     /** Pools on the event loops of inbound connections, so a relay never changes threads. */
     private final Map<IoEventLoop, ChannelPool> byLoop = new ConcurrentHashMap<>();
+    /**
+     * Set by {@link #close}: no connection opens after it. One opened while the event loops stop (a
+     * health check or shadow copy racing the gateway's close) could outlive its loop with an
+     * answer half read, which nothing would then release.
+     */
+    private volatile boolean closed;
 
     ReplicaClient(EventLoopGroup group, URI uri) {
         this(group, uri, null);
@@ -145,6 +151,9 @@ final class ReplicaClient implements AutoCloseable {
 
             @Override
             public void channelCreated(Channel channel) {
+                if (closed) {
+                    channel.close(); // its send passed the check before close(); it fails NotSent
+                }
                 if (tls != null) {
                     channel.pipeline().addLast("tls", tls.handler(channel.alloc(), uri.getHost(), uri.getPort()));
                 }
@@ -219,6 +228,11 @@ final class ReplicaClient implements AutoCloseable {
     CompletableFuture<Answer> send(HttpMethod method, String path, ByteBuf body, String contentType,
             int jsonLength, String traceparent, Executor loop) {
         CompletableFuture<Answer> answer = new CompletableFuture<>();
+        if (closed) {
+            body.release();
+            answer.completeExceptionally(new NotSent(this + ": client closed"));
+            return answer;
+        }
         ChannelPool pool = poolFor(loop);
         pool.acquire().addListener(acquired -> {
             if (!acquired.isSuccess()) {
@@ -228,8 +242,12 @@ final class ReplicaClient implements AutoCloseable {
                 return;
             }
             Channel channel = (Channel) acquired.getNow();
-            if (answer.isDone()) {
+            if (answer.isDone() || closed) {
                 body.release();
+                if (closed) {
+                    channel.close(); // connected while close() ran
+                    answer.completeExceptionally(new NotSent(this + ": client closed"));
+                }
                 pool.release(channel);
                 return;
             }
@@ -238,7 +256,7 @@ final class ReplicaClient implements AutoCloseable {
             answer.whenComplete((ok, failure) -> {
                 Runnable release = () -> {
                     channel.attr(EXCHANGE).compareAndSet(exchange, null);
-                    if (failure != null || (ok != null && ok.status() < 0)) {
+                    if (closed || failure != null || (ok != null && ok.status() < 0)) {
                         channel.close();
                     }
                     pool.release(channel);
@@ -319,8 +337,14 @@ final class ReplicaClient implements AutoCloseable {
         }
     }
 
+    /**
+     * Refuses later requests ({@link NotSent}) and closes the idle connections; exchanges in flight
+     * finish (a backend replaced by a config change keeps answering what it took), then close
+     * their connections.
+     */
     @Override
     public void close() {
+        closed = true;
         pool.close();
         for (ChannelPool onLoop : byLoop.values()) {
             try {

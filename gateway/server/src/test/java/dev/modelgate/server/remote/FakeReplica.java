@@ -14,7 +14,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * ours on the other side): answers OIP health and infer in a chosen {@link Mode}.
  */
 final class FakeReplica implements AutoCloseable {
-    enum Mode { OK, GARBAGE, HANG, UNAVAILABLE }
+    /** HALF_ANSWER: every answer (health too) is a head whose body never comes. */
+    enum Mode { OK, GARBAGE, HANG, UNAVAILABLE, HALF_ANSWER }
 
     static final String ANSWER = "{\"model_name\":\"toy\",\"model_version\":\"1\",\"outputs\":"
             + "[{\"name\":\"y\",\"shape\":[1],\"datatype\":\"FP32\",\"data\":[1.5]}]}";
@@ -23,6 +24,8 @@ final class FakeReplica implements AutoCloseable {
     private final ExecutorService threads = Executors.newCachedThreadPool();
     final AtomicInteger hits = new AtomicInteger();
     final AtomicInteger inFlight = new AtomicInteger();
+    /** Heads sent without their bodies (HALF_ANSWER). */
+    final AtomicInteger halfAnswers = new AtomicInteger();
     volatile Mode mode;
     volatile long delayMillis;
     /** What the last infer call carried: body, content type, Inference-Header-Content-Length. */
@@ -39,7 +42,13 @@ final class FakeReplica implements AutoCloseable {
         this.delayMillis = delayMillis;
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 256);
         server.setExecutor(threads);
-        server.createContext("/v2/health/ready", exchange -> answer(exchange, 200, "{\"ready\":true}"));
+        server.createContext("/v2/health/ready", exchange -> {
+            if (this.mode == Mode.HALF_ANSWER) {
+                halfAnswer(exchange);
+            } else {
+                answer(exchange, 200, "{\"ready\":true}");
+            }
+        });
         server.createContext("/v2/models/", this::infer);
         server.start();
     }
@@ -71,6 +80,15 @@ final class FakeReplica implements AutoCloseable {
         } finally {
             inFlight.decrementAndGet();
         }
+    }
+
+    /** The head of a 14-byte answer, flushed, then nothing until the replica closes. */
+    private void halfAnswer(HttpExchange exchange) throws IOException {
+        exchange.getResponseHeaders().set("Content-Type", "application/json");
+        exchange.sendResponseHeaders(200, 14);
+        exchange.getResponseBody().flush();
+        halfAnswers.incrementAndGet();
+        sleep(30_000);
     }
 
     private static void sleep(long millis) {

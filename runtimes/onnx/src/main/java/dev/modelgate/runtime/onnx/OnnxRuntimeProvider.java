@@ -8,9 +8,10 @@ import dev.modelgate.api.spi.ModelRuntimeProvider;
  * with {@code -Pgpu} and run where CUDA is present, on a CUDA GPU.
  *
  * <p>Load options ({@link dev.modelgate.api.spi.ModelLoadRequest#options()}):
- * {@code intra-op-threads} and {@code inter-op-threads} (integers, 0 = ONNX Runtime's default)
- * and {@code optimization-level} ({@code disabled}, {@code basic}, {@code extended} or
- * {@code all}); any other key fails the load. The load path is a {@code model.onnx} file or the
+ * {@code intra-op-threads} and {@code inter-op-threads} (integers, 0 = ONNX Runtime's default),
+ * {@code optimization-level} ({@code disabled}, {@code basic}, {@code extended} or
+ * {@code all}) and {@code allow-spinning} ({@code true} or {@code false}); any other key fails the
+ * load. The load path is a {@code model.onnx} file or the
  * version directory that holds one.
  */
 public final class OnnxRuntimeProvider implements ModelRuntimeProvider {

@@ -30,19 +30,21 @@ class SessionOptionsTest {
     @Test
     void parsesEveryKnownOption() {
         SessionSettings settings = SessionSettings.parse(Map.of("intra-op-threads", "2",
-                "inter-op-threads", " 1 ", "optimization-level", "Extended"));
+                "inter-op-threads", " 1 ", "optimization-level", "Extended", "allow-spinning", "False"));
 
-        assertThat(settings).isEqualTo(new SessionSettings(2, 1, Optional.of(OptLevel.EXTENDED_OPT)));
+        assertThat(settings).isEqualTo(new SessionSettings(2, 1, Optional.of(OptLevel.EXTENDED_OPT),
+                Optional.of(false)));
         assertThat(SessionSettings.parse(Map.of())).isEqualTo(SessionSettings.DEFAULTS);
     }
 
     @Test
     void reportsEveryBadOptionAndListsTheAllowedKeys() {
         assertThatThrownBy(() -> SessionSettings.parse(Map.of("threads", "4", "intra-op-threads", "-1",
-                "optimization-level", "max")))
+                "optimization-level", "max", "allow-spinning", "sometimes")))
                 .isInstanceOfSatisfying(InferenceException.class,
                         e -> assertThat(e.kind()).isEqualTo(ErrorKind.INVALID_ARGUMENT))
-                .hasMessageContaining("options.threads: 4 (expected one of [intra-op-threads, inter-op-threads, optimization-level])")
+                .hasMessageContaining("options.threads: 4 (expected one of [intra-op-threads, inter-op-threads, optimization-level, allow-spinning])")
+                .hasMessageContaining("options.allow-spinning: sometimes (expected: true or false)")
                 .hasMessageContaining("options.intra-op-threads: -1 (expected: an integer from 0 to 1024")
                 .hasMessageContaining("options.optimization-level: max (expected one of [disabled, basic, extended, all])");
     }
@@ -75,6 +77,25 @@ class SessionOptionsTest {
     }
 
     @Test
+    void allowSpinningBecomesOnnxRuntimesSessionConfigEntry() throws Exception {
+        try (var off = SessionSettings.parse(Map.of("allow-spinning", "false")).toSessionOptions();
+                var on = SessionSettings.parse(Map.of("allow-spinning", "true")).toSessionOptions();
+                var unset = SessionSettings.DEFAULTS.toSessionOptions()) {
+            assertThat(off.getConfigEntries()).containsEntry("session.intra_op.allow_spinning", "0");
+            assertThat(on.getConfigEntries()).containsEntry("session.intra_op.allow_spinning", "1");
+            assertThat(unset.getConfigEntries()).doesNotContainKey("session.intra_op.allow_spinning");
+        }
+        try (ModelRuntime runtime = new OnnxRuntimeProvider().create();
+                LoadedModel model = runtime.load(request(Map.of("intra-op-threads", "2",
+                        "allow-spinning", "false")))) {
+            float[] out = model.infer(List.of(InferenceRequest.of("x", List.of(AffineFixture.input(1f, 2f, 3f)))))
+                    .get(0).output(AffineFixture.OUTPUT).data(float[].class);
+
+            assertThat(out).containsExactly(AffineFixture.affine(new float[] {1f, 2f, 3f}));
+        }
+    }
+
+    @Test
     void badOptionFailsTheLoad() throws IOException {
         try (ModelRuntime runtime = new OnnxRuntimeProvider().create()) {
             ModelLoadRequest request = request(Map.of("gpu-mem-limit", "1g"));
@@ -82,7 +103,7 @@ class SessionOptionsTest {
             assertThatThrownBy(() -> runtime.load(request))
                     .isInstanceOf(InferenceException.class)
                     .hasMessageContaining("options.gpu-mem-limit")
-                    .hasMessageContaining("intra-op-threads, inter-op-threads, optimization-level");
+                    .hasMessageContaining("intra-op-threads, inter-op-threads, optimization-level, allow-spinning");
         }
     }
 

@@ -53,6 +53,19 @@ server=$!
 trap 'kill $server 2>/dev/null || true' EXIT
 for _ in $(seq 1 120); do curl -sf "http://127.0.0.1:$http/v2/health/ready" >/dev/null && break; sleep 1; done
 
+# Unmeasured warm-up, every model and encoding at concurrency 8: the JIT compiles the request path
+# on the server's one core, and cases measured on a cold JVM paid for it (the c=1 cases ran first;
+# WARMUP_SECONDS per model and encoding, default 10).
+warm="${WARMUP_SECONDS:-10}"
+for m in mlp-off mlp-on; do
+  for enc in "" --binary; do
+    "${gen_pin[@]}" loadtests/modelgate-load --url "http://127.0.0.1:$http" --model "$m" --concurrency 8 \
+      --duration "${warm}s" $enc > "$out/warmup-$m$enc.txt" 2>&1
+  done
+done
+"${gen_pin[@]}" loadtests/modelgate-load --url "http://127.0.0.1:$http" --model iris --concurrency 8 \
+  --duration "${warm}s" > "$out/warmup-iris.txt" 2>&1
+
 run_case() { # NAME MODEL CONCURRENCY [--binary]
   local name=$1 m=$2 c=$3; shift 3
   local before after

@@ -45,6 +45,9 @@ public final class JsonLimits {
     private static final JsonFactory JSON = JsonFactory.builder()
             .streamReadConstraints(new Limits())
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            // FastDoubleParser: correctly rounded like Double.parseDouble, several times faster;
+            // a JSON tensor is mostly number literals (1,024 floats parsed per MLP request).
+            .enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER)
             .build();
 
     private JsonLimits() {

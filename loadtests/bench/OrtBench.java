@@ -9,7 +9,7 @@ import java.util.Random;
  * In-process ONNX Runtime throughput, the ceiling the gateway is measured against: one session
  * with the gateway's settings, {@code threads} callers each running batches of {@code batch} rows
  * back to back for {@code seconds}. Prints {@code batch=<b> rows_per_s=<r> calls_per_s=<c>
- * p50_ms=<p> p99_ms=<q>}: the percentiles are of one engine call (tensor in, run, result closed),
+ * p50_ms=<p> p99_ms=<q> mean_ms=<m>}: the figures are of one engine call (tensor in, run, result closed),
  * what batching.sh subtracts from a request's p50 to get the serving overhead.
  * Run as a single-file program:
  * java -cp onnxruntime.jar OrtBench.java MODEL BATCH SECONDS THREADS [INTRA_OP_THREADS [ALLOW_SPINNING]]
@@ -48,9 +48,9 @@ public class OrtBench {
             long calls = run(env, session, input, data, batch, width, seconds, threads, samples);
             System.out.printf(java.util.Locale.ROOT,
                     "batch=%d threads=%d intra_op_threads=%d allow_spinning=%s rows_per_s=%.1f calls_per_s=%.1f"
-                            + " p50_ms=%.4f p99_ms=%.4f%n",
+                            + " p50_ms=%.4f p99_ms=%.4f mean_ms=%.4f%n",
                     batch, threads, intraOpThreads, spinning, calls * batch / seconds, calls / seconds,
-                    samples.percentile(0.50) / 1e6, samples.percentile(0.99) / 1e6);
+                    samples.percentile(0.50) / 1e6, samples.percentile(0.99) / 1e6, samples.mean() / 1e6);
         }
     }
 
@@ -100,6 +100,18 @@ public class OrtBench {
             if (sizes[thread] < MAX) {
                 nanos[thread][sizes[thread]++] = value;
             }
+        }
+
+        double mean() {
+            long sum = 0;
+            int total = 0;
+            for (int t = 0; t < sizes.length; t++) {
+                for (int i = 0; i < sizes[t]; i++) {
+                    sum += nanos[t][i];
+                }
+                total += sizes[t];
+            }
+            return total == 0 ? 0 : (double) sum / total;
         }
 
         double percentile(double p) {

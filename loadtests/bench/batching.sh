@@ -70,9 +70,11 @@ run_case() { # NAME MODEL CONCURRENCY [--binary]
   local name=$1 m=$2 c=$3; shift 3
   local before after
   before=$(curl -s "http://127.0.0.1:$admin/admin/models/$m/versions/1/instances")
+  curl -s "http://127.0.0.1:$http/v2/models/$m/versions/1/stats" > "$out/$name-c$c.stats-before.json"
   "${gen_pin[@]}" loadtests/modelgate-load --url "http://127.0.0.1:$http" --model "$m" --concurrency "$c" \
     --duration "${secs}s" --warmup 2s --json "$out/$name-c$c.json" "$@" > "$out/$name-c$c.txt" 2>&1
   after=$(curl -s "http://127.0.0.1:$admin/admin/models/$m/versions/1/instances")
+  curl -s "http://127.0.0.1:$http/v2/models/$m/versions/1/stats" > "$out/$name-c$c.stats-after.json"
   echo "$before" > "$out/$name-c$c.instances-before.json"; echo "$after" > "$out/$name-c$c.instances-after.json"
 }
 for m in mlp-off mlp-on; do
@@ -102,7 +104,12 @@ import json,sys,re
 out,batch,pinning,intra,spinning=sys.argv[1],int(sys.argv[2]),sys.argv[3],sys.argv[4],sys.argv[5]
 def ort(name):
     t=open(f"{out}/ort-{name}.txt").read()
-    return {k: float(re.search(k+r"=([\d.]+)",t).group(1)) for k in ("rows_per_s","calls_per_s","p50_ms")}
+    return {k: float(re.search(k+r"=([\d.]+)",t).group(1)) for k in ("rows_per_s","calls_per_s","p50_ms","mean_ms")}
+def stats(name,c):
+    """Mean ms per request of each Triton statistics phase over the case (the server's own clock)."""
+    b=json.load(open(f"{out}/{name}-c{c}.stats-before.json"))["model_stats"][0]["inference_stats"]
+    a=json.load(open(f"{out}/{name}-c{c}.stats-after.json"))["model_stats"][0]["inference_stats"]
+    return {k:(a[k]["ns"]-b[k]["ns"])/max(1,a[k]["count"]-b[k]["count"])/1e6 for k in ("success","queue","compute_input","compute_infer","compute_output")}
 print(f"pinning: {pinning}")
 print(f"MLP session (server and in-process alike): intra-op-threads {intra}, allow-spinning {spinning}")
 print()
@@ -130,6 +137,9 @@ def rps(name,c): return rows[(name,c)]["throughput_rps"]
 for name,enc in (("mlp-off","JSON"),("mlp-off-binary","binary")):
     over=p50(name,1)-o1["p50_ms"]
     print(f"serving overhead at p50, MLP {enc}, c=1, no batching: {over:.3f} ms ({p50(name,1):.3f} - {o1['p50_ms']:.3f}; target <= 0.3 ms: {'met' if over <= 0.3 else 'missed'})")
+for name,enc in (("mlp-off","JSON"),("mlp-off-binary","binary")):
+    st=stats(name,1)
+    print(f"inside the server, MLP {enc}, c=1 (means): queue {st['queue']:.3f} ms, compute_input {st['compute_input']:.3f}, compute_infer {st['compute_infer']:.3f} (in-process engine call: mean {o1['mean_ms']:.3f}), compute_output {st['compute_output']:.3f}; request at the client: mean {rows[(name,1)]['latency_ms']['mean']:.3f}")
 over=p50("iris",1)-oi["p50_ms"]
 print(f"serving overhead at p50, iris JSON, c=1: {over:.3f} ms ({p50('iris',1):.3f} - {oi['p50_ms']:.3f}; target <= 0.3 ms: {'met' if over <= 0.3 else 'missed'})")
 print(f"iris requests/s against in-process calls/s: c=1 {rps('iris',1):.0f} / {oi['calls_per_s']:.0f} = {100*rps('iris',1)/oi['calls_per_s']:.0f}%, c=64 {rps('iris',64):.0f} / {oi['calls_per_s']:.0f} = {100*rps('iris',64)/oi['calls_per_s']:.0f}%")

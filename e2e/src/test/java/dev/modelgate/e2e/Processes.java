@@ -21,7 +21,11 @@ final class Processes {
                 .toString(), "-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp",
                 System.getProperty("java.class.path"), mainClass));
         command.addAll(args);
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        // Run in the log's directory: what a process writes relative to its working directory (the
+        // gateway's rollout state files, next to the config, or here without one) stays in the run's
+        // directory under target/, not in the source tree.
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile())
+                .directory(log.toAbsolutePath().getParent().toFile());
         builder.environment().putAll(env);
         return builder.start();
     }

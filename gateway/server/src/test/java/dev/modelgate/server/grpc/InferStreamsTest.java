@@ -19,7 +19,6 @@ import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.inprocess.InProcessServerBuilder;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientCalls;
-import io.grpc.stub.ClientResponseObserver;
 import io.grpc.stub.StreamObserver;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -191,31 +190,9 @@ class InferStreamsTest {
     @Test
     void aCancelReleasesTheStreamAndNothingIsAnsweredAfterIt() {
         holdAnswers();
-        CompletableFuture<ClientCallStreamObserver<ModelInferRequest>> opened = new CompletableFuture<>();
         StreamRecorder answers = new StreamRecorder();
-        GRPCInferenceServiceGrpc.newStub(channel).modelStreamInfer(
-                new ClientResponseObserver<ModelInferRequest, ModelStreamInferResponse>() {
-                    @Override
-                    public void beforeStart(ClientCallStreamObserver<ModelInferRequest> stream) {
-                        opened.complete(stream);
-                    }
-
-                    @Override
-                    public void onNext(ModelStreamInferResponse value) {
-                        answers.onNext(value);
-                    }
-
-                    @Override
-                    public void onError(Throwable t) {
-                        answers.onError(t);
-                    }
-
-                    @Override
-                    public void onCompleted() {
-                        answers.onCompleted();
-                    }
-                });
-        ClientCallStreamObserver<ModelInferRequest> requests = opened.join();
+        GRPCInferenceServiceGrpc.newStub(channel).modelStreamInfer(answers);
+        ClientCallStreamObserver<ModelInferRequest> requests = answers.call.join();
         requests.onNext(request("c-0"));
         requests.onNext(request("c-1"));
         await().atMost(Duration.ofSeconds(10)).until(() -> service.calls.size() == 2);

@@ -20,7 +20,6 @@ import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.ClientCallStreamObserver;
-import io.grpc.stub.ClientResponseObserver;
 import io.grpc.stub.StreamObserver;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -31,8 +30,6 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -144,38 +141,15 @@ class ModelStreamInferIT {
 
     @Test
     void aCancelledStreamEndsAndTheChannelServesTheNextOne() {
-        List<ModelStreamInferResponse> early = new CopyOnWriteArrayList<>();
-        CompletableFuture<Status> ended = new CompletableFuture<>();
-        CompletableFuture<ClientCallStreamObserver<ModelInferRequest>> opened = new CompletableFuture<>();
-        GRPCInferenceServiceGrpc.newStub(channel).modelStreamInfer(
-                new ClientResponseObserver<ModelInferRequest, ModelStreamInferResponse>() {
-                    @Override
-                    public void beforeStart(ClientCallStreamObserver<ModelInferRequest> stream) {
-                        opened.complete(stream);
-                    }
-
-                    @Override
-                    public void onNext(ModelStreamInferResponse value) {
-                        early.add(value);
-                    }
-
-                    @Override
-                    public void onError(Throwable t) {
-                        ended.complete(Status.fromThrowable(t));
-                    }
-
-                    @Override
-                    public void onCompleted() {
-                        ended.complete(Status.OK);
-                    }
-                });
-        ClientCallStreamObserver<ModelInferRequest> requests = opened.join();
+        StreamRecorder early = new StreamRecorder();
+        GRPCInferenceServiceGrpc.newStub(channel).modelStreamInfer(early);
+        ClientCallStreamObserver<ModelInferRequest> requests = early.call.join();
         for (int i = 0; i < 3; i++) {
             requests.onNext(request("slow", "s-" + i, i));
         }
         requests.cancel("the client gave up", null);
-        assertThat(ended.orTimeout(30, TimeUnit.SECONDS).join().getCode()).isEqualTo(Status.Code.CANCELLED);
-        assertThat(early).as("the slow model had not answered").isEmpty();
+        assertThat(early.done.orTimeout(30, TimeUnit.SECONDS).join().getCode()).isEqualTo(Status.Code.CANCELLED);
+        assertThat(early.received).as("the slow model had not answered").isEmpty();
 
         StreamRecorder next = new StreamRecorder();
         StreamObserver<ModelInferRequest> again = GRPCInferenceServiceGrpc.newStub(channel)

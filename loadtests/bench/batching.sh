@@ -53,18 +53,24 @@ server=$!
 trap 'kill $server 2>/dev/null || true' EXIT
 for _ in $(seq 1 120); do curl -sf "http://127.0.0.1:$http/v2/health/ready" >/dev/null && break; sleep 1; done
 
-# Unmeasured warm-up, every model and encoding at concurrency 8: the JIT compiles the request path
-# on the server's one core, and cases measured on a cold JVM paid for it (the c=1 cases ran first;
-# WARMUP_SECONDS per model and encoding, default 10).
+# Unmeasured warm-up, every model and encoding at concurrency 8, then 64: the JIT compiles the
+# request path on the server's one core, and on a cold JVM the C2 compiler took a quarter to a half
+# of that core for the first 30 s of load (jstat -compiler: 15 s of compile time in the first 30 s
+# at c=64, 0.5 s per 10 s after 40 s). WARMUP_SECONDS per model, encoding and concurrency (default 10 at
+# c=8; twice that at c=64).
 warm="${WARMUP_SECONDS:-10}"
+warm_up() { # MODEL CONCURRENCY SECONDS [--binary]
+  local m=$1 c=$2 s=$3; shift 3
+  "${gen_pin[@]}" loadtests/modelgate-load --url "http://127.0.0.1:$http" --model "$m" --concurrency "$c" \
+    --duration "${s}s" "$@" > "$out/warmup-$m-c$c$*.txt" 2>&1
+}
 for m in mlp-off mlp-on; do
   for enc in "" --binary; do
-    "${gen_pin[@]}" loadtests/modelgate-load --url "http://127.0.0.1:$http" --model "$m" --concurrency 8 \
-      --duration "${warm}s" $enc > "$out/warmup-$m$enc.txt" 2>&1
+    warm_up "$m" 8 "$warm" $enc
+    warm_up "$m" 64 $((2 * warm)) $enc
   done
 done
-"${gen_pin[@]}" loadtests/modelgate-load --url "http://127.0.0.1:$http" --model iris --concurrency 8 \
-  --duration "${warm}s" > "$out/warmup-iris.txt" 2>&1
+warm_up iris 64 $((2 * warm))
 
 run_case() { # NAME MODEL CONCURRENCY [--binary]
   local name=$1 m=$2 c=$3; shift 3

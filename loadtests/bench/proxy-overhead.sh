@@ -15,7 +15,7 @@
 # servers ignore the header, so all four targets see the same requests. Proxy and backend CPU
 # (utime+stime of every process of each, from /proc/<pid>/stat) is sampled every 100 ms and cut to
 # the generator's measured window.
-# Everything listens on 127.0.0.1 and is stopped on exit. About 3.5 minutes at 10 s per case.
+# Everything listens on 127.0.0.1 and is stopped on exit. About 5.5 minutes at 10 s per case.
 # Raw results: target/bench/proxy-overhead/; the table is printed at the end (and summary.md).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -199,10 +199,12 @@ run_case() { # TARGET CASE GENERATOR-ARGS...
 
 for target in direct modelgate nginx haproxy; do
   echo "proxy-overhead: $target" >&2
-  # Unmeasured warm-up of the proxy (the JVM's JIT, connection pools); 4 s left Modelgate's JIT
-  # still compiling through the 500/s case.
+  # Unmeasured warm-up of the proxy (the JVM's JIT, connection pools): 4 s left Modelgate's JIT
+  # still compiling through the 500/s case, and so did 10 s (0.5-0.9 ms of proxy CPU per request at
+  # 500/s against 0.13 at 2,000/s); on 2 cores C2 settles after about 40 s of load (jstat -compiler,
+  # docs/benchmarks.md). WARMUP_SECONDS, default 40, for every target alike.
   loadtests/modelgate-load --url "${url[$target]}" --model iris --input "$out/run/request.json" \
-    --key-header x-user-id --concurrency 32 --duration 10s > "$out/$target-warmup.txt" 2>&1
+    --key-header x-user-id --concurrency 32 --duration "${WARMUP_SECONDS:-40}s" > "$out/$target-warmup.txt" 2>&1
   run_case "$target" r500 --rate 500
   run_case "$target" r2000 --rate 2000
   run_case "$target" c64 --concurrency 64

@@ -17,6 +17,7 @@ import io.grpc.ServerInterceptors;
 import io.grpc.Status;
 import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.inprocess.InProcessServerBuilder;
+import io.grpc.protobuf.ProtoUtils;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientCalls;
 import io.grpc.stub.StreamObserver;
@@ -121,39 +122,24 @@ class InferStreamsTest {
 
     @Test
     void aMalformedMessageIsAnErrorOnTheStreamAndTheOthersAreAnswered() throws Exception {
-        MethodDescriptor<byte[], byte[]> raw = MethodDescriptor.<byte[], byte[]>newBuilder()
+        // Requests as raw bytes (so one can be malformed), answers parsed as the stub would.
+        MethodDescriptor<byte[], ModelStreamInferResponse> raw = MethodDescriptor
+                .<byte[], ModelStreamInferResponse>newBuilder()
                 .setType(MethodDescriptor.MethodType.BIDI_STREAMING)
                 .setFullMethodName(GRPCInferenceServiceGrpc.getModelStreamInferMethod().getFullMethodName())
-                .setRequestMarshaller(new Bytes()).setResponseMarshaller(new Bytes()).build();
-        List<byte[]> received = new CopyOnWriteArrayList<>();
-        CompletableFuture<Status> done = new CompletableFuture<>();
+                .setRequestMarshaller(new Bytes())
+                .setResponseMarshaller(ProtoUtils.marshaller(ModelStreamInferResponse.getDefaultInstance()))
+                .build();
+        StreamRecorder recorder = new StreamRecorder(); // its call is not read: this one takes bytes
         StreamObserver<byte[]> requests = ClientCalls.asyncBidiStreamingCall(
-                channel.newCall(raw, CallOptions.DEFAULT), new StreamObserver<>() {
-                    @Override
-                    public void onNext(byte[] value) {
-                        received.add(value);
-                    }
-
-                    @Override
-                    public void onError(Throwable t) {
-                        done.complete(Status.fromThrowable(t));
-                    }
-
-                    @Override
-                    public void onCompleted() {
-                        done.complete(Status.OK);
-                    }
-                });
+                channel.newCall(raw, CallOptions.DEFAULT), recorder);
         requests.onNext(request("good-1").toByteArray());
         requests.onNext(new byte[] {(byte) 0xff, (byte) 0xff, (byte) 0xff});
         requests.onNext(request("good-2").toByteArray());
         requests.onCompleted();
 
-        assertThat(done.orTimeout(30, TimeUnit.SECONDS).join()).isEqualTo(Status.OK);
-        List<ModelStreamInferResponse> answers = new java.util.ArrayList<>();
-        for (byte[] bytes : received) {
-            answers.add(ModelStreamInferResponse.parseFrom(bytes));
-        }
+        assertThat(recorder.done.orTimeout(30, TimeUnit.SECONDS).join()).isEqualTo(Status.OK);
+        List<ModelStreamInferResponse> answers = recorder.received;
         assertThat(answers).filteredOn(a -> a.getErrorMessage().isEmpty())
                 .extracting(a -> a.getInferResponse().getId())
                 .containsExactlyInAnyOrder("good-1", "good-2");

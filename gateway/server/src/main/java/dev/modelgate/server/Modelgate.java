@@ -330,7 +330,11 @@ public final class Modelgate implements AutoCloseable {
         return left;
     }
 
-    /** Stops the listener first, so no request arrives at a closing host. */
+    /**
+     * Closes the replica connections, then the listener, so no request arrives at a closing host
+     * (one that arrives in between finds its remote revision closed: 503); {@link #drain} first
+     * answers everything admitted.
+     */
     @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) {
@@ -339,6 +343,9 @@ public final class Modelgate implements AutoCloseable {
         admin.close();
         followers.close();
         rollouts.close();
+        // Replica connections close before the inbound event loops some of them run on stop.
+        remote.closeConnections();
+        scaling.closeConnections();
         plane.close();
         scaling.close();
         host.close();

@@ -2,6 +2,7 @@ package dev.modelgate.server.http;
 
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
@@ -12,8 +13,10 @@ import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.LastHttpContent;
 import java.time.Duration;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -60,6 +63,19 @@ final class ConnectionDrain {
                     channel.close();
                 }
             });
+        }
+    }
+
+    /**
+     * Closes every connection and waits, up to {@code timeout}, until each has: the event loops
+     * stop next, and a stopping loop may leave connections open (see {@code
+     * RemoteBackends#closeConnections}), with a request half read that nothing would release.
+     */
+    void closeAll(Duration timeout) {
+        List<ChannelFuture> closing = channels.stream().map(Channel::close).toList();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        for (ChannelFuture closed : closing) {
+            closed.awaitUninterruptibly(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
         }
     }
 

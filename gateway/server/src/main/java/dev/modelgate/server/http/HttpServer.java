@@ -145,6 +145,7 @@ public final class HttpServer implements AutoCloseable {
     @Override
     public void close() {
         channel.close().syncUninterruptibly();
+        drain.closeAll(java.time.Duration.ofSeconds(2));
         shutdown(acceptor, workers);
         if (tls != null) {
             tls.close();

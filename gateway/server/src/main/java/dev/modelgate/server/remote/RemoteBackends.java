@@ -10,6 +10,9 @@ import dev.modelgate.server.traffic.RemoteRevisions;
 import dev.modelgate.server.traffic.RemoteSpec;
 import dev.modelgate.server.traffic.RevisionSpec;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.util.concurrent.ImmediateEventExecutor;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.URI;
 import java.util.HashSet;
@@ -35,6 +38,9 @@ public final class RemoteBackends implements RemoteRevisions, AutoCloseable {
     private final LongSupplier clock;
     private final int grpcMaxMessageSize;
     private final Map<RemoteSpec, RemoteBackend> backends = new ConcurrentHashMap<>();
+    /** Every HTTP connection to a replica, on these event loops or on inbound connections' loops. */
+    private final ChannelGroup connections = new DefaultChannelGroup("replica-connections",
+            ImmediateEventExecutor.INSTANCE);
     private volatile Runnable readinessListener = () -> { };
 
     /** @param grpcMaxMessageSize the largest answer a gRPC replica may send, in bytes */
@@ -88,7 +94,8 @@ public final class RemoteBackends implements RemoteRevisions, AutoCloseable {
         ClientTls tls = spec.endpoints().stream().anyMatch(RemoteSpec::secure) ? ClientTls.of(spec.tls()) : null;
         return spec.protocol().equals(RemoteSpec.GRPC)
                 ? uri -> GrpcTransport.open(uri, grpcMaxMessageSize, codec, RemoteSpec.secure(uri) ? tls : null)
-                : uri -> new HttpTransport(new ReplicaClient(group, uri, RemoteSpec.secure(uri) ? tls : null), codec);
+                : uri -> new HttpTransport(new ReplicaClient(group, uri, RemoteSpec.secure(uri) ? tls : null,
+                        connections), codec);
     }
 
     @Override
@@ -124,10 +131,22 @@ public final class RemoteBackends implements RemoteRevisions, AutoCloseable {
         return backend == null ? 0 : backend.availableReplicas();
     }
 
-    @Override
-    public synchronized void close() {
+    /**
+     * Closes the backends (later requests fail at once) and every replica connection, in flight
+     * or idle, waiting until each has closed. Call it while the event loops the connections run on
+     * still run: a loop that stops may leave connections open (CI found them open and registered
+     * on terminated loops, Netty 4.2, epoll and NIO alike), and an answer half read on one of them
+     * is a buffer nothing releases.
+     */
+    public synchronized void closeConnections() {
         backends.values().forEach(RemoteBackend::close);
         backends.clear();
+        connections.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
+    }
+
+    @Override
+    public synchronized void close() {
+        closeConnections();
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         // Queued tasks hold replicas' answer buffers: they run (each releases or hands on its
         // buffer) rather than being dropped with shutdownNow; what comes later is refused, and a

@@ -15,6 +15,8 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoEventLoop;
 import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.pool.AbstractChannelPoolHandler;
 import io.netty.channel.pool.ChannelPool;
 import io.netty.channel.pool.SimpleChannelPool;
@@ -29,6 +31,7 @@ import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.util.AttributeKey;
+import io.netty.util.concurrent.ImmediateEventExecutor;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.util.Map;
@@ -112,6 +115,7 @@ final class ReplicaClient implements AutoCloseable {
     private final Bootstrap bootstrap;
     private final ChannelPool pool;
     private final ClientTls tls;
+    private final ChannelGroup connections;
     /** Pools on the event loops of inbound connections, so a relay never changes threads. */
     private final Map<IoEventLoop, ChannelPool> byLoop = new ConcurrentHashMap<>();
     /**
@@ -122,11 +126,16 @@ final class ReplicaClient implements AutoCloseable {
     private volatile boolean closed;
 
     ReplicaClient(EventLoopGroup group, URI uri) {
-        this(group, uri, null);
+        this(group, uri, null, new DefaultChannelGroup(ImmediateEventExecutor.INSTANCE));
     }
 
-    /** @param tls TLS to the replica ({@code https://}), or {@code null} for plain HTTP */
-    ReplicaClient(EventLoopGroup group, URI uri, ClientTls tls) {
+    /**
+     * @param tls TLS to the replica ({@code https://}), or {@code null} for plain HTTP
+     * @param connections where every connection this client opens is added, so its owner can close
+     *     them all before their event loops stop (see {@link RemoteBackends#closeConnections})
+     */
+    ReplicaClient(EventLoopGroup group, URI uri, ClientTls tls, ChannelGroup connections) {
+        this.connections = connections;
         this.tls = tls;
         this.uri = uri;
         this.hostHeader = uri.getHost() + ":" + uri.getPort();
@@ -151,6 +160,7 @@ final class ReplicaClient implements AutoCloseable {
 
             @Override
             public void channelCreated(Channel channel) {
+                connections.add(channel);
                 if (closed) {
                     channel.close(); // its send passed the check before close(); it fails NotSent
                 }

@@ -347,6 +347,20 @@ public final class Autoscaling implements AutoCloseable {
         return service + "/" + revision;
     }
 
+    /**
+     * Closes the connections to local replicas while the event loops they may run on (inbound
+     * connections' loops) still run; see {@link RemoteBackends#closeConnections}.
+     */
+    public void closeConnections() {
+        RemoteBackends backends;
+        synchronized (this) {
+            backends = remote;
+        }
+        if (backends != null) {
+            backends.closeConnections();
+        }
+    }
+
     /** Stops every loop and every local replica (they drain), then kills what is left. */
     @Override
     public void close() {

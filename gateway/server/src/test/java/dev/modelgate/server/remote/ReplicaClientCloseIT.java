@@ -4,8 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.modelgate.server.netty.NettyTransport;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.ImmediateEventExecutor;
 import java.net.URI;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -55,6 +58,26 @@ class ReplicaClientCloseIT {
             halfway.close();
             assertThat(inFlight).failsWithin(Duration.ofSeconds(5)).withThrowableThat()
                     .havingCause().isInstanceOf(ReplicaTransport.Broken.class);
+        }
+    }
+
+    @Test
+    void closingItsConnectionsCutsTheExchangeInFlightAndReleasesTheHalfAnswer() throws Exception {
+        ChannelGroup connections = new DefaultChannelGroup(ImmediateEventExecutor.INSTANCE);
+        try (FakeReplica halfway = new FakeReplica(FakeReplica.Mode.HALF_ANSWER, 0)) {
+            ReplicaClient client = new ReplicaClient(group, URI.create(halfway.url()), null, connections);
+            CompletableFuture<ReplicaClient.Answer> inFlight = client.send(HttpMethod.GET,
+                    "/v2/health/ready", new byte[0]);
+            Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> halfway.halfAnswers.get() == 1);
+            client.close();
+            assertThat(connections.size()).isEqualTo(1);
+
+            // What the gateway's close does before the event loops stop: the replica is still there.
+            assertThat(connections.close().awaitUninterruptibly(2, TimeUnit.SECONDS)).isTrue();
+
+            assertThat(inFlight).failsWithin(Duration.ofSeconds(1)).withThrowableThat()
+                    .havingCause().isInstanceOf(ReplicaTransport.Broken.class);
+            assertThat(connections.isEmpty()).isTrue();
         }
     }
 }

@@ -38,6 +38,15 @@ final class ConnectionDrain {
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition answered = lock.newCondition();
     private volatile boolean draining;
+    /** Set by {@link #start}: idle connections close. */
+    private volatile boolean closingIdle;
+    /**
+     * How long a connection that has not carried a request yet may stay open once idle
+     * connections close: a client that has just connected is writing its first request, and
+     * closing the connection under it would fail that request (SigtermKeepAliveIT caught one in CI
+     * with clients reconnecting as each answer closed their connection).
+     */
+    static final long FIRST_REQUEST_GRACE_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
 
     /** One handler per connection, placed right after the HTTP codec. */
     ChannelHandler handler() {
@@ -53,17 +62,35 @@ final class ConnectionDrain {
         draining = true;
     }
 
-    /** The second step: idle connections close now, busy ones after their last answer. */
+    /**
+     * The second step: idle connections close now, busy ones after their last answer, and one
+     * that has not carried a request yet after {@link #FIRST_REQUEST_GRACE_NANOS} unless a
+     * request comes (a connection accepted as the listener closed becomes active after this call:
+     * it gets the same treatment when it does).
+     */
     void start() {
         draining = true;
+        closingIdle = true;
         for (Channel channel : channels) {
-            channel.eventLoop().execute(() -> {
-                Handler handler = channel.pipeline().get(Handler.class);
-                if (handler != null && handler.open == 0) {
-                    channel.close();
-                }
-            });
+            channel.eventLoop().execute(() -> closeWhenIdle(channel));
         }
+    }
+
+    /** On the connection's event loop. */
+    private static void closeWhenIdle(Channel channel) {
+        Handler handler = channel.pipeline().get(Handler.class);
+        if (handler == null || handler.open > 0) {
+            return; // its last answer closes it
+        }
+        if (handler.served) {
+            channel.close();
+            return;
+        }
+        channel.eventLoop().schedule(() -> {
+            if (handler.open == 0) {
+                channel.close();
+            }
+        }, FIRST_REQUEST_GRACE_NANOS, TimeUnit.NANOSECONDS);
     }
 
     /**
@@ -79,12 +106,15 @@ final class ConnectionDrain {
         }
     }
 
-    /** Waits until every admitted request was answered, or {@code timeout}; returns what is left. */
+    /**
+     * Waits until every admitted request was answered and every connection has closed (a request
+     * may still arrive on one that is open), or {@code timeout}; returns the requests left.
+     */
     int awaitAnswered(Duration timeout) throws InterruptedException {
         lock.lock();
         try {
             long left = timeout.toNanos();
-            while (outstanding.get() > 0 && left > 0) {
+            while ((outstanding.get() > 0 || !channels.isEmpty()) && left > 0) {
                 left = answered.awaitNanos(left);
             }
             return outstanding.get();
@@ -93,9 +123,15 @@ final class ConnectionDrain {
         }
     }
 
-    /** Takes {@code n} answered requests off the count; wakes {@link #awaitAnswered} at zero. */
+    /** Takes {@code n} answered requests off the count; see {@link #wakeWhenDone}. */
     private void answered(int n) {
-        if (outstanding.addAndGet(-n) <= 0) {
+        outstanding.addAndGet(-n);
+        wakeWhenDone();
+    }
+
+    /** Wakes {@link #awaitAnswered} when nothing is outstanding and no connection is open. */
+    private void wakeWhenDone() {
+        if (outstanding.get() <= 0 && channels.isEmpty()) {
             lock.lock(); // under the lock: a waiter between its check and its await cannot miss it
             try {
                 answered.signalAll();
@@ -108,10 +144,15 @@ final class ConnectionDrain {
     private final class Handler extends ChannelDuplexHandler {
         /** Requests read on this connection and not yet answered; event loop only. */
         int open;
+        /** Whether a request was read on this connection; event loop only. */
+        boolean served;
 
         @Override
         public void channelActive(ChannelHandlerContext ctx) throws Exception {
             channels.add(ctx.channel());
+            if (closingIdle) {
+                closeWhenIdle(ctx.channel()); // accepted as the listener closed
+            }
             super.channelActive(ctx);
         }
 
@@ -120,15 +161,14 @@ final class ConnectionDrain {
             channels.remove(ctx.channel());
             int unanswered = open;
             open = 0;
-            if (unanswered > 0) {
-                answered(unanswered);
-            }
+            answered(unanswered);
             super.channelInactive(ctx);
         }
 
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
             if (msg instanceof HttpRequest) {
+                served = true;
                 open++;
                 outstanding.incrementAndGet();
             }

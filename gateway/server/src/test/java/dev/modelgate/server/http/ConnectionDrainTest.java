@@ -66,6 +66,10 @@ class ConnectionDrainTest {
         ConnectionDrain drain = new ConnectionDrain();
         EmbeddedChannel busy = new EmbeddedChannel(drain.handler());
         EmbeddedChannel idle = new EmbeddedChannel(drain.handler());
+        EmbeddedChannel used = new EmbeddedChannel(drain.handler()); // answered before the drain
+        used.writeInbound(request());
+        used.writeOutbound(answer());
+        used.readOutbound();
         busy.writeInbound(request());
 
         drain.closeAfterAnswers();
@@ -87,8 +91,46 @@ class ConnectionDrainTest {
         quiet.runPendingTasks();
         assertThat(quiet.isOpen()).isTrue();
         drain.start(); // the delay is over: idle connections close now
+        used.runPendingTasks();
+        assertThat(used.isOpen()).isFalse();
+        // ... except one that never carried a request: its client may be writing the first one
         quiet.runPendingTasks();
+        assertThat(quiet.isOpen()).isTrue();
+        quiet.advanceTimeBy(ConnectionDrain.FIRST_REQUEST_GRACE_NANOS, TimeUnit.NANOSECONDS);
+        quiet.runScheduledPendingTasks();
         assertThat(quiet.isOpen()).isFalse();
+    }
+
+    @Test
+    void aConnectionOpenedAsTheListenerClosedGetsItsFirstRequestAnsweredBeforeTheDrainEnds()
+            throws Exception {
+        ConnectionDrain drain = new ConnectionDrain();
+        drain.start();
+        EmbeddedChannel late = new EmbeddedChannel(drain.handler()); // active after start()
+        CompletableFuture<Integer> left = awaitAnswered(drain, Duration.ofSeconds(30));
+        late.writeInbound(request());
+        late.advanceTimeBy(ConnectionDrain.FIRST_REQUEST_GRACE_NANOS, TimeUnit.NANOSECONDS);
+        late.runScheduledPendingTasks();
+        assertThat(late.isOpen()).isTrue(); // its request is being answered
+        assertThat(left).isNotDone(); // a drain waits for open connections, not only open requests
+        late.writeOutbound(answer());
+
+        assertThat(left.get(5, TimeUnit.SECONDS)).isZero();
+        assertThat(late.isOpen()).isFalse();
+    }
+
+    @Test
+    void aConnectionThatNeverSendsARequestClosesAfterTheGraceAndEndsTheDrain() throws Exception {
+        ConnectionDrain drain = new ConnectionDrain();
+        EmbeddedChannel silent = new EmbeddedChannel(drain.handler());
+        drain.start();
+        silent.runPendingTasks();
+        CompletableFuture<Integer> left = awaitAnswered(drain, Duration.ofSeconds(30));
+        silent.advanceTimeBy(ConnectionDrain.FIRST_REQUEST_GRACE_NANOS, TimeUnit.NANOSECONDS);
+        silent.runScheduledPendingTasks();
+
+        assertThat(left.get(5, TimeUnit.SECONDS)).isZero();
+        assertThat(silent.isOpen()).isFalse();
     }
 
     @Test

@@ -210,19 +210,29 @@ final class RemoteBackend implements AutoCloseable {
     private final class Call {
         final CompletableFuture<InferenceResponse> result = new CompletableFuture<>();
         final Outbound outbound;
-        final String what;
         final long deadline;
         final CompletableFuture<Void> slot;
         final String requestId;
-        final Set<Replica> tried = ConcurrentHashMap.newKeySet();
+        /**
+         * Replicas this request went to, replaced on each attempt (attempts follow one another;
+         * the attempt-timeout timer only reads it): most requests make one attempt, so a copy per
+         * retry is cheaper than a concurrent set per request.
+         */
+        private volatile List<Replica> tried = List.of();
         volatile CompletableFuture<InferenceResponse> current;
+        /**
+         * A replica that never got the request, which may take it once more when no other can: the
+         * usual cause is a keep-alive connection it closed as the request was written, and the
+         * pool hands out another connection (a single replica would otherwise turn that race
+         * into a 502; Go's and OkHttp's clients resend such a request too).
+         */
+        private volatile Replica sendAgain;
+        private volatile boolean sentAgain;
         private int retries; // guarded by this: the attempt-timeout timer takes retries too
 
         Call(Outbound outbound, long deadline, CompletableFuture<Void> slot, String requestId) {
             this.outbound = outbound;
             this.requestId = requestId;
-            this.what = "model " + outbound.model() + (outbound.version() == null ? ""
-                    : " version " + outbound.version());
             this.deadline = deadline;
             this.slot = slot;
             long left = deadline - clock.getAsLong();
@@ -243,7 +253,7 @@ final class RemoteBackend implements AutoCloseable {
         private void expire() {
             CompletableFuture<InferenceResponse> attempt = current;
             if (result.completeExceptionally(new InferenceException(ErrorKind.DEADLINE_EXCEEDED,
-                    "deadline: passed waiting for a replica of " + what + " (expected: an answer"
+                    "deadline: passed waiting for a replica of " + what() + " (expected: an answer"
                     + " within the revision's timeout or the request's)"))) {
                 if (attempt != null) {
                     attempt.completeExceptionally(new ReplicaTransport.Broken("deadline passed"));
@@ -257,15 +267,22 @@ final class RemoteBackend implements AutoCloseable {
             }
             long now = clock.getAsLong();
             List<Replica> candidates = candidates(now);
+            Replica again = sendAgain;
+            sendAgain = null;
+            if (candidates.isEmpty() && again != null && again.available(now)
+                    && transports.get(replicas.indexOf(again)).reachable()) {
+                sentAgain = true;
+                candidates = List.of(again);
+            }
             if (candidates.isEmpty()) {
                 fail(lastError == null
-                        ? InferenceException.unavailable("replicas of " + what + ": none healthy"
+                        ? InferenceException.unavailable("replicas of " + what() + ": none healthy"
                                 + " (expected: at least one ready replica; retry later)")
                         : new BadGatewayException(lastError));
                 return;
             }
             Replica replica = balancer.pick(candidates);
-            tried.add(replica);
+            tried = tried.isEmpty() ? List.of(replica) : plus(tried, replica);
             replica.started();
             CompletableFuture<InferenceResponse> attempt = send(replica, now);
             current = attempt;
@@ -312,6 +329,9 @@ final class RemoteBackend implements AutoCloseable {
             }
             failed(replica);
             if (failure instanceof NotSent) {
+                if (!sentAgain) {
+                    sendAgain = replica;
+                }
                 retryOrFail("replica " + replica + ": " + failure.getMessage(), false);
             } else if (failure instanceof Refused) {
                 retryOrFail(failure.getMessage(), true);
@@ -329,7 +349,7 @@ final class RemoteBackend implements AutoCloseable {
                     + outbound.named().modelVersion() + " of service " + outbound.named().modelName(),
                     requestId);
             if (forClient != failure && result.completeExceptionally(forClient)) {
-                LOG.warn("request {}: {}: {}", requestId, what, failure.getMessage());
+                LOG.warn("request {}: {}: {}", requestId, what(), failure.getMessage());
             } else {
                 result.completeExceptionally(failure);
             }
@@ -355,6 +375,18 @@ final class RemoteBackend implements AutoCloseable {
                     retries--; // it answered meanwhile
                 }
             }
+        }
+
+        /** What the request asked for, in error messages (built only for one). */
+        private String what() {
+            return "model " + outbound.model() + (outbound.version() == null ? ""
+                    : " version " + outbound.version());
+        }
+
+        private static List<Replica> plus(List<Replica> list, Replica replica) {
+            List<Replica> more = new ArrayList<>(list);
+            more.add(replica);
+            return List.copyOf(more);
         }
 
         /** Replicas not tried yet that are available and that their transport can reach. */

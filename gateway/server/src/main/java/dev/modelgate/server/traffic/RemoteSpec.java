@@ -29,7 +29,8 @@ import java.util.regex.Pattern;
  * @param maxInFlight requests sent to replicas at once, over all replicas
  * @param maxQueue requests waiting for an in-flight slot; more get 503 with Retry-After
  * @param balancer {@code p2c} (power of two choices on outstanding requests) or {@code round-robin}
- * @param retries retries of a request that never reached a replica, each to another replica
+ * @param retries retries of a request that never reached a replica, each to another replica (or,
+ *     when none is left, once more to the one it never reached, on another connection)
  * @param retryBudget retries allowed as a fraction of requests over the last 10 s
  * @param rateLimit requests per second per client ({@code x-client-id} header); 0 for none
  * @param healthInterval how often each replica's {@code /v2/health/ready} is checked

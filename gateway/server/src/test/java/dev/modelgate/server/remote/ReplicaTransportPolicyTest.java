@@ -132,6 +132,40 @@ class ReplicaTransportPolicyTest {
     }
 
     @Test
+    void aRequestThatNeverLeftTheOnlyReplicaIsSentToItOnceMore() throws Exception {
+        backend(1, 2);
+        transports.get(0).then(new ReplicaTransport.NotSent("reused connection closed"));
+        assertThat(infer().join()).isSameAs(OK);
+        assertThat(transports.get(0).attempts).isEqualTo(2);
+    }
+
+    @Test
+    void theOnlyReplicaGetsOneMoreSendNotMore() throws Exception {
+        backend(1, 2);
+        transports.get(0).then(new ReplicaTransport.NotSent("reused connection closed"));
+        transports.get(0).then(new ReplicaTransport.NotSent("connection refused"));
+        assertThat(failure(infer())).isInstanceOf(BadGatewayException.class);
+        assertThat(transports.get(0).attempts).isEqualTo(2);
+    }
+
+    @Test
+    void withNoRetriesTheOnlyReplicaIsNotSentToAgain() throws Exception {
+        backend(1, 0);
+        transports.get(0).then(new ReplicaTransport.NotSent("reused connection closed"));
+        assertThat(failure(infer())).isInstanceOf(BadGatewayException.class);
+        assertThat(transports.get(0).attempts).isEqualTo(1);
+    }
+
+    @Test
+    void aReplicaThatNeverGotTheRequestIsSentToAgainOnlyAfterTheOthers() throws Exception {
+        backend(2, 2);
+        transports.get(0).then(new ReplicaTransport.NotSent("reused connection closed"));
+        transports.get(1).then(new ReplicaTransport.NotSent("reused connection closed"));
+        assertThat(infer().join()).isSameAs(OK);
+        assertThat(transports.get(0).attempts + transports.get(1).attempts).isEqualTo(3);
+    }
+
+    @Test
     void aReplicaItsTransportCannotReachIsSkippedWithoutSpendingARetry() throws Exception {
         backend(2, 0);
         transports.get(0).reachable = false;

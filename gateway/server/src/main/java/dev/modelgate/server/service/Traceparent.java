@@ -13,6 +13,9 @@ public final class Traceparent {
     /** The header name, lower case as HTTP/2 and gRPC metadata want it. */
     public static final String HEADER = "traceparent";
 
+    /** A version 00 header with every id digit zero, filled in by {@link #generate()}. */
+    private static final char[] TEMPLATE = ("00-" + "0".repeat(32) + "-" + "0".repeat(16) + "-00").toCharArray();
+
     private Traceparent() {
     }
 
@@ -54,17 +57,16 @@ public final class Traceparent {
         do {
             span = random.nextLong();
         } while (span == 0);
-        return "00-" + hex16(high) + hex16(low) + "-" + hex16(span) + "-00";
+        char[] out = TEMPLATE.clone();
+        Hex16.appendTo(out, 3, high);
+        Hex16.appendTo(out, 19, low);
+        Hex16.appendTo(out, 36, span);
+        return new String(out);
     }
 
     /** The 32 hex digit trace id of a valid traceparent. */
     public static String traceId(String traceparent) {
         return traceparent.substring(3, 35);
-    }
-
-    private static String hex16(long value) {
-        String digits = Long.toHexString(value);
-        return "0".repeat(16 - digits.length()) + digits;
     }
 
     private static boolean hex(String s, int from, int to) {

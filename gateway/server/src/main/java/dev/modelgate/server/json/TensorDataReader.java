@@ -124,8 +124,13 @@ final class TensorDataReader {
 
     // A literal past the datatype's range (1e999, or 1e39 for FP32) parses to an infinity that the
     // model would turn into NaN; JSON has no infinity literal, so every infinity here is a misfit.
+    // Parsed straight to float: a double rounded again to float can land one ulp off the float
+    // nearest the literal (double rounding), where Float.parseFloat, and Jackson's fast parser, do not.
     private float fp32(JsonToken token, int i) throws IOException {
-        float narrowed = (float) number(token, i, "a number for FP32");
+        if (token != JsonToken.VALUE_NUMBER_INT && token != JsonToken.VALUE_NUMBER_FLOAT) {
+            throw element(i, "a number for FP32");
+        }
+        float narrowed = parser.getFloatValue();
         if (!Float.isFinite(narrowed)) {
             throw element(i, "a number within +-" + Float.MAX_VALUE + " for FP32");
         }

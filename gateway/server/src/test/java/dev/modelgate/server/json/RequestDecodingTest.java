@@ -103,6 +103,17 @@ class RequestDecodingTest {
     }
 
     @Test
+    void fp32LiteralsRoundOnceToTheNearestFloat() {
+        // Half an ulp above 1 + 2^-23, less a hair: nearest float 1 + 2^-23; through a double the
+        // hair is lost (the double is the exact midpoint) and the tie rounds to 1 + 2^-22.
+        String literal = "1.00000017881393432617187499";
+        assertThat((float) Double.parseDouble(literal)).isEqualTo(Math.nextUp(Math.nextUp(1f)));
+        assertThat(input("FP32", "[1]", "[" + literal + "]").data(float[].class))
+                .containsExactly(Float.parseFloat(literal))
+                .containsExactly(Math.nextUp(1f));
+    }
+
+    @Test
     void emptyTensorsAndScalarsDecode() {
         assertThat(input("FP32", "[0,3]", "[]").elementCount()).isZero();
         assertThat(input("INT32", "[]", "[7]").data(int[].class)).containsExactly(7);

@@ -31,6 +31,9 @@ import java.util.function.LongSupplier;
  * run and encoded on a named executor of our own, never on the transport threads.
  */
 public final class GrpcServer implements AutoCloseable {
+    /** The HTTP/2 flow-control window of each stream and connection, in bytes. */
+    static final int FLOW_CONTROL_WINDOW = 8 << 20;
+
     private final Server server;
     private final ExecutorService executor;
     private final InferStreams streams;
@@ -89,6 +92,11 @@ public final class GrpcServer implements AutoCloseable {
         Server server = (tls == null ? NettyServerBuilder.forAddress(address)
                         : NettyServerBuilder.forAddress(address, tls.grpcCredentials()))
                 .maxInboundMessageSize(config.grpcMaxMessageSize())
+                // grpc-java's 1 MiB window is shared by a connection's streams: eight clients'
+                // 256 KiB tensors in flight stalled on WINDOW_UPDATEs (protocols.sh). 8 MiB is
+                // about where grpc-go's and grpc core's BDP probing take a fast link; it bounds
+                // what a client may send ahead of our reads, not what a request may hold.
+                .flowControlWindow(FLOW_CONTROL_WINDOW)
                 .directExecutor()
                 .compressorRegistry(GrpcCompression.compressors())
                 .decompressorRegistry(GrpcCompression.decompressors())

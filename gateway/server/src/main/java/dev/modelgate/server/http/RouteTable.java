@@ -2,6 +2,7 @@ package dev.modelgate.server.http;
 
 import dev.modelgate.server.service.PathSegments;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -42,17 +43,20 @@ final class RouteTable<T> {
 
     Match<T> match(String method, String path) {
         String[] segments = PathSegments.of(path);
-        Set<String> allowed = new TreeSet<>();
+        Set<String> allowed = null; // every request matches; few are 405s
         for (Route<T> route : routes) {
             Map<String, String> params = route.template().match(segments);
             if (params != null) {
                 if (route.method().equals(method)) {
                     return new Found<>(route.target(), params);
                 }
+                if (allowed == null) {
+                    allowed = new TreeSet<>();
+                }
                 allowed.add(route.method());
             }
         }
-        return allowed.isEmpty() ? new NotFound<>() : new WrongMethod<>(allowed);
+        return allowed == null ? new NotFound<>() : new WrongMethod<>(allowed);
     }
 
     private record Route<T>(String method, PathTemplate template, T target) {
@@ -79,10 +83,28 @@ final class RouteTable<T> {
         }
     }
 
-    /** A path template of literal and {@code {name}} segments ({@code {name}suffix} too). */
-    record PathTemplate(String[] parts) {
+    /**
+     * A path template of literal and {@code {name}} segments ({@code {name}suffix} too), parsed
+     * once: matching runs for every request, so it compares literals first and decodes captures
+     * only for a template that fits.
+     */
+    record PathTemplate(Part[] parts) {
+        /** A literal segment ({@code name == null}), or a capture with an optional literal suffix. */
+        record Part(String literal, String name, String suffix) {
+        }
+
         static PathTemplate parse(String template) {
-            return new PathTemplate(PathSegments.of(template));
+            String[] segments = PathSegments.of(template);
+            Part[] parts = new Part[segments.length];
+            for (int i = 0; i < segments.length; i++) {
+                String segment = segments[i];
+                int close = segment.indexOf('}');
+                // A capture may end in a literal suffix, as KServe V1's {model}:predict does.
+                parts[i] = segment.startsWith("{") && close > 0
+                        ? new Part(null, segment.substring(1, close), segment.substring(close + 1))
+                        : new Part(segment, null, null);
+            }
+            return new PathTemplate(parts);
         }
 
         /** The captured parameters, or {@code null} when the path does not fit. */
@@ -90,30 +112,32 @@ final class RouteTable<T> {
             if (segments.length != parts.length) {
                 return null;
             }
-            Map<String, String> params = null;
+            int captures = 0;
             for (int i = 0; i < parts.length; i++) {
-                String part = parts[i];
-                int close = part.indexOf('}');
-                if (part.startsWith("{") && close > 0) {
-                    // A capture may end in a literal suffix, as KServe V1's {model}:predict does.
-                    String suffix = part.substring(close + 1);
-                    if (!segments[i].endsWith(suffix)) {
-                        return null;
-                    }
-                    String value = PathSegments.decode(
-                            segments[i].substring(0, segments[i].length() - suffix.length()));
+                Part part = parts[i];
+                if (part.name() == null ? !part.literal().equals(segments[i])
+                        : segments[i].length() <= part.suffix().length()
+                                || !segments[i].endsWith(part.suffix())) {
+                    return null;
+                }
+                captures += part.name() == null ? 0 : 1;
+            }
+            if (captures == 0) {
+                return Map.of();
+            }
+            Map<String, String> params = new LinkedHashMap<>(captures * 2);
+            for (int i = 0; i < parts.length; i++) {
+                Part part = parts[i];
+                if (part.name() != null) {
+                    String value = PathSegments.decode(segments[i].substring(0,
+                            segments[i].length() - part.suffix().length()));
                     if (value == null || value.isEmpty()) {
                         return null;
                     }
-                    if (params == null) {
-                        params = new LinkedHashMap<>();
-                    }
-                    params.put(part.substring(1, close), value);
-                } else if (!part.equals(segments[i])) {
-                    return null;
+                    params.put(part.name(), value);
                 }
             }
-            return params == null ? Map.of() : Map.copyOf(params);
+            return Collections.unmodifiableMap(params);
         }
     }
 }

@@ -45,4 +45,30 @@ class RouteTableTest {
         assertThat(table.match("PUT", "/v2/models/iris"))
                 .isEqualTo(new RouteTable.WrongMethod<>(Set.of("GET")));
     }
+
+    @Test
+    void aCaptureMayEndInALiteralSuffix() {
+        RouteTable<String> v1 = RouteTable.<String>builder()
+                .post("/v1/models/{model}:predict", "predict")
+                .post("/v1/models/{model}:explain", "explain")
+                .build();
+        assertThat(v1.match("POST", "/v1/models/iris:predict"))
+                .isEqualTo(new RouteTable.Found<>("predict", Map.of("model", "iris")));
+        assertThat(v1.match("POST", "/v1/models/my%3Amodel:explain"))
+                .isEqualTo(new RouteTable.Found<>("explain", Map.of("model", "my:model")));
+        assertThat(v1.match("POST", "/v1/models/:predict")).isInstanceOf(RouteTable.NotFound.class);
+        assertThat(v1.match("POST", "/v1/models/iris:other")).isInstanceOf(RouteTable.NotFound.class);
+        assertThat(v1.match("GET", "/v1/models/iris:predict"))
+                .isEqualTo(new RouteTable.WrongMethod<>(Set.of("POST")));
+    }
+
+    @Test
+    void aLiteralAfterTheCapturesDecidesBetweenTemplatesOfOneLength() {
+        assertThat(table.match("POST", "/v2/models/%zz/versions/2/infer"))
+                .isInstanceOf(RouteTable.NotFound.class);
+        assertThat(table.match("POST", "/v2/models/iris/versions/2/other"))
+                .isInstanceOf(RouteTable.NotFound.class);
+        assertThat(table.match("GET", "/v2/models/iris/versions/2/infer"))
+                .isEqualTo(new RouteTable.WrongMethod<>(Set.of("POST")));
+    }
 }

@@ -135,6 +135,11 @@ public final class DataPlane implements AutoCloseable {
         return grpc.port();
     }
 
+    /** Requests admitted by the drain filter and not answered yet: what a drain waits for. */
+    public int inFlight() {
+        return drain.inFlight();
+    }
+
     /**
      * Graceful drain, in the order Envoy and Knative's queue-proxy use: readiness 503 at once; for
      * the drain delay ({@code drain-delay}) every request that still arrives is served, each REST

@@ -122,6 +122,11 @@ public final class RuntimeServer implements AutoCloseable {
         return plane.grpcPort();
     }
 
+    /** Inference requests admitted and not answered yet (what {@link #drain} waits for). */
+    public int inFlight() {
+        return plane.inFlight();
+    }
+
     /**
      * Graceful drain: readiness 503 at once, no new connections or calls, in-flight inferences
      * finish until {@code timeout}, then everything closes.

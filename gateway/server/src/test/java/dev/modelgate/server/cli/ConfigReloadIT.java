@@ -18,6 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -35,7 +36,11 @@ class ConfigReloadIT {
         Files.writeString(dir.resolve("models/toy/model.yaml"), "runtime: fake\n");
         Path config = dir.resolve("modelgate.yaml");
         Files.writeString(config, yaml(100, 0));
-        Supplier<ServerConfig> read = () -> ServerConfig.from(YamlFiles.read(config), dir, "test");
+        AtomicInteger reads = new AtomicInteger();
+        Supplier<ServerConfig> read = () -> {
+            reads.incrementAndGet();
+            return ServerConfig.from(YamlFiles.read(config), dir, "test");
+        };
         HttpClient http = HttpClient.newHttpClient();
         try (Modelgate server = Modelgate.start(read.get(), RuntimeRegistry.of(List.of(new FakeRuntimeProvider())));
                 ConfigFileWatcher watcher = ConfigReload.watch(config, Duration.ofMillis(50), read, server)) {
@@ -47,8 +52,10 @@ class ConfigReloadIT {
             Files.writeString(config, yaml(70, 30));
             await().atMost(Duration.ofSeconds(5)).until(() -> weights.get().contains("\"a\":70,\"b\":30"));
 
+            int readsBefore = reads.get();
             Files.writeString(config, yaml(70, 40));
-            Thread.sleep(300);
+            // The watcher has read the edit (and refused it) once it calls read again.
+            await().atMost(Duration.ofSeconds(5)).until(() -> reads.get() > readsBefore);
             assertThat(weights.get()).contains("\"a\":70,\"b\":30");
             assertThat(ConfigReload.apply(config, read, server)).isFalse();
 

@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -138,8 +139,7 @@ class RuntimeServerIT {
     void drainTurnsReadinessOffAndFinishesInFlightRequests() throws Exception {
         Files.createDirectories(repo.resolve("slow/1"));
         Files.writeString(repo.resolve("slow/model.yaml"), "runtime: fake\ninstances: 4\n");
-        // each answer takes 2 s; the drain starts 1 s in, when all four have surely been admitted
-        // even on a loaded machine, and must wait for them
+        // each answer takes 2 s; the drain starts once all four are admitted, and must wait for them
         FakeModelFile.writeFixture(repo.resolve("slow/1"), Duration.ofMillis(2000));
         server = start(repo);
         server.loaded().join();
@@ -151,7 +151,8 @@ class RuntimeServerIT {
                     .POST(HttpRequest.BodyPublishers.ofString(input)).build(),
                     HttpResponse.BodyHandlers.ofString()));
         }
-        Thread.sleep(1000);
+        Awaitility.await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(10))
+                .until(() -> server.inFlight() == 4);
         int port = server.httpPort();
         int left = server.drain(Duration.ofSeconds(5));
         assertThat(left).isZero();

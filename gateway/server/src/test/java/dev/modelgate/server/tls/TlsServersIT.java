@@ -28,13 +28,18 @@ import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
 import io.grpc.TlsChannelCredentials;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyStore;
 import java.security.cert.Certificate;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -42,7 +47,10 @@ import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509TrustManager;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -197,6 +205,54 @@ class TlsServersIT {
         CA.server("modelgate-c").write(cert, dir.resolve("unused.key"));
         await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(20)).untilAsserted(() ->
                 assertThat(served(infer(CA.clientContext(null), plane.httpPort()))).isEqualTo(rotated.certificate()));
+    }
+
+    @Test
+    void theGrpcPortReloadsARotatedPairForNewConnections() throws Exception {
+        DataPlane plane = start(config(Map.of("ports", "grpc")));
+        assertThat(grpcServed(plane.grpcPort())).isEqualTo(server.certificate());
+
+        TestCertificates.Issued rotated = CA.server("modelgate-grpc-b").write(cert, key);
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+                assertThat(grpcServed(plane.grpcPort())).isEqualTo(rotated.certificate()));
+    }
+
+    /** The certificate a new gRPC connection is shown (a channel per call: a new handshake). */
+    private Certificate grpcServed(int port) throws Exception {
+        TrustManagerFactory factory = TrustManagerFactory.getInstance(
+                TrustManagerFactory.getDefaultAlgorithm());
+        KeyStore trusted = KeyStore.getInstance(KeyStore.getDefaultType());
+        trusted.load(null, null);
+        try (InputStream in = Files.newInputStream(ca)) {
+            trusted.setCertificateEntry("ca", CertificateFactory.getInstance("X.509").generateCertificate(in));
+        }
+        factory.init(trusted);
+        X509TrustManager trust = (X509TrustManager) factory.getTrustManagers()[0];
+        AtomicReference<Certificate> shown = new AtomicReference<>();
+        X509TrustManager recording = new X509TrustManager() {
+            @Override
+            public void checkClientTrusted(X509Certificate[] chain, String authType)
+                    throws CertificateException {
+                trust.checkClientTrusted(chain, authType);
+            }
+
+            @Override
+            public void checkServerTrusted(X509Certificate[] chain, String authType)
+                    throws CertificateException {
+                shown.set(chain[0]);
+                trust.checkServerTrusted(chain, authType);
+            }
+
+            @Override
+            public X509Certificate[] getAcceptedIssuers() {
+                return trust.getAcceptedIssuers();
+            }
+        };
+        ManagedChannel channel = channel(port, TlsChannelCredentials.newBuilder().trustManager(recording).build());
+        assertThat(GRPCInferenceServiceGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS)
+                .serverLive(ServerLiveRequest.getDefaultInstance()).getLive()).isTrue();
+        channel.shutdownNow();
+        return shown.get();
     }
 
     @Test

@@ -32,7 +32,8 @@ import org.slf4j.LoggerFactory;
  * One set of replicas serving one remote model version, with the request path Envoy would give it:
  * rate limit (429), admission (in-flight limit and bounded queue; 503 with Retry-After when full),
  * deadline (504), balancing over available replicas, retries of requests that never reached a
- * replica (or met a 503) on another replica within the deadline and the retry budget, passive
+ * replica (or met a 503) on another replica within the deadline and the retry budget (one that
+ * never reached the last replica left may go to it once more, on another connection), passive
  * ejection and active health checks, and an optional per-attempt timeout ({@code attempt-timeout}):
  * an attempt unanswered by then is abandoned for another replica when one is left and the retries
  * and the budget allow (a hanging replica costs a bounded slice of the deadline, as Envoy's

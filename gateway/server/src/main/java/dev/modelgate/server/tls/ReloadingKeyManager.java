@@ -8,7 +8,8 @@ import javax.net.ssl.SSLEngine;
 import javax.net.ssl.X509ExtendedKeyManager;
 
 /**
- * The server's identity as a key manager whose pair can be swapped while it serves: the TLS
+ * An identity (a port's, or the gateway's toward replicas) as a key manager whose pair can be
+ * swapped while it serves: the TLS
  * engines (JDK, Netty's OpenSSL in gRPC, Vert.x) ask it at every handshake, so a rotated
  * certificate reaches new connections without a restart and open ones keep theirs. Each pair has
  * its own alias, so an engine that caches key material by alias never serves a stale one; the
@@ -21,10 +22,20 @@ final class ReloadingKeyManager extends X509ExtendedKeyManager {
     private volatile Entry current;
     private volatile Entry previous;
     private int generation;
+    private final Runnable beforeClientHandshake;
 
     ReloadingKeyManager(TlsMaterial material) {
+        this(material, () -> { });
+    }
+
+    /**
+     * @param beforeClientHandshake runs as a client handshake asks for the identity, before the
+     *     answer (a client has no poller of its own: it checks for a rotated pair here)
+     */
+    ReloadingKeyManager(TlsMaterial material, Runnable beforeClientHandshake) {
         current = new Entry("modelgate-0", material);
         previous = current;
+        this.beforeClientHandshake = beforeClientHandshake;
     }
 
     synchronized void swap(TlsMaterial material) {
@@ -73,11 +84,13 @@ final class ReloadingKeyManager extends X509ExtendedKeyManager {
 
     @Override
     public String chooseClientAlias(String[] keyTypes, Principal[] issuers, Socket socket) {
+        beforeClientHandshake.run();
         return alias(keyTypes);
     }
 
     @Override
     public String chooseEngineClientAlias(String[] keyTypes, Principal[] issuers, SSLEngine engine) {
+        beforeClientHandshake.run();
         return alias(keyTypes);
     }
 

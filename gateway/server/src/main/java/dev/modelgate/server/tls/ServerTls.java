@@ -24,8 +24,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * TLS of one listening port: the reloading key manager (and client-CA trust manager when the port
@@ -37,21 +35,18 @@ import org.slf4j.LoggerFactory;
  * {@code reload-interval}; {@link #poll} is the whole step, called directly by tests.
  */
 public final class ServerTls implements AutoCloseable {
-    private static final Logger LOG = LoggerFactory.getLogger(ServerTls.class);
-
     private final TlsConfig config;
     private final Port port;
     private final ReloadingKeyManager keys;
     private final ReloadingTrustManager clients;
     private final SslContext netty;
     private final ScheduledExecutorService poller;
-    private FileStamps loaded;
-    private FileStamps failed = new FileStamps(List.of());
+    private final PairReload reload;
 
-    private ServerTls(TlsConfig config, Port port, TlsMaterial material, FileStamps stamps) {
+    private ServerTls(TlsConfig config, Port port, TlsMaterial material, PairReload reload) {
         this.config = config;
         this.port = port;
-        this.loaded = stamps;
+        this.reload = reload;
         this.keys = new ReloadingKeyManager(material);
         this.clients = material.clientCas() == null ? null
                 : new ReloadingTrustManager(material.clientCas());
@@ -78,8 +73,9 @@ public final class ServerTls implements AutoCloseable {
         if (!config.enabled(port)) {
             return null;
         }
-        FileStamps stamps = FileStamps.of(files(config));
-        return new ServerTls(config, port, load(config), stamps);
+        PairReload reload = new PairReload(files(config), () -> load(config),
+                "tls (" + port.name().toLowerCase(java.util.Locale.ROOT) + " port)");
+        return new ServerTls(config, port, load(config), reload);
     }
 
     private static TlsMaterial load(TlsConfig config) {
@@ -95,24 +91,13 @@ public final class ServerTls implements AutoCloseable {
     }
 
     /** Loads the files again when their stamps changed; a broken pair keeps the current one. */
-    synchronized void poll() {
-        FileStamps now = FileStamps.of(files(config));
-        if (!FileStamps.reload(loaded, failed, now)) {
-            return;
-        }
-        try {
-            TlsMaterial material = load(config);
+    void poll() {
+        TlsMaterial material = reload.poll();
+        if (material != null) {
             keys.swap(material);
             if (clients != null && material.clientCas() != null) {
                 clients.swap(material.clientCas());
             }
-            loaded = now;
-            LOG.info("tls ({} port): reloaded {}", name(), material.chain()[0]
-                    .getSubjectX500Principal().getName());
-        } catch (ConfigException | IllegalStateException e) {
-            failed = now;
-            LOG.warn("tls ({} port): kept the current certificate; the new files do not load: {}",
-                    name(), e.getMessage());
         }
     }
 
@@ -182,10 +167,6 @@ public final class ServerTls implements AutoCloseable {
 
     private ClientAuth auth() {
         return config.clientAuth(port);
-    }
-
-    private String name() {
-        return port.name().toLowerCase(java.util.Locale.ROOT);
     }
 
     @Override

@@ -1,0 +1,55 @@
+package dev.modelgate.server.tls;
+
+import dev.modelgate.server.config.ConfigException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The reload step of one set of PEM files, shared by the server's ports and the replicas' client
+ * identity: load the files again when their stamps changed; a set that fails to load (unreadable,
+ * mismatched, half-written during a rotation) is logged once and the current material kept.
+ */
+final class PairReload {
+    private static final Logger LOG = LoggerFactory.getLogger(PairReload.class);
+
+    private final List<Path> files;
+    private final Supplier<TlsMaterial> load;
+    private final String what;
+    private FileStamps loaded;
+    private FileStamps failed = new FileStamps(List.of());
+
+    /**
+     * Stamps the files now: make it before the first load, so a rotation between the two is
+     * loaded at the next poll rather than missed.
+     *
+     * @param what the files' owner in log lines, such as {@code tls (http port)}
+     */
+    PairReload(List<Path> files, Supplier<TlsMaterial> load, String what) {
+        this.files = List.copyOf(files);
+        this.load = load;
+        this.what = what;
+        this.loaded = FileStamps.of(this.files);
+    }
+
+    /** The files' new material when they changed and load; {@code null} otherwise. */
+    synchronized TlsMaterial poll() {
+        FileStamps now = FileStamps.of(files);
+        if (!FileStamps.reload(loaded, failed, now)) {
+            return null;
+        }
+        try {
+            TlsMaterial material = load.get();
+            loaded = now;
+            LOG.info("{}: reloaded {}", what, material.chain()[0].getSubjectX500Principal().getName());
+            return material;
+        } catch (ConfigException | IllegalStateException e) {
+            failed = now;
+            LOG.warn("{}: kept the current certificate; the new files do not load: {}", what,
+                    e.getMessage());
+            return null;
+        }
+    }
+}

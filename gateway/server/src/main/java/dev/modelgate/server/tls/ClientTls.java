@@ -14,7 +14,6 @@ import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 import javax.net.ssl.SSLException;
 
 /**
@@ -79,19 +78,13 @@ public final class ClientTls {
         PairReload reload = new PairReload(List.of(cert, key), () -> TlsMaterial.load(cert, key, null),
                 "tls (replica client certificate)");
         AtomicLong nextCheck = new AtomicLong(System.nanoTime() + every.toNanos());
-        AtomicReference<ReloadingKeyManager> manager = new AtomicReference<>();
-        manager.set(new ReloadingKeyManager(TlsMaterial.load(cert, key, null), () -> {
+        return new ReloadingKeyManager(reload.load(), () -> {
             long now = System.nanoTime();
             long due = nextCheck.get();
             // One handshake checks (a few file stats on its event loop); the others go on.
-            if (now - due >= 0 && nextCheck.compareAndSet(due, now + every.toNanos())) {
-                TlsMaterial rotated = reload.poll();
-                if (rotated != null) {
-                    manager.get().swap(rotated);
-                }
-            }
-        }));
-        return manager.get();
+            return now - due >= 0 && nextCheck.compareAndSet(due, now + every.toNanos())
+                    ? reload.poll() : null;
+        });
     }
 
     /** The key manager of the client pair; {@code null} without one. */

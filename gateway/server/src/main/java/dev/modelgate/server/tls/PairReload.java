@@ -34,6 +34,11 @@ final class PairReload {
         this.loaded = FileStamps.of(this.files);
     }
 
+    /** The files' material now, for the first load (stamped already by the constructor). */
+    TlsMaterial load() {
+        return load.get();
+    }
+
     /** The files' new material when they changed and load; {@code null} otherwise. */
     synchronized TlsMaterial poll() {
         FileStamps now = FileStamps.of(files);

@@ -4,6 +4,7 @@ import java.net.Socket;
 import java.security.Principal;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
+import java.util.function.Supplier;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.X509ExtendedKeyManager;
 
@@ -22,20 +23,27 @@ final class ReloadingKeyManager extends X509ExtendedKeyManager {
     private volatile Entry current;
     private volatile Entry previous;
     private int generation;
-    private final Runnable beforeClientHandshake;
+    private final Supplier<TlsMaterial> rotated;
 
     ReloadingKeyManager(TlsMaterial material) {
-        this(material, () -> { });
+        this(material, () -> null);
     }
 
     /**
-     * @param beforeClientHandshake runs as a client handshake asks for the identity, before the
-     *     answer (a client has no poller of its own: it checks for a rotated pair here)
+     * @param rotated asked as a client handshake asks for the identity: a rotated pair to swap in
+     *     first, or {@code null} (a client has no poller of its own: it checks here)
      */
-    ReloadingKeyManager(TlsMaterial material, Runnable beforeClientHandshake) {
+    ReloadingKeyManager(TlsMaterial material, Supplier<TlsMaterial> rotated) {
         current = new Entry("modelgate-0", material);
         previous = current;
-        this.beforeClientHandshake = beforeClientHandshake;
+        this.rotated = rotated;
+    }
+
+    private void swapIfRotated() {
+        TlsMaterial material = rotated.get();
+        if (material != null) {
+            swap(material);
+        }
     }
 
     synchronized void swap(TlsMaterial material) {
@@ -84,13 +92,13 @@ final class ReloadingKeyManager extends X509ExtendedKeyManager {
 
     @Override
     public String chooseClientAlias(String[] keyTypes, Principal[] issuers, Socket socket) {
-        beforeClientHandshake.run();
+        swapIfRotated();
         return alias(keyTypes);
     }
 
     @Override
     public String chooseEngineClientAlias(String[] keyTypes, Principal[] issuers, SSLEngine engine) {
-        beforeClientHandshake.run();
+        swapIfRotated();
         return alias(keyTypes);
     }
 

@@ -75,7 +75,7 @@ public final class ServerTls implements AutoCloseable {
         }
         PairReload reload = new PairReload(files(config), () -> load(config),
                 "tls (" + port.name().toLowerCase(java.util.Locale.ROOT) + " port)");
-        return new ServerTls(config, port, load(config), reload);
+        return new ServerTls(config, port, reload.load(), reload);
     }
 
     private static TlsMaterial load(TlsConfig config) {

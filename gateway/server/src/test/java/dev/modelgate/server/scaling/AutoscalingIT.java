@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -114,13 +115,17 @@ class AutoscalingIT {
         await().atMost(Duration.ofSeconds(90)).until(() -> scale("slow").get("ready").asInt() == 1);
         AtomicBoolean running = new AtomicBoolean(true);
         Map<Integer, Integer> statuses = new ConcurrentHashMap<>();
+        List<String> refusals = new CopyOnWriteArrayList<>();
         ExecutorService clients = Executors.newFixedThreadPool(6);
         try {
             for (int i = 0; i < 6; i++) {
                 clients.execute(() -> {
                     while (running.get()) {
-                        int status = infer("slow").join().statusCode();
-                        statuses.merge(status, 1, Integer::sum);
+                        HttpResponse<String> answer = infer("slow").join();
+                        statuses.merge(answer.statusCode(), 1, Integer::sum);
+                        if (answer.statusCode() != 200) {
+                            refusals.add(answer.statusCode() + " " + answer.body());
+                        }
                     }
                 });
             }
@@ -134,7 +139,8 @@ class AutoscalingIT {
 
         await().atMost(Duration.ofSeconds(120)).until(() -> scale("slow").get("ready").asInt() == 1
                 && scale("slow").get("pending").asInt() == 0);
-        assertThat(statuses.keySet()).as("every status seen under load: %s", statuses).containsOnly(200);
+        assertThat(statuses.keySet()).as("every status seen under load: %s, %s", statuses, refusals)
+                .containsOnly(200);
         assertThat(scale("slow").get("state").asText()).isEqualTo("ready");
     }
 

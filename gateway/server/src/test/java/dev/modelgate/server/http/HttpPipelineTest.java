@@ -46,8 +46,20 @@ class HttpPipelineTest {
 
     @AfterEach
     void close() {
+        // A backend answers every request in the end (its own deadline at the latest); the
+        // request's body is held until then, so a test's unanswered futures end here.
+        unanswered.forEach(answer -> answer.cancel(false));
         server.finishAndReleaseAll();
         client.finishAndReleaseAll();
+    }
+
+    private final List<CompletableFuture<InferenceResponse>> unanswered = new ArrayList<>();
+
+    /** An answer that does not come while the test runs. */
+    private CompletableFuture<InferenceResponse> unanswered() {
+        CompletableFuture<InferenceResponse> answer = new CompletableFuture<>();
+        unanswered.add(answer);
+        return answer;
     }
 
     /** Sends raw request text and returns every response written so far, in order. */
@@ -273,7 +285,7 @@ class HttpPipelineTest {
 
     @Test
     void slowAnswersGet504AtTheDeadline() {
-        service.answer = (model, request) -> new CompletableFuture<>();
+        service.answer = (model, request) -> unanswered();
         assertThat(send(post("/v2/models/echo/infer", INFER_BODY))).isEmpty();
         server.advanceTimeBy(TIMEOUT, TimeUnit.NANOSECONDS);
         server.runScheduledPendingTasks();
@@ -347,7 +359,7 @@ class HttpPipelineTest {
 
     @Test
     void idleTimeDoesNotCloseAConnectionWithARequestInFlight() {
-        service.answer = (model, request) -> new CompletableFuture<>();
+        service.answer = (model, request) -> unanswered();
         send(post("/v2/models/echo/infer", INFER_BODY));
         server.advanceTimeBy(TIMEOUT - 1, TimeUnit.NANOSECONDS);
         server.runScheduledPendingTasks();

@@ -24,9 +24,17 @@ import org.slf4j.LoggerFactory;
  */
 final class HeaderTimeout {
     private static final Logger log = LoggerFactory.getLogger(HeaderTimeout.class);
+    private static final long NOT_READING_A_HEAD = Long.MIN_VALUE;
 
     private final long timeoutNanos;
+    /**
+     * Armed while a head may be in progress. A head that completes cancels nothing: the timer, when
+     * it fires, looks at the head in progress then (if any) and closes or re-arms, so a keep-alive
+     * connection schedules about once per timeout instead of once per request.
+     */
     private ScheduledFuture<?> timer;
+    /** When the head being read began (event loop clock), or {@link #NOT_READING_A_HEAD}. */
+    private long headStarted = NOT_READING_A_HEAD;
     /** Between a decoded request head and its last content: its bytes are no header bytes. */
     private boolean inRequest;
 
@@ -40,29 +48,34 @@ final class HeaderTimeout {
             @Override
             public void handlerAdded(ChannelHandlerContext ctx) {
                 if (ctx.channel().isActive()) { // an accepted channel is active already
-                    arm(ctx);
+                    start(ctx);
                 }
             }
 
             @Override
             public void channelActive(ChannelHandlerContext ctx) throws Exception {
-                if (timer == null) {
-                    arm(ctx);
+                if (headStarted == NOT_READING_A_HEAD) {
+                    start(ctx);
                 }
                 super.channelActive(ctx);
             }
 
             @Override
             public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
-                if (msg instanceof ByteBuf bytes && bytes.isReadable() && !inRequest && timer == null) {
-                    arm(ctx);
+                if (msg instanceof ByteBuf bytes && bytes.isReadable() && !inRequest
+                        && headStarted == NOT_READING_A_HEAD) {
+                    start(ctx);
                 }
                 super.channelRead(ctx, msg);
             }
 
             @Override
             public void channelInactive(ChannelHandlerContext ctx) throws Exception {
-                disarm();
+                headStarted = NOT_READING_A_HEAD;
+                if (timer != null) {
+                    timer.cancel(false);
+                    timer = null;
+                }
                 super.channelInactive(ctx);
             }
         };
@@ -74,7 +87,7 @@ final class HeaderTimeout {
             @Override
             public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
                 if (msg instanceof HttpRequest) {
-                    disarm();
+                    headStarted = NOT_READING_A_HEAD;
                     inRequest = true;
                 }
                 if (msg instanceof LastHttpContent) {
@@ -85,22 +98,31 @@ final class HeaderTimeout {
         };
     }
 
-    private void arm(ChannelHandlerContext ctx) {
-        disarm();
-        timer = ctx.executor().schedule(() -> expire(ctx), timeoutNanos, TimeUnit.NANOSECONDS);
+    private void start(ChannelHandlerContext ctx) {
+        headStarted = LoopClock.nanos(ctx);
+        if (timer == null) {
+            arm(ctx, timeoutNanos);
+        }
     }
 
-    private void disarm() {
-        if (timer != null) {
-            timer.cancel(false);
-            timer = null;
-        }
+    private void arm(ChannelHandlerContext ctx, long delayNanos) {
+        timer = ctx.executor().schedule(() -> expire(ctx), delayNanos, TimeUnit.NANOSECONDS);
     }
 
     private void expire(ChannelHandlerContext ctx) {
         timer = null;
+        if (headStarted == NOT_READING_A_HEAD) {
+            return; // the next head's first byte arms again
+        }
+        long now = LoopClock.nanos(ctx);
         if (!ctx.channel().config().isAutoRead()) {
-            arm(ctx); // paused by us, not by the client
+            headStarted = now; // paused by us, not by the client: its clock starts again
+            arm(ctx, timeoutNanos);
+            return;
+        }
+        long left = headStarted + timeoutNanos - now;
+        if (left > 0) {
+            arm(ctx, left); // this head began after the one the timer was armed for
             return;
         }
         log.debug("Closing connection {}: no complete request head within {} ms",

@@ -155,6 +155,20 @@ class ConnectionLimitsTest {
     }
 
     @Test
+    void aHeadBegunBeforeTheLastHeadsClockRanOutGetsItsWholeTimeout() {
+        EmbeddedChannel server = server(64, null); // the clock starts at accept: 10 s
+        elapse(server, Duration.ofSeconds(9));
+        send(server, "GET /v2/health/live HTTP/1.1\r\nHost: t\r\n\r\n");
+        assertThat(answers(server)).hasSize(1);
+        elapse(server, Duration.ofMillis(500));
+        send(server, "GET /v2/health/live HTTP/1.1\r\n"); // a head begun at 9.5 s
+        elapse(server, Duration.ofSeconds(9)); // 18.5 s: past the accept's 10 s
+        assertThat(server.isOpen()).isTrue();
+        elapse(server, Duration.ofSeconds(1)); // 19.5 s: this head's 10 s
+        assertThat(server.isOpen()).isFalse();
+    }
+
+    @Test
     void timeSpentNotReadingIsNotTheClientsFault() {
         CompletableFuture<InferenceResponse> slow = new CompletableFuture<>();
         service.answer = (model, request) -> slow;

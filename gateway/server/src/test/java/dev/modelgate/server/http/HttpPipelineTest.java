@@ -296,6 +296,43 @@ class HttpPipelineTest {
     }
 
     @Test
+    void eachRequestIsAnswered504AtItsOwnDeadline() {
+        service.answer = (model, request) -> unanswered();
+        assertThat(send(post("/v2/models/echo/infer", INFER_BODY))).isEmpty();
+        elapse(TIMEOUT / 2);
+        assertThat(send(post("/v2/models/echo/infer", INFER_BODY))).isEmpty();
+
+        List<Response> first = elapse(TIMEOUT / 2);
+        assertThat(first).extracting(Response::status).containsExactly(504);
+        assertThat(elapse(TIMEOUT / 2 - 1)).as("the second request's deadline is later").isEmpty();
+        assertThat(elapse(1)).extracting(Response::status).containsExactly(504);
+    }
+
+    @Test
+    void anAnsweredRequestLeavesTheNextOneItsWholeTimeout() {
+        CompletableFuture<InferenceResponse> first = unanswered();
+        service.answer = (model, request) -> first.isDone() ? unanswered() : first;
+        send(post("/v2/models/echo/infer", INFER_BODY));
+        first.complete(StubInferenceService.echo(dev.modelgate.server.service.ModelRef.of("echo"),
+                dev.modelgate.api.InferenceRequest.of("7", List.of(
+                        dev.modelgate.api.Tensor.ofFloats("x", new long[] {1}, 1)))));
+        assertThat(drain()).extracting(Response::status).containsExactly(200);
+        elapse(TIMEOUT - 1);
+        assertThat(send(post("/v2/models/echo/infer", INFER_BODY))).isEmpty();
+
+        assertThat(elapse(1)).as("the timer armed for the first request fired").isEmpty();
+        assertThat(elapse(TIMEOUT - 2)).isEmpty();
+        assertThat(elapse(1)).extracting(Response::status).containsExactly(504);
+    }
+
+    /** Moves the embedded loop's clock on, runs the timers due, and returns what was written. */
+    private List<Response> elapse(long nanos) {
+        server.advanceTimeBy(nanos, TimeUnit.NANOSECONDS);
+        server.runScheduledPendingTasks();
+        return drain();
+    }
+
+    @Test
     void requestIdsAreEchoedOrMinted() {
         Response given = one("GET /v2 HTTP/1.1\r\nHost: t\r\nX-Request-Id: abc-123\r\n\r\n");
         assertThat(given.requestId()).isEqualTo("abc-123");

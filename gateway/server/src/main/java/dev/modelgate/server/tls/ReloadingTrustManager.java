@@ -5,21 +5,40 @@ import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
+import java.util.function.Supplier;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509ExtendedTrustManager;
 
 /**
- * Verifies peer certificates against a CA bundle that can be swapped while serving (client CAs of
- * a server port, rotated with its certificate). The checks are the JDK's PKIX ones; this class only
- * holds which trust manager is current.
+ * Verifies peer certificates against a CA bundle that can be swapped while serving: a server
+ * port's client CAs, swapped by the port's poller with its certificate, or a remote revision's
+ * {@code ca-bundle}, which asks its {@code rotated} supplier before each check of a replica (as
+ * {@link ReloadingKeyManager} does for the client pair). The checks are the JDK's PKIX ones, host
+ * name verification included when the engine asks for it; this class only holds which trust
+ * manager is current.
  */
 final class ReloadingTrustManager extends X509ExtendedTrustManager {
     private volatile X509ExtendedTrustManager delegate;
+    /** A rotated bundle, or {@code null} when there is none (asked before each server check). */
+    private final Supplier<X509Certificate[]> rotated;
 
     ReloadingTrustManager(X509Certificate[] cas) {
-        delegate = of(cas);
+        this(cas, () -> null);
+    }
+
+    ReloadingTrustManager(X509Certificate[] cas, Supplier<X509Certificate[]> rotated) {
+        this.delegate = of(cas);
+        this.rotated = rotated;
+    }
+
+    private X509ExtendedTrustManager current() {
+        X509Certificate[] cas = rotated.get();
+        if (cas != null) {
+            swap(cas);
+        }
+        return delegate;
     }
 
     void swap(X509Certificate[] cas) {
@@ -57,7 +76,7 @@ final class ReloadingTrustManager extends X509ExtendedTrustManager {
     @Override
     public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket)
             throws CertificateException {
-        delegate.checkServerTrusted(chain, authType, socket);
+        current().checkServerTrusted(chain, authType, socket);
     }
 
     @Override
@@ -69,7 +88,7 @@ final class ReloadingTrustManager extends X509ExtendedTrustManager {
     @Override
     public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
             throws CertificateException {
-        delegate.checkServerTrusted(chain, authType, engine);
+        current().checkServerTrusted(chain, authType, engine);
     }
 
     @Override
@@ -81,7 +100,7 @@ final class ReloadingTrustManager extends X509ExtendedTrustManager {
     @Override
     public void checkServerTrusted(X509Certificate[] chain, String authType)
             throws CertificateException {
-        delegate.checkServerTrusted(chain, authType);
+        current().checkServerTrusted(chain, authType);
     }
 
     @Override

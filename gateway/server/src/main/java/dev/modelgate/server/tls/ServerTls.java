@@ -41,9 +41,9 @@ public final class ServerTls implements AutoCloseable {
     private final ReloadingTrustManager clients;
     private final SslContext netty;
     private final ScheduledExecutorService poller;
-    private final PairReload reload;
+    private final PemReload<TlsMaterial> reload;
 
-    private ServerTls(TlsConfig config, Port port, TlsMaterial material, PairReload reload) {
+    private ServerTls(TlsConfig config, Port port, TlsMaterial material, PemReload<TlsMaterial> reload) {
         this.config = config;
         this.port = port;
         this.reload = reload;
@@ -73,8 +73,8 @@ public final class ServerTls implements AutoCloseable {
         if (!config.enabled(port)) {
             return null;
         }
-        PairReload reload = new PairReload(files(config), () -> load(config),
-                "tls (" + port.name().toLowerCase(java.util.Locale.ROOT) + " port)");
+        PemReload<TlsMaterial> reload = new PemReload<>(files(config), () -> load(config),
+                TlsMaterial::subject, "tls (" + port.name().toLowerCase(java.util.Locale.ROOT) + " port)");
         return new ServerTls(config, port, reload.load(), reload);
     }
 

@@ -6,6 +6,8 @@ import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
+import java.util.Arrays;
+import java.util.stream.Collectors;
 
 /**
  * One loaded, checked key pair (and the client CAs, when a port verifies clients): what a rotation
@@ -33,6 +35,17 @@ record TlsMaterial(PrivateKey key, X509Certificate[] chain, X509Certificate[] cl
         X509Certificate[] cas = clientCa == null ? null
                 : read("tls.client-ca", clientCa, () -> PemFiles.certificates(clientCa));
         return new TlsMaterial(privateKey, chain, cas);
+    }
+
+    /** The leaf certificate's subject, for log lines. */
+    String subject() {
+        return chain[0].getSubjectX500Principal().getName();
+    }
+
+    /** The subjects of a CA bundle's certificates, for log lines. */
+    static String subjects(X509Certificate[] cas) {
+        return Arrays.stream(cas).map(ca -> ca.getSubjectX500Principal().getName())
+                .collect(Collectors.joining("; "));
     }
 
     /** The certificates of a CA bundle. */

@@ -7,6 +7,9 @@
 #             endpoints, weights 90/10, split by `routing-key: {header: x-user-id}`,
 #   nginx     an upstream of both servers, weight 9/1, keepalive to the upstream,
 #   haproxy   a backend of both servers, weight 90/10, http-reuse always,
+#   floor     loadtests' BareRelay: the least a Netty relay does (parse, pick 90/10, write on a
+#             pooled connection of the same event loop, copy the answer back), on the gateway's
+#             class path and Netty: what the platform costs before any Modelgate feature,
 # each at open-loop 500 and 2000 req/s and closed loop at concurrency 64 (saturation), driven by
 # loadtests/modelgate-load. Every generator run sends `--key-header x-user-id` (a distinct value per
 # request) to every target: Modelgate's split then needs nothing from the body, so it takes the
@@ -15,7 +18,7 @@
 # servers ignore the header, so all four targets see the same requests. Proxy and backend CPU
 # (utime+stime of every process of each, from /proc/<pid>/stat) is sampled every 100 ms and cut to
 # the generator's measured window.
-# Everything listens on 127.0.0.1 and is stopped on exit. About 5.5 minutes at 10 s per case.
+# Everything listens on 127.0.0.1 and is stopped on exit. About 7 minutes at 10 s per case.
 # Raw results: target/bench/proxy-overhead/; the table is printed at the end (and summary.md).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -38,7 +41,7 @@ mkdir -p "$out/modelgate" && cp "$jar" "$out/modelgate/" && cp -al gateway/serve
 jar="$out/modelgate/$(basename "$jar")"
 git rev-parse --short HEAD > "$out/commit.txt"; git status --porcelain -- gateway runtimes | wc -l > "$out/dirty-files.txt"
 
-a=18501; b=18502; mg=18510; mg_admin=18511; ngx=18520; hap=18530
+a=18501; b=18502; mg=18510; mg_admin=18511; ngx=18520; hap=18530; floor=18540
 pids=()
 stop_all() {
   local p
@@ -146,11 +149,18 @@ EOF
 haproxy -db -f "$out/run/haproxy.cfg" > "$out/haproxy.log" 2>&1 &
 pids+=($!); pid_hap=$!
 
+# --- the floor: a bare Netty relay on the gateway's class path (same Netty, epoll where available) ---
+cp -r loadtests/target/classes "$out/floor-classes"
+java ${MODELGATE_JAVA_OPTS:-} -cp "$out/floor-classes:$jar:$out/modelgate/lib/*" dev.modelgate.loadtests.floor.BareRelay \
+  $floor "127.0.0.1:$a=9" "127.0.0.1:$b=1" > "$out/floor.log" 2>&1 &
+pids+=($!); pid_floor=$!
+
 wait_ready "http://127.0.0.1:$a/v2/models/iris/ready" "$pid_18501"
 wait_ready "http://127.0.0.1:$b/v2/models/iris/ready" "$pid_18502"
 wait_ready "http://127.0.0.1:$mg/v2/models/iris/ready" "$pid_mg"
 wait_ready "http://127.0.0.1:$ngx/v2/models/iris/ready" "$pid_ngx"
 wait_ready "http://127.0.0.1:$hap/v2/models/iris/ready" "$pid_hap"
+wait_ready "http://127.0.0.1:$floor/v2/models/iris/ready" "$pid_floor"
 ngx_pids="$pid_ngx"
 for _ in $(seq 1 20); do
   workers="$(ps -o pid= --ppid "$pid_ngx" | tr -s ' \n' ',' | sed 's/^,//; s/,$//')"
@@ -179,10 +189,10 @@ PY
 
 backend="$pid_18501,$pid_18502"
 declare -A url=([direct]="http://127.0.0.1:$a" [modelgate]="http://127.0.0.1:$mg"
-  [nginx]="http://127.0.0.1:$ngx" [haproxy]="http://127.0.0.1:$hap")
-declare -A proxy=([direct]="" [modelgate]="$pid_mg" [nginx]="$ngx_pids" [haproxy]="$pid_hap")
+  [nginx]="http://127.0.0.1:$ngx" [haproxy]="http://127.0.0.1:$hap" [floor]="http://127.0.0.1:$floor")
+declare -A proxy=([direct]="" [modelgate]="$pid_mg" [nginx]="$ngx_pids" [haproxy]="$pid_hap" [floor]="$pid_floor")
 declare -A split=([direct]="x-modelgate-revision" [modelgate]="x-modelgate-revision"
-  [nginx]="x-upstream" [haproxy]="x-upstream")
+  [nginx]="x-upstream" [haproxy]="x-upstream" [floor]="x-upstream")
 body='{"inputs": [{"name": "input", "datatype": "FP32", "shape": [1, 4], "data": [1.4, 0.2, 5.1, 3.5]}]}'
 echo "$body" > "$out/run/request.json"
 
@@ -197,7 +207,7 @@ run_case() { # TARGET CASE GENERATOR-ARGS...
   sleep 0.3; kill "$sampler"; wait "$sampler" 2>/dev/null || true
 }
 
-for target in direct modelgate nginx haproxy; do
+for target in direct modelgate nginx haproxy floor; do
   echo "proxy-overhead: $target" >&2
   # Unmeasured warm-up of the proxy (the JVM's JIT, connection pools): 4 s left Modelgate's JIT
   # still compiling through the 500/s case, and so did 10 s (0.5-0.9 ms of proxy CPU per request at
@@ -214,7 +224,7 @@ stop_all; trap - EXIT
 python3 - "$out" "$(getconf CLK_TCK)" <<'PY' | tee "$out/summary.md"
 import json, sys
 out, hz = sys.argv[1], int(sys.argv[2])
-targets, cases = ["direct", "modelgate", "nginx", "haproxy"], ["r500", "r2000", "c64"]
+targets, cases = ["direct", "modelgate", "nginx", "haproxy", "floor"], ["r500", "r2000", "c64"]
 label = {"r500": "open 500/s", "r2000": "open 2000/s", "c64": "closed c=64"}
 
 def cpu(target, case, elapsed):
@@ -262,7 +272,7 @@ print("| case | target | throughput / nginx | p50 / nginx | p99 / nginx | proxy 
 print("| --- | --- | --- | --- | --- | --- |")
 for c in cases:
     n = res[("nginx", c)]
-    for t in ["direct", "modelgate", "haproxy"]:
+    for t in ["direct", "modelgate", "haproxy", "floor"]:
         x = res[(t, c)]
         cpu_ratio = "-" if t == "direct" else ratio(x["proxy"], n["proxy"])
         print(f"| {label[c]} | {t} | {ratio(x['tput'], n['tput'])} | {ratio(x['p50'], n['p50'])} | "

@@ -22,11 +22,20 @@ class LoadtestsArchitectureTest {
             .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_JARS)
             .importPackages("dev.modelgate.loadtests");
 
+    /** In the load generator; the floor relay (a server of its own, beside nginx) is all Netty. */
     @Test
     void nettyStaysInTheTransport() {
         noClasses().that().doNotHaveFullyQualifiedName(NettyTransport.class.getName())
                 .and().haveNameNotMatching(".*NettyTransport\\$.*")
+                .and().resideOutsideOfPackage("dev.modelgate.loadtests.floor..")
                 .should().dependOnClassesThat().resideInAPackage("io.netty..")
+                .check(CLASSES);
+    }
+
+    @Test
+    void theLoadGeneratorDoesNotUseTheFloorRelay() {
+        noClasses().that().resideOutsideOfPackage("dev.modelgate.loadtests.floor..")
+                .should().dependOnClassesThat().resideInAPackage("dev.modelgate.loadtests.floor..")
                 .check(CLASSES);
     }
 

@@ -88,7 +88,7 @@ final class RouteTable<T> {
      * once: matching runs for every request, so it compares literals first and decodes captures
      * only for a template that fits.
      */
-    record PathTemplate(Part[] parts) {
+    record PathTemplate(Part[] parts, int captures) {
         /** A literal segment ({@code name == null}), or a capture with an optional literal suffix. */
         record Part(String literal, String name, String suffix) {
         }
@@ -96,6 +96,7 @@ final class RouteTable<T> {
         static PathTemplate parse(String template) {
             String[] segments = PathSegments.of(template);
             Part[] parts = new Part[segments.length];
+            int captures = 0;
             for (int i = 0; i < segments.length; i++) {
                 String segment = segments[i];
                 int close = segment.indexOf('}');
@@ -103,8 +104,9 @@ final class RouteTable<T> {
                 parts[i] = segment.startsWith("{") && close > 0
                         ? new Part(null, segment.substring(1, close), segment.substring(close + 1))
                         : new Part(segment, null, null);
+                captures += parts[i].name() == null ? 0 : 1;
             }
-            return new PathTemplate(parts);
+            return new PathTemplate(parts, captures);
         }
 
         /** The captured parameters, or {@code null} when the path does not fit. */
@@ -112,7 +114,6 @@ final class RouteTable<T> {
             if (segments.length != parts.length) {
                 return null;
             }
-            int captures = 0;
             for (int i = 0; i < parts.length; i++) {
                 Part part = parts[i];
                 if (part.name() == null ? !part.literal().equals(segments[i])
@@ -120,7 +121,6 @@ final class RouteTable<T> {
                                 || !segments[i].endsWith(part.suffix())) {
                     return null;
                 }
-                captures += part.name() == null ? 0 : 1;
             }
             if (captures == 0) {
                 return Map.of();

@@ -10,9 +10,9 @@ import javax.net.ssl.X509ExtendedKeyManager;
 
 /**
  * An identity (a port's, or the gateway's toward replicas) as a key manager whose pair can be
- * swapped while it serves: the TLS
- * engines (JDK, Netty's OpenSSL in gRPC, Vert.x) ask it at every handshake, so a rotated
- * certificate reaches new connections without a restart and open ones keep theirs. Each pair has
+ * swapped while it serves: the TLS engines (JDK, Netty's OpenSSL in gRPC, Vert.x) ask it at every
+ * handshake, so a rotated certificate reaches new connections without a restart and open ones
+ * keep theirs. Each pair has
  * its own alias, so an engine that caches key material by alias never serves a stale one; the
  * pair before the current one still answers its alias for a handshake that straddles a swap.
  */
